@@ -160,6 +160,8 @@ export interface SqlString {
   paramsKind?: 'sequence' | 'mapping' | 'unknown';
   /** Where the text came from. */
   origin: 'literal' | 'name' | 'constant' | 'attribute' | 'concat' | 'imported';
+  /** For SQL bound to a module-level (or class-level `Class.NAME`) name: that name. */
+  constant?: string;
   /** The tokens of `text`, filled in by src/sql. */
   tokens: SqlToken[];
 }
@@ -228,7 +230,7 @@ export interface ParseDiagnostic {
 
 /** A reference to a module-level name in another project module, for cross-file linking. */
 export interface ExternalSqlUse {
-  /** Dotted module of the constant's definition. */
+  /** The file that defines the constant (relative path). */
   module: string;
   name: string;
   executor: string;

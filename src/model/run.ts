@@ -24,7 +24,7 @@ export interface FileSummary {
 
 export interface Skipped {
   path: string;
-  /** machine-readable: 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'outside-root' | 'decode-error' | 'parse-error' */
+  /** machine-readable: 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'outside-root' | 'decode-error' | 'unsupported' | 'internal-error' */
   reason: string;
   /** what happened and what to do */
   detail: string;

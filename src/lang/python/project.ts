@@ -1,0 +1,186 @@
+import type { ConnectionFactory, Range } from '../../model/facts.js';
+
+/** What a function's result may be, as seen by the index pass of its own file. */
+export type ReturnRef =
+  | { t: 'conn'; lib: string }
+  /** the result of calling another project function */
+  | { t: 'call'; file: string; name: string };
+
+export interface FunctionInfo {
+  /** `get_conn`, or `Database.connect` for methods */
+  name: string;
+  range: Range;
+  kind: ConnectionFactory['kind'];
+  returns: ReturnRef[];
+}
+
+/** The index pass's output for one Python file: a pure function of its text and the module table. */
+export interface PythonModuleIndex {
+  file: string;
+  functions: FunctionInfo[];
+  classes: string[];
+  /** module-level names bound to strings */
+  constants: string[];
+  /** module-level names bound to instances of a class of this module: name -> class */
+  instances: [string, string][];
+}
+
+export interface FactoryInfo {
+  qualifiedName: string;
+  lib: string;
+  kind: ConnectionFactory['kind'];
+}
+
+/** `backend/util/db.py` -> `backend.util.db`; `pkg/__init__.py` -> `pkg`. */
+export function dottedPath(relPath: string): string {
+  const noExt = relPath.replace(/\.pyw?$/, '');
+  const parts = noExt.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts[parts.length - 1] === '__init__') parts.pop();
+  return parts.join('.');
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const pa = a.split('/');
+  const pb = b.split('/');
+  let n = 0;
+  while (n < pa.length && n < pb.length && pa[n] === pb[n]) n++;
+  return n;
+}
+
+/**
+ * The Python files of the scanned project and how import names resolve to them. A module
+ * `backend.util.db` resolves to any file whose dotted path ends with it (the project root
+ * is not known for sure); the candidate nearest to the importing file wins.
+ */
+export class ModuleTable {
+  private readonly bySuffix = new Map<string, string[]>();
+  private readonly files = new Set<string>();
+  /** the dotted name a file is known by: relative to the scan root it was found under */
+  private readonly names = new Map<string, string>();
+
+  constructor(files: { path: string; root?: string }[]) {
+    for (const { path, root } of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+      this.files.add(path);
+      const dotted = dottedPath(path);
+      const parts = dotted.split('.');
+      for (let i = 0; i < parts.length; i++) {
+        const key = parts.slice(i).join('.');
+        const list = this.bySuffix.get(key) ?? [];
+        list.push(path);
+        this.bySuffix.set(key, list);
+      }
+      const rel = root && root !== '.' && path.startsWith(root.replace(/\/$/, '') + '/') ? path.slice(root.replace(/\/$/, '').length + 1) : path;
+      this.names.set(path, dottedPath(rel));
+    }
+  }
+
+  has(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  moduleName(file: string): string {
+    return this.names.get(file) ?? dottedPath(file);
+  }
+
+  /** Resolves `from <level dots><dotted> import …` seen in `fromFile`. */
+  resolve(dotted: string, fromFile: string, level = 0): string | undefined {
+    if (level > 0) {
+      const dir = fromFile.split('/').slice(0, -1);
+      const up = dir.slice(0, Math.max(0, dir.length - (level - 1)));
+      const base = [...up, ...(dotted ? dotted.split('.') : [])].join('/');
+      for (const candidate of [`${base}.py`, `${base}/__init__.py`]) if (this.files.has(candidate)) return candidate;
+      return undefined;
+    }
+    const list = this.bySuffix.get(dotted);
+    if (!list || list.length === 0) return undefined;
+    if (list.length === 1) return list[0];
+    let best = list[0]!;
+    let bestScore = -1;
+    for (const f of list) {
+      const score = commonPrefixLength(f, fromFile);
+      if (score > bestScore) {
+        best = f;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+}
+
+/** Cross-file facts: which project functions return SQLite connections, and which names are SQL constants. */
+export class ProjectIndex {
+  private readonly modules = new Map<string, PythonModuleIndex>();
+  private readonly factories = new Map<string, FactoryInfo>();
+
+  constructor(
+    readonly table: ModuleTable,
+    indexes: PythonModuleIndex[],
+  ) {
+    for (const m of indexes) this.modules.set(m.file, m);
+    this.solve();
+  }
+
+  static empty(): ProjectIndex {
+    return new ProjectIndex(new ModuleTable([]), []);
+  }
+
+  /** Fixpoint: a function is a factory when it returns a connection or the result of a factory. */
+  private solve(): void {
+    const all: { file: string; fn: FunctionInfo }[] = [];
+    for (const file of [...this.modules.keys()].sort()) {
+      for (const fn of this.modules.get(file)!.functions) all.push({ file, fn });
+    }
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const { file, fn } of all) {
+        const key = `${file}\0${fn.name}`;
+        if (this.factories.has(key)) continue;
+        for (const r of fn.returns) {
+          const lib = r.t === 'conn' ? r.lib : this.factories.get(`${r.file}\0${r.name}`)?.lib;
+          if (lib) {
+            this.factories.set(key, { qualifiedName: `${this.table.moduleName(file)}.${fn.name}`, lib, kind: fn.kind });
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  factory(file: string, name: string): FactoryInfo | undefined {
+    return this.factories.get(`${file}\0${name}`);
+  }
+
+  module(file: string): PythonModuleIndex | undefined {
+    return this.modules.get(file);
+  }
+
+  hasFunction(file: string, name: string): boolean {
+    return this.modules.get(file)?.functions.some((f) => f.name === name) ?? false;
+  }
+
+  hasClass(file: string, name: string): boolean {
+    return this.modules.get(file)?.classes.includes(name) ?? false;
+  }
+
+  instanceClass(file: string, name: string): string | undefined {
+    return this.modules.get(file)?.instances.find(([n]) => n === name)?.[1];
+  }
+
+  hasConstant(file: string, name: string): boolean {
+    return this.modules.get(file)?.constants.includes(name) ?? false;
+  }
+
+  /** Every factory, for fact output: [file, name, info]. */
+  factoriesOf(file: string): { name: string; info: FactoryInfo; range: Range }[] {
+    const m = this.modules.get(file);
+    if (!m) return [];
+    const out: { name: string; info: FactoryInfo; range: Range }[] = [];
+    for (const fn of m.functions) {
+      const info = this.factory(file, fn.name);
+      if (info) out.push({ name: fn.name, info, range: fn.range });
+    }
+    return out;
+  }
+}
