@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Config } from '../model/config.js';
+import type { Rule } from '../model/rule.js';
+import type { RunResult } from '../model/run.js';
+import { ConfigError, UsageError } from '../util/errors.js';
+
+export type AuditFn = (
+  paths: string[],
+  cfg: Config,
+  opts: { cwd: string },
+) => Promise<RunResult & { sources: Map<string, string> }>;
+
+export type LoadConfigFn = (
+  cwd: string,
+  opts: { explicitPath?: string; knownRules: Rule[] },
+) => Config | Promise<Config>;
+
+export interface Writable {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Everything a command touches outside its arguments; tests pass their own. */
+export interface CliContext {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  stdout: Writable;
+  stderr: Writable;
+  rules: Rule[];
+  audit: AuditFn;
+  loadConfig: LoadConfigFn;
+  version: string;
+}
+
+/**
+ * Colour on only for a terminal: `--no-color` and NO_COLOR (any non-empty value) turn it off,
+ * FORCE_COLOR (other than 0/false) turns it on without a terminal. A report written to a file
+ * is never coloured.
+ */
+export function useColor(opts: {
+  flag: boolean | undefined;
+  env: Record<string, string | undefined>;
+  isTTY: boolean;
+  toFile: boolean;
+}): boolean {
+  if (opts.flag === false || opts.toFile) return false;
+  if (opts.env.NO_COLOR) return false;
+  const force = opts.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return opts.isTTY;
+}
+
+/** Writes `text` to a temporary file next to `path`, then renames it over `path`. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    const why = e instanceof Error ? e.message : String(e);
+    throw new UsageError(`cannot write the report to ${path}: ${why}`);
+  }
+}
+
+/**
+ * The exit code for an error escaping a command: 2 either way, but only usage and configuration
+ * errors are the user's to fix; anything else is a pgready bug and says so.
+ */
+export function reportError(e: unknown, ctx: Pick<CliContext, 'stderr' | 'env'>): number {
+  if (e instanceof UsageError || e instanceof ConfigError) {
+    ctx.stderr.write(`pgready: ${e.message}\n`);
+    return 2;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  ctx.stderr.write(
+    `pgready: internal error: ${message}\n` +
+      'This is a bug in pgready. Please report it with the command you ran ' +
+      '(set PGREADY_DEBUG=1 to include a stack trace).\n',
+  );
+  if (ctx.env.PGREADY_DEBUG === '1' && e instanceof Error && e.stack) ctx.stderr.write(`${e.stack}\n`);
+  return 2;
+}
+
+/** The rule named by id or name (any case). */
+export function findRule(rules: readonly Rule[], query: string): Rule | undefined {
+  const q = query.trim().toLowerCase();
+  return rules.find((r) => r.id.toLowerCase() === q || r.name.toLowerCase() === q);
+}
+
+/** The closest rule id or name to a mistyped one, if any is close enough to be a likely typo. */
+export function suggestRule(rules: readonly Rule[], query: string): Rule | undefined {
+  const q = query.trim().toLowerCase();
+  let best: { rule: Rule; distance: number } | undefined;
+  for (const rule of rules) {
+    for (const key of [rule.id, rule.name]) {
+      const d = editDistance(q, key.toLowerCase());
+      if (!best || d < best.distance) best = { rule, distance: d };
+    }
+  }
+  if (!best) return undefined;
+  return best.distance <= Math.max(2, Math.floor(q.length / 3)) ? best.rule : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,80 @@
+import yargs from 'yargs';
+import { allRules } from '../../rules/index.js';
+import { UsageError } from '../util/errors.js';
+import { VERSION } from '../version.js';
+import { auditBuilder, runAudit } from './audit.js';
+import type { AuditArgs } from './audit.js';
+import type { CliContext } from './context.js';
+import { reportError } from './context.js';
+import { rulesBuilder, runRulesCommand } from './rules.js';
+import type { RulesArgs } from './rules.js';
+
+function defaultContext(): CliContext {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    rules: allRules,
+    // Loaded on first use: `pgready rules` and `--help` never load the parsers.
+    audit: async (paths, cfg, opts) => (await import('../pipeline.js')).audit(paths, cfg, opts),
+    loadConfig: async (cwd, opts) => (await import('../config.js')).loadConfig(cwd, opts),
+    version: VERSION,
+  };
+}
+
+/**
+ * Runs one pgready command line and resolves to its exit code: 0 clean, 1 findings at or above
+ * the threshold, 2 usage, configuration or internal error. Never exits the process and never throws.
+ */
+export async function main(argv: string[], overrides: Partial<CliContext> = {}): Promise<number> {
+  const ctx: CliContext = { ...defaultContext(), ...overrides };
+  let code = 0;
+  try {
+    const parser = yargs()
+      .scriptName('pgready')
+      .usage('$0 <command> [options]')
+      .option('color', { type: 'boolean', description: 'Colour output (default: when stdout is a terminal and NO_COLOR is unset)' })
+      .command<AuditArgs>(
+        'audit [paths..]',
+        'Report every SQLite dependency; exit 1 when a finding reaches --fail-on',
+        auditBuilder,
+        async (args) => {
+          code = await runAudit(args, ctx);
+        },
+      )
+      .command<RulesArgs>(
+        'rules [rule]',
+        'List the rule catalogue, or explain one rule',
+        rulesBuilder,
+        (args) => {
+          code = runRulesCommand(args, ctx);
+        },
+      )
+      .demandCommand(1, 'Give a command: audit or rules.')
+      .recommendCommands()
+      .strict()
+      .exitProcess(false)
+      .version(ctx.version)
+      .help()
+      .alias('h', 'help')
+      .wrap(100)
+      .fail((msg, err) => {
+        // yargs' own validation messages arrive as `msg`; anything else is rethrown as is
+        if (msg) throw new UsageError(msg);
+        throw err;
+      });
+
+    await parser.parseAsync(argv, {}, (_err, _args, output) => {
+      // --help and --version: yargs hands back the text instead of printing it
+      if (output) ctx.stdout.write(`${output}\n`);
+    });
+    return code;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      ctx.stderr.write(`pgready: ${e.message}\nRun \`pgready --help\` for usage.\n`);
+      return 2;
+    }
+    return reportError(e, ctx);
+  }
+}

@@ -1,0 +1,68 @@
+import { CATEGORIES } from '../model/finding.js';
+import type { Category } from '../model/finding.js';
+import type { FileCounts } from '../model/run.js';
+import { sortFindings } from '../runner.js';
+import type { Reporter } from './types.js';
+
+/**
+ * The documented, byte-for-byte deterministic JSON report. Objects are built key by key in the
+ * documented order (JSON.stringify keeps insertion order); no timing, no absolute paths.
+ */
+export const json: Reporter = (run) => {
+  const s = run.summary;
+  const byCategory = {} as Record<Category, number>;
+  for (const cat of CATEGORIES) byCategory[cat] = s.byCategory[cat] ?? 0;
+
+  const doc = {
+    tool: { name: run.tool.name, version: run.tool.version },
+    summary: {
+      filesScanned: s.filesScanned,
+      filesWithSqlite: s.filesWithSqlite,
+      findings: s.findings,
+      bySeverity: { error: s.bySeverity.error, warning: s.bySeverity.warning, info: s.bySeverity.info },
+      byCategory,
+      skipped: s.skipped,
+    },
+    files: run.files
+      .filter((f) => f.usesSqlite)
+      .sort((a, b) => byString(a.path, b.path))
+      .map((f) => ({ path: f.path, language: f.language, counts: counts(f.counts) })),
+    findings: sortFindings(run.findings).map((f) => ({
+      ruleId: f.ruleId,
+      ruleName: f.ruleName,
+      category: f.category,
+      severity: f.severity,
+      file: f.file,
+      line: f.line,
+      column: f.column,
+      endLine: f.endLine,
+      endColumn: f.endColumn,
+      message: f.message,
+      snippet: f.snippet,
+      fingerprint: f.fingerprint,
+      fixable: f.fixedBy !== undefined,
+    })),
+    skipped: [...run.skipped]
+      .sort((a, b) => byString(a.path, b.path) || byString(a.reason, b.reason))
+      .map((k) => ({ path: k.path, reason: k.reason, detail: k.detail })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+};
+
+function counts(c: FileCounts): FileCounts {
+  return {
+    imports: c.imports,
+    connections: c.connections,
+    connectionFactories: c.connectionFactories,
+    cursorOps: c.cursorOps,
+    placeholders: c.placeholders,
+    sqliteSql: c.sqliteSql,
+    dbPaths: c.dbPaths,
+    sqliteApi: c.sqliteApi,
+    thirdParty: c.thirdParty,
+  };
+}
+
+function byString(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

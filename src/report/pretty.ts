@@ -1,0 +1,116 @@
+import { isAbsolute, relative, sep } from 'node:path';
+import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import { CATEGORIES } from '../model/finding.js';
+import type { Finding, Severity } from '../model/finding.js';
+import type { RunResult } from '../model/run.js';
+import { sortFindings } from '../runner.js';
+import { LineIndex } from '../util/lines.js';
+import type { Reporter, ReportOptions } from './types.js';
+
+const LABEL_WIDTH = 20;
+
+/**
+ * The terminal report: each finding as `path:line:col  ID name  message` with a one-line code
+ * frame, in file order, then a summary.
+ */
+export const pretty: Reporter = (run, opts) => {
+  // Level 1 (16 colours) whenever colour is on: the same bytes on every terminal.
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const out: string[] = [];
+  const indexes = new Map<string, LineIndex | null>();
+  const indexOf = (file: string): LineIndex | null => {
+    let idx = indexes.get(file);
+    if (idx === undefined) {
+      const text = opts.sources?.get(file);
+      idx = text === undefined ? null : new LineIndex(text);
+      indexes.set(file, idx);
+    }
+    return idx;
+  };
+
+  // one gutter width per file, so the bars of a file line up
+  const gutters = new Map<string, number>();
+  const findings = sortFindings(run.findings);
+  for (const f of findings) gutters.set(f.file, Math.max(gutters.get(f.file) ?? 1, String(f.line).length));
+  for (const f of findings) {
+    out.push(headline(f, opts, c));
+    out.push(...frame(f, indexOf(f.file), gutters.get(f.file) ?? 1, c));
+    out.push('');
+  }
+
+  if (run.summary.findings === 0 && run.summary.filesWithSqlite === 0) {
+    out.push(c.green('No SQLite usage found.'), '');
+  } else if (run.summary.findings === 0) {
+    out.push(c.green('No findings.'), '');
+  }
+  out.push(...summary(run, opts, c));
+  return `${out.join('\n')}\n`;
+};
+
+function headline(f: Finding, opts: ReportOptions, c: ChalkInstance): string {
+  const where = c.bold(`${displayPath(f.file, opts.cwd)}:${f.line}:${f.column}`);
+  return `${where}  ${severityColour(f.severity, c)(f.ruleId)} ${c.dim(f.ruleName)}  ${f.message}`;
+}
+
+/**
+ * The start line with carets under the finding's range. Columns are UTF-16 code units; tabs before
+ * the range are repeated in the caret line so the carets stay under the text in a terminal.
+ */
+function frame(f: Finding, idx: LineIndex | null, gutter: number, c: ChalkInstance): string[] {
+  const bar = (label: string): string => c.dim(` ${label.padStart(gutter)} |`);
+  if (!idx) return f.snippet ? [`${bar(String(f.line))} ${f.snippet}`] : [];
+  const text = idx.lineText(f.line);
+  const from = Math.min(Math.max(1, f.column), text.length + 1) - 1;
+  const to = f.endLine === f.line ? Math.min(f.endColumn - 1, text.length) : text.length;
+  const width = Math.max(1, to - from);
+  let pad = '';
+  for (let i = 0; i < from; i++) pad += text[i] === '\t' ? '\t' : ' ';
+  const carets = severityColour(f.severity, c)('^'.repeat(width));
+  return [`${bar(String(f.line))} ${text}`, `${bar('')} ${pad}${carets}`];
+}
+
+function summary(run: RunResult, opts: ReportOptions, c: ChalkInstance): string[] {
+  const s = run.summary;
+  const row = (label: string, value: string): string => `${label.padEnd(LABEL_WIDTH)}${value}`;
+  const lines = [row('Files scanned', String(s.filesScanned)), row('Files using SQLite', String(s.filesWithSqlite))];
+
+  const bySeverity = (['error', 'warning', 'info'] as const)
+    .map((sev) => severityColour(sev, c)(plural(s.bySeverity[sev], sev, sev === 'info' ? 'info' : `${sev}s`)))
+    .join(', ');
+  lines.push(row('Findings', s.findings === 0 ? '0' : `${s.findings} (${bySeverity})`));
+  for (const cat of CATEGORIES) {
+    const n = s.byCategory[cat] ?? 0;
+    if (n > 0) lines.push(row(`  ${cat}`, String(n)));
+  }
+
+  lines.push(row('Skipped', String(s.skipped)));
+  for (const k of [...run.skipped].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    lines.push(`  ${displayPath(k.path, opts.cwd)}  ${c.yellow(k.reason)}: ${k.detail}`);
+  }
+  lines.push(row('Time', duration(run.durationMs)));
+  return lines;
+}
+
+function severityColour(s: Severity, c: ChalkInstance): (text: string) => string {
+  if (s === 'error') return c.red.bold;
+  if (s === 'warning') return c.yellow;
+  return c.blue;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Paths are already relative to the working directory; an absolute one inside `cwd` is made so. */
+function displayPath(p: string, cwd: string): string {
+  if (!isAbsolute(p)) return p;
+  const rel = relative(cwd, p);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return p;
+  return rel.split(sep).join('/');
+}
