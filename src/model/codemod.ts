@@ -1,4 +1,4 @@
-import type { FileFacts, Range } from './facts.js';
+import type { FileFacts, Range, SourceFile } from './facts.js';
 
 /** A range replacement in the original file's text. insert: start === end; delete: text === ''. */
 export interface Edit {
@@ -18,8 +18,48 @@ export interface Change {
 export interface Refusal {
   codemod: string;
   range: Range;
+  /** machine-readable, kebab-case: 'dynamic-sql', 'unknown-conflict-key', 'connection-escapes' … */
   reason: string;
+  /** one sentence for a person: what to do instead */
   detail: string;
+}
+
+/** How placeholders are written for the target driver. */
+export type ParamStyle = 'format' | 'pyformat' | 'numeric';
+
+/** What `fix` rewrites to (pgready.config.json `target`; defaults in src/edit/target.ts). */
+export interface Target {
+  /** format: %s (psycopg2/psycopg), pyformat: %(name)s, numeric: $1..$n (asyncpg, node-postgres) */
+  paramstyle: ParamStyle;
+  connection: {
+    /** the import line that replaces `import sqlite3`, e.g. `from backend.core.database import get_connection` */
+    import: string;
+    /** the call that replaces `sqlite3.connect(path)`; `{db}` is the logical database name */
+    call: string;
+    /** whether that call returns a connection or a context manager that yields one */
+    returns: 'context-manager' | 'connection';
+  };
+  /** .db file name (or path) -> logical database name */
+  databases: Record<string, string>;
+  /** where PostgreSQL driver exceptions come from, e.g. `psycopg` (psycopg.errors.UniqueViolation) */
+  exceptionsModule: string;
+}
+
+/** A table as a `CREATE TABLE` found in the project (or config) declares it. */
+export interface TableSchema {
+  name: string;
+  columns: string[];
+  primaryKey: string[];
+  /** UNIQUE constraints, each a column list */
+  unique: string[][];
+}
+
+/** What a codemod may read besides the file's facts. */
+export interface CodemodContext {
+  source: SourceFile;
+  target: Target;
+  /** tables declared anywhere in the scanned project, by lower-cased name */
+  schema: ReadonlyMap<string, TableSchema>;
 }
 
 export interface CodemodOutput {
@@ -33,7 +73,9 @@ export interface Codemod {
   title: string;
   /** the rule ids whose findings it rewrites */
   resolves: string[];
-  plan(facts: FileFacts, options: unknown, out: CodemodOutput): void;
+  /** languages it plans for (default: python) */
+  languages?: SourceFile['language'][];
+  plan(facts: FileFacts, ctx: CodemodContext, out: CodemodOutput): void;
 }
 
 export function defineCodemod(codemod: Codemod): Codemod {
