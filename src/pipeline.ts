@@ -11,6 +11,7 @@ import type { Rule } from './model/rule.js';
 import type { FileCounts, FileSummary, RunResult, Skipped } from './model/run.js';
 import { allRules } from '../rules/index.js';
 import { enabledRules, runRules, sortFindings, summarise } from './runner.js';
+import { LineIndex } from './util/lines.js';
 import { VERSION } from './version.js';
 
 /** Native tree-sitter trees are freed only when the event loop turns: never parse in one long synchronous loop. */
@@ -130,6 +131,18 @@ function countsOf(facts: FileFacts, findings: Finding[]): FileCounts {
   };
 }
 
+/** The first syntax error of each file tree-sitter recovered from, for the summary. */
+function recoveredFiles(files: AnalysedFile[]): NonNullable<RunResult['recovered']> {
+  const out: NonNullable<RunResult['recovered']> = [];
+  for (const { source, facts } of files) {
+    const first = facts.diagnostics[0];
+    if (!first) continue;
+    const { line } = new LineIndex(source.text).position(first.range.start);
+    out.push({ path: source.path, line, message: first.message });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 export async function audit(paths: string[], cfg: Config, opts: { cwd: string; rules?: Rule[] }): Promise<AuditResult> {
   const started = performance.now();
   const { files, skipped } = await analyse(paths, cfg, opts.cwd);
@@ -162,6 +175,7 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
     rules: meta,
     summary: summarise(summaries, sorted, skipped),
     durationMs: performance.now() - started,
+    recovered: recoveredFiles(files),
     sources,
   };
 }

@@ -86,6 +86,24 @@ describe('pretty reporter', () => {
     );
   });
 
+  it('lists files parsed with recovery from syntax errors before the skipped ones', () => {
+    const run = { ...cleanRun(), recovered: [{ path: 'legacy/old.py', line: 7, message: 'missing `)`' }] };
+    expect(pretty(run, { color: false, cwd: '/repo' })).toBe(
+      [
+        'No SQLite usage found.',
+        '',
+        'Files scanned       2',
+        'Files using SQLite  0',
+        'Findings            0',
+        'Syntax errors       1 file(s) parsed with recovery; findings there may be incomplete',
+        '  legacy/old.py:7  missing `)`',
+        'Skipped             0',
+        'Time                12 ms',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('colours only when asked, and the colours carry no other change', () => {
     const plain = pretty(sampleRun(), { color: false, cwd: '/repo', sources });
     const coloured = pretty(sampleRun(), { color: true, cwd: '/repo', sources });

@@ -52,4 +52,6 @@ export interface RunResult {
   summary: RunSummary;
   /** wall time; reporters that must be deterministic (json, sarif) leave it out */
   durationMs: number;
+  /** files parsed with recovery from syntax errors: their findings may be incomplete */
+  recovered?: { path: string; line: number; message: string }[];
 }

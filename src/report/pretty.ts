@@ -84,6 +84,11 @@ function summary(run: RunResult, opts: ReportOptions, c: ChalkInstance): string[
     if (n > 0) lines.push(row(`  ${cat}`, String(n)));
   }
 
+  const recovered = run.recovered ?? [];
+  if (recovered.length > 0) {
+    lines.push(row('Syntax errors', `${recovered.length} file(s) parsed with recovery; findings there may be incomplete`));
+    for (const r of recovered) lines.push(`  ${displayPath(r.path, opts.cwd)}:${r.line}  ${c.yellow(r.message)}`);
+  }
   lines.push(row('Skipped', String(s.skipped)));
   for (const k of [...run.skipped].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     lines.push(`  ${displayPath(k.path, opts.cwd)}  ${c.yellow(k.reason)}: ${k.detail}`);
