@@ -15,6 +15,7 @@ export default defineRule({
     'code that relied on IMMEDIATE or EXCLUSIVE to serialise writers needs SELECT … FOR UPDATE, LOCK TABLE ' +
     'or a SERIALIZABLE transaction.',
   postgres: '`BEGIN` (plus `SELECT … FOR UPDATE` or `LOCK TABLE` where a write lock was intended)',
+  fixedBy: 'begin-mode-to-begin',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db", isolation_level=None)\nconn.execute("BEGIN IMMEDIATE")\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db", isolation_level=None)\nconn.execute("BEGIN")\n',

@@ -10,6 +10,7 @@ export default defineRule({
   rationale:
     'sqlite3 connections have execute/executemany/executescript shortcuts that create a cursor; psycopg2 connections do not (psycopg 3 has `execute` only), so the call fails with AttributeError.',
   postgres: '`conn.cursor().execute(…)` (psycopg2), or `conn.execute(…)` on a psycopg 3 connection.',
+  fixedBy: 'connection-execute-to-cursor',
   examples: {
     bad: 'import sqlite3\nconn = sqlite3.connect("app.db")\nconn.execute("DELETE FROM alerts")\n',
     good: 'import sqlite3\nconn = sqlite3.connect("app.db")\nconn.cursor().execute("DELETE FROM alerts")\n',

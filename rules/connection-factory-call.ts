@@ -9,6 +9,7 @@ export default defineRule({
   rationale:
     'Helpers such as `get_db_connection()` hide `sqlite3.connect` from grep; every call site receives a SQLite connection and uses SQLite semantics (placeholders, shortcuts, row factories).',
   postgres: 'Make the helper return a PostgreSQL connection (or context manager) and review each call site for how it uses the result.',
+  fixedBy: 'connect-to-factory',
   examples: {
     bad: 'import sqlite3\n\ndef get_db():\n    return sqlite3.connect("app.db")\n\nconn = get_db()\n',
     good: 'import psycopg\n\ndef get_db():\n    return psycopg.connect("dbname=app")\n\nconn = get_db()\n',

@@ -164,6 +164,7 @@ export default defineRule({
     'PostgreSQL has no datetime(), julianday() or strftime(), and its date()/time() are casts without ' +
     'modifiers, so these calls fail or mean something else.',
   postgres: "`now() AT TIME ZONE 'UTC'`, `CURRENT_DATE`, `x + INTERVAL '…'`, `to_char()`, `extract(epoch FROM x)`",
+  fixedBy: 'date-time-to-postgres',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("SELECT id FROM orders WHERE created < datetime(\'now\', \'-7 days\')")\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("SELECT id FROM orders WHERE created < now() - INTERVAL \'7 days\'")\n',

@@ -9,6 +9,7 @@ export default defineRule({
   category: 'sqlite-sql',
   rationale: 'SQLite accepts `==` as a synonym of `=`; PostgreSQL has no `==` operator and fails with "operator does not exist".',
   postgres: '`=`',
+  fixedBy: 'double-equals-to-equals',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT id FROM users WHERE active == 1")\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT id FROM users WHERE active = 1")\n',

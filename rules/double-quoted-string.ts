@@ -143,7 +143,7 @@ function valueCertainty(sig: SqlToken[], i: number): Certainty | undefined {
   return 'maybe';
 }
 
-function hitsIn(_sql: SqlString, sig: SqlToken[]): { range: { start: number; end: number }; message: string }[] {
+export function hitsIn(_sql: SqlString, sig: SqlToken[]): { range: { start: number; end: number }; message: string }[] {
   const hits: { range: { start: number; end: number }; message: string }[] = [];
   sig.forEach((t, i) => {
     if (!isDoubleQuoted(t)) return;
@@ -185,6 +185,7 @@ export default defineRule({
     'not reported; where a quoted word could still be a column (the left side is quoted too, a THEN ' +
     'branch, `lower("userName")`) it is reported only when it cannot be a plain name in that statement.',
   postgres: "`'text'` (single quotes)",
+  fixedBy: 'double-quoted-string-to-literal',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute(\'SELECT id FROM orders WHERE status = "open"\')\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute(\'SELECT "id" FROM orders WHERE status = \\\'open\\\'\')\n',

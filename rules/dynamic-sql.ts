@@ -34,7 +34,9 @@ export default defineRule({
           range: sql.range,
           message:
             `SQL built at run time with ${sql.dynamicKind ? HOW[sql.dynamicKind] : 'run-time values'} cannot be checked or rewritten; ` +
-            'PostgreSQL: pass values as parameters (`%s`), compose identifiers with `psycopg.sql`',
+            (facts.language === 'javascript' || facts.language === 'typescript'
+              ? 'PostgreSQL: pass values as parameters (`$1`), quote identifiers with `pg-format` / `client.escapeIdentifier`'
+              : 'PostgreSQL: pass values as parameters (`%s`), compose identifiers with `psycopg.sql`'),
         })),
     );
   },

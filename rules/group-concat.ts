@@ -12,6 +12,7 @@ export default defineRule({
     'PostgreSQL has no GROUP_CONCAT aggregate. Its STRING_AGG always takes the separator (SQLite defaults ' +
     'to a comma) and only aggregates text, so non-text values need a cast.',
   postgres: "`STRING_AGG(x::text, ',')` (or `STRING_AGG(x::text, sep)`)",
+  fixedBy: 'group-concat-to-string-agg',
   examples: {
     bad:
       'import sqlite3\n\nconn = sqlite3.connect("app.db")\n' +

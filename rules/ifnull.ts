@@ -12,6 +12,7 @@ export default defineRule({
     'PostgreSQL has no IFNULL function, so the statement fails with "function ifnull does not exist". ' +
     'COALESCE is the standard spelling and behaves the same for two arguments.',
   postgres: '`COALESCE(a, b)`',
+  fixedBy: 'ifnull-to-coalesce',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT IFNULL(nick, name) FROM users")\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT COALESCE(nick, name) FROM users")\n',

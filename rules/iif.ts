@@ -10,6 +10,7 @@ export default defineRule({
   category: 'sqlite-sql',
   rationale: 'PostgreSQL has no iif function; the statement fails with "function iif does not exist".',
   postgres: '`CASE WHEN cond THEN a ELSE b END`',
+  fixedBy: 'iif-to-case',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT iif(qty > 0, \'in stock\', \'sold out\') FROM items")\n',
     good:

@@ -8,6 +8,7 @@ import djangoSqliteBackendRule from './django-sqlite-backend.js';
 import peeweeSqliteDatabaseRule from './peewee-sqlite-database.js';
 import pandasSqliteIoRule from './pandas-sqlite-io.js';
 import sqliteCliRule from './sqlite-cli.js';
+import ormSqliteConfigRule from './orm-sqlite-config.js';
 import connectionExecuteShortcutRule from './connection-execute-shortcut.js';
 import rowFactoryRule from './row-factory.js';
 import lastrowidRule from './lastrowid.js';
@@ -21,6 +22,10 @@ import sqliteExceptionRule from './sqlite-exception.js';
 import iterdumpRule from './iterdump.js';
 import backupRule from './backup.js';
 import connectOptionRule from './connect-option.js';
+import pragmaCallRule from './pragma-call.js';
+import transactionWrapperRule from './transaction-wrapper.js';
+import serializeRule from './serialize.js';
+import changesCountRule from './changes-count.js';
 import qmarkPlaceholderRule from './qmark-placeholder.js';
 import numberedPlaceholderRule from './numbered-placeholder.js';
 import namedPlaceholderRule from './named-placeholder.js';
@@ -67,6 +72,7 @@ export const allRules: Rule[] = [
   peeweeSqliteDatabaseRule,
   pandasSqliteIoRule,
   sqliteCliRule,
+  ormSqliteConfigRule,
   connectionExecuteShortcutRule,
   rowFactoryRule,
   lastrowidRule,
@@ -80,6 +86,10 @@ export const allRules: Rule[] = [
   iterdumpRule,
   backupRule,
   connectOptionRule,
+  pragmaCallRule,
+  transactionWrapperRule,
+  serializeRule,
+  changesCountRule,
   qmarkPlaceholderRule,
   numberedPlaceholderRule,
   namedPlaceholderRule,

@@ -12,6 +12,7 @@ export default defineRule({
     'PostgreSQL rejects `INSERT OR IGNORE`. `ON CONFLICT DO NOTHING` is close but narrower: SQLite also skips ' +
     'rows that break NOT NULL or CHECK constraints, PostgreSQL only unique and exclusion conflicts.',
   postgres: '`INSERT … ON CONFLICT DO NOTHING`',
+  fixedBy: 'insert-or-ignore-to-on-conflict',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", ("a",))\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("INSERT INTO tags (name) VALUES (?) ON CONFLICT DO NOTHING", ("a",))\n',

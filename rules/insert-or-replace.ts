@@ -12,6 +12,7 @@ export default defineRule({
     'PostgreSQL has neither form. The upsert needs the conflict key spelled out, and SQLite deletes and ' +
     're-inserts the row (new rowid, ON DELETE cascades, omitted columns reset) where an upsert updates in place.',
   postgres: '`INSERT … ON CONFLICT (key) DO UPDATE SET col = EXCLUDED.col, …`',
+  fixedBy: 'insert-or-replace-to-upsert',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("INSERT OR REPLACE INTO prices (sym, px) VALUES (?, ?)", ("A", 1.0))\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("INSERT INTO prices (sym, px) VALUES (?, ?) ON CONFLICT (sym) DO UPDATE SET px = excluded.px", ("A", 1.0))\n',

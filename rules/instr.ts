@@ -12,6 +12,7 @@ export default defineRule({
     'PostgreSQL has no INSTR function; the statement fails with "function instr does not exist". ' +
     'STRPOS takes the same arguments in the same order and also returns a 1-based position or 0.',
   postgres: '`STRPOS(haystack, needle)`',
+  fixedBy: 'instr-to-strpos',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT id FROM users WHERE INSTR(email, \'@\') > 0")\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT id FROM users WHERE STRPOS(email, \'@\') > 0")\n',

@@ -26,6 +26,7 @@ export default defineRule({
     'both are NULL). PostgreSQL\'s IS takes only NULL, TRUE, FALSE and UNKNOWN; the null-safe comparison is ' +
     'spelled IS [NOT] DISTINCT FROM. `IS NULL`, `IS NOT NULL`, `IS TRUE` and `IS DISTINCT FROM` are fine.',
   postgres: '`a IS NOT DISTINCT FROM b` for `a IS b`, `a IS DISTINCT FROM b` for `a IS NOT b`',
+  fixedBy: 'is-value-to-distinct-from',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT id FROM tasks WHERE owner IS ?", (None,))\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT id FROM tasks WHERE owner IS NULL")\n',

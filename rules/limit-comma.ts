@@ -4,7 +4,7 @@ import { isPunct, isWord, shortText } from '../src/sql/clauses.js';
 import { sqlRuleHits } from '../src/sql/rulekit.js';
 
 /** `LIMIT a, b` at `limit`: the comma's index, and where `b` ends; undefined for `LIMIT a [OFFSET b]`. */
-function limitComma(sig: SqlToken[], limit: number): { comma: number; last: number } | undefined {
+export function limitComma(sig: SqlToken[], limit: number): { comma: number; last: number } | undefined {
   let depth = 0;
   let comma = -1;
   let i = limit + 1;
@@ -53,6 +53,7 @@ export default defineRule({
     'SQLite (like MySQL) reads `LIMIT a, b` as offset a, count b. PostgreSQL rejects the comma form ' +
     '("LIMIT #,# syntax is not supported"); the two numbers swap places in the portable spelling.',
   postgres: '`LIMIT b OFFSET a`',
+  fixedBy: 'limit-comma-to-offset',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT id FROM posts ORDER BY id LIMIT 20, 10")\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\nconn.execute("SELECT id FROM posts ORDER BY id LIMIT 10 OFFSET 20")\n',

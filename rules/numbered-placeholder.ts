@@ -12,6 +12,7 @@ export default defineRule({
     '`?1`, `?2` are SQLite-only: psycopg only knows `%s` / `%(name)s` and asyncpg `$1 … $n`, so the ' +
     'statement fails to parse on PostgreSQL.',
   postgres: '`$NNN` (asyncpg, node-postgres), or `%s` in parameter order (psycopg)',
+  fixedBy: 'qmark-to-target-placeholders',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("SELECT name FROM users WHERE id = ?1 OR parent = ?1", (1,))\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("SELECT name FROM users WHERE id = %s OR parent = %s", (1, 1))\n',

@@ -54,6 +54,7 @@ export default defineRule({
     'PostgreSQL has no PRAGMA statement. Settings pragmas become server configuration or disappear; ' +
     'introspection pragmas become catalogue queries with a different result shape.',
   postgres: 'delete settings pragmas; query `information_schema` / `pg_catalog` instead of introspection pragmas',
+  fixedBy: 'pragma-table-info',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("PRAGMA foreign_keys = ON")\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", ("users",))\n',

@@ -12,6 +12,7 @@ export default defineRule({
     'psycopg expects `%s` and asyncpg / node-postgres `$1 … $n`; a `?` reaches PostgreSQL as a syntax error ' +
     'or makes the driver reject the parameter count.',
   postgres: '`%s` (psycopg), `$1 … $n` (asyncpg, node-postgres)',
+  fixedBy: 'qmark-to-target-placeholders',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("SELECT name FROM users WHERE id = ?", (1,))\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("SELECT name FROM users WHERE id = %s", (1,))\n',
@@ -22,7 +23,10 @@ export default defineRule({
       (sql) =>
         placeholders(sql, 'qmark').map((p) => ({
           range: { start: p.start, end: p.end },
-          message: "`?` placeholder is SQLite's qmark style; PostgreSQL: `%s` (psycopg) or `$n` (asyncpg)",
+          message:
+            facts.language === 'javascript' || facts.language === 'typescript'
+              ? "`?` placeholder is SQLite's qmark style; node-postgres numbers its parameters: `$1`, `$2`, …"
+              : "`?` placeholder is SQLite's qmark style; PostgreSQL: `%s` (psycopg) or `$n` (asyncpg)",
         })),
       { executedOnly: true },
     );

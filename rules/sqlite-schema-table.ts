@@ -24,6 +24,7 @@ export default defineRule({
     'These tables exist only in SQLite. PostgreSQL describes its schema in information_schema and ' +
     'pg_catalog, with other column names, so the query has to be rewritten.',
   postgres: '`information_schema.tables` / `pg_catalog`; `pg_sequences` for sequences',
+  fixedBy: 'sqlite-master-to-information-schema',
   examples: {
     bad: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("SELECT name FROM sqlite_master WHERE type = \'table\'")\n',
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = \'public\'")\n',

@@ -88,7 +88,7 @@ function booleanDefault(sql: SqlString, sig: SqlToken[], def: ColumnDef): Hit | 
   return undefined;
 }
 
-function hitsIn(sql: SqlString, sig: SqlToken[]): Hit[] {
+export function hitsIn(sql: SqlString, sig: SqlToken[]): Hit[] {
   const hits: Hit[] = [];
   for (const def of columnDefinitions(sig)) {
     const name = sig[def.name]!;
@@ -130,6 +130,7 @@ export default defineRule({
     'contain a type word (`real_value`) are not types and are not reported; INT8 is a valid PostgreSQL ' +
     'alias of BIGINT and is not reported either.',
   postgres: 'DOUBLE PRECISION for REAL, BYTEA for BLOB, TIMESTAMP for DATETIME, TEXT for CLOB, SMALLINT for TINYINT, `DEFAULT false` for booleans',
+  fixedBy: 'sqlite-types-to-postgres',
   examples: {
     bad:
       'import sqlite3\n\nconn = sqlite3.connect("app.db")\n' +

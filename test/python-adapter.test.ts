@@ -266,10 +266,29 @@ describe('cursors and SQL strings', () => {
     const f = one(helper);
     expect(f.sqlStrings.map((s) => s.executed)).toEqual([true]);
     expect(f.apiUses.map((a) => a.kind)).toEqual(['lastrowid']);
+    // %s placeholders are not SQLite's: the SQL is another driver's, whatever the file imports
     const pg = 'import psycopg2\ndef save(cur, t):\n    cur.execute("INSERT INTO t (a) VALUES (%s)", (t,))\n    return cur.lastrowid\n';
     const g = one(pg);
-    expect(g.sqlStrings).toEqual([]);
+    expect(g.sqlStrings.filter((x) => x.executed)).toEqual([]);
     expect(g.apiUses).toEqual([]);
+    // a file that uses psycopg2 and shows no SQLite: its SQL is psycopg2's, not even checked as text
+    const used = 'import psycopg2\nconn = psycopg2.connect("dbname=x")\ndef save(cur, t):\n    cur.execute("INSERT INTO t (a) VALUES (?)", (t,))\n';
+    expect(one(used).sqlStrings).toEqual([]);
+    // what fix leaves behind: psycopg imported for its exceptions only, cursors from the database
+    // layer: SQLite-only SQL that is still there must stay visible
+    const fixed = [
+      'import psycopg',
+      'from backend.core.database import get_connection',
+      'def save(t):',
+      '    with get_connection("trades") as conn:',
+      '        cur = conn.cursor()',
+      '        try:',
+      '            cur.execute("INSERT OR REPLACE INTO t (a) VALUES (%s)", (t,))',
+      '        except psycopg.IntegrityError:',
+      '            pass',
+      '',
+    ].join('\n');
+    expect(one(fixed).sqlStrings.map((x) => [x.text, x.executed])).toEqual([['INSERT OR REPLACE INTO t (a) VALUES (%s)', false]]);
   });
 });
 

@@ -39,6 +39,26 @@ export interface SourceFile {
   text: string;
 }
 
+/** Where a statement sits, for codemods that restructure code around it. */
+export interface StatementPos {
+  /** The statement itself. */
+  range: Range;
+  /** The whitespace before it on its first line. */
+  indent: string;
+  /** Nothing but whitespace and a trailing comment shares its lines (no `a = 1; b = 2`). */
+  alone: boolean;
+  /** From the start of its first line to just past the line break ending its last line. */
+  lines: Range;
+}
+
+/** A use of a connection's name that lets the connection out of its span. */
+export interface ConnectionEscape {
+  range: Range;
+  /** returned, yielded, passed to a call, stored elsewhere, `global`, captured by a nested
+   *  function, the object of `with conn:`, or used outside the span (after a close). */
+  how: 'returned' | 'yielded' | 'passed' | 'stored' | 'global' | 'closure' | 'context-manager' | 'outside';
+}
+
 /** `import sqlite3`, `from sqlite3 import connect as c`, `importlib.import_module("sqlite3")` */
 export interface SqliteImport {
   range: Range;
@@ -49,6 +69,12 @@ export interface SqliteImport {
   /** The local name it is bound to. */
   alias: string;
   form: 'import' | 'from' | 'importlib' | 'require';
+  /** The import statement (python `import`/`from` forms). */
+  statement?: StatementPos;
+  /** How many names the statement imports (`import os, sqlite3`: 2). */
+  names?: number;
+  /** For `import m [as a]`: every other reference to the alias in the file. */
+  uses?: Range[];
 }
 
 /** A call that opens a SQLite connection. */
@@ -66,10 +92,26 @@ export interface Connection {
   database?: { range: Range; value?: string };
   /** Keyword arguments passed (`timeout`, `check_same_thread`, `isolation_level`, …). */
   keywords: { name: string; range: Range }[];
+  /** Arguments that are neither the database nor a keyword: `connect(p, 5.0)`, `*args`, `**opts`. */
+  otherArgs?: Range[];
   /** The name the connection is bound to (`conn = …`, `with … as conn`), when any. */
   boundTo?: string;
   /** How it is bound: assignment, `with` item, returned, or used inline. */
   binding: 'assign' | 'with' | 'return' | 'inline' | 'other';
+  /** `name = <call>` as a whole statement, or the `with <call> as name:` statement. */
+  statement?: StatementPos;
+  /** For `name = <call>`: the first `name.close()` statement after it in the same block. */
+  closeCall?: StatementPos;
+  /** For `name = <call>` followed by `try: … finally: name.close()` (no except/else, nothing
+   *  else in finally): from the assignment to the `try:` colon, and the finally clause's lines. */
+  tryFinally?: { header: Range; finallyLines: Range };
+  /** `with closing(<call>) as name:`: the `closing(…)` call. */
+  closingWrapper?: Range;
+  /** Uses of the name that let the connection out of the statement-to-close (or `with`) span. */
+  escapes?: ConnectionEscape[];
+  /** Starts of the non-blank lines between the assignment and the close call that are not
+   *  inside a string literal (so they can be re-indented). */
+  bodyLines?: Offset[];
 }
 
 /** A function, method, lambda or functools.partial whose result is a SQLite connection. */
@@ -91,6 +133,9 @@ export interface CursorOp {
   method: string;
   receiver: 'connection' | 'cursor';
   receiverText: string;
+  /** What happens to the call's result: dropped (`cur.execute(…)` as a statement), a method
+   *  called on it (`conn.execute(…).fetchall()`), or anything else. */
+  resultUse?: 'discarded' | 'method' | 'other';
 }
 
 /** A run of SQL text that maps linearly onto the file, or one SQL character produced by an
@@ -186,7 +231,15 @@ export type ApiUseKind =
   | 'exception'
   | 'iterdump'
   | 'backup'
-  | 'connect-option';
+  | 'connect-option'
+  /** better-sqlite3 `db.pragma('journal_mode = WAL')` */
+  | 'pragma'
+  /** better-sqlite3 `db.transaction(fn)` wrappers */
+  | 'transaction'
+  /** sqlite3 `db.serialize()` / `db.parallelize()` */
+  | 'serialize'
+  /** `this.changes` in a sqlite3 callback, `info.changes` of a statement run */
+  | 'changes';
 
 /** A sqlite3 driver API that PostgreSQL drivers lack or treat differently. */
 export interface ApiUse {
@@ -194,6 +247,9 @@ export interface ApiUse {
   kind: ApiUseKind;
   /** What was used, as written: `sqlite3.Row`, `cur.lastrowid`, `timeout`. */
   name: string;
+  /** For `lastrowid`: the statement it is read in, and the statement before that in its block. */
+  statement?: Range;
+  previousStatement?: Range;
 }
 
 export type ThirdPartyKind =
@@ -254,6 +310,10 @@ export interface FileFacts {
   diagnostics: ParseDiagnostic[];
   /** SQL constants of other modules executed here (resolved by the pipeline's link step). */
   externalSqlUses: ExternalSqlUse[];
+  /** Every `import` / `from … import` statement (any module), with its text. */
+  importStatements?: { text: string; at: StatementPos }[];
+  /** The file's indentation step (`    `, `\t`), when it has an indented block. */
+  indentUnit?: string;
 }
 
 export function emptyFacts(file: string, language: Language): FileFacts {

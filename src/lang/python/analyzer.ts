@@ -12,6 +12,7 @@ import { SqlBuilder } from '../../sql/map.js';
 import { parseSuppression } from '../suppress.js';
 import type { SyntaxNode, Tree } from './parser.js';
 import type { FunctionInfo, ProjectIndex, PythonModuleIndex, ReturnRef } from './project.js';
+import { aliasUses, connectionShape, enclosingStatement, indentUnit, previousStatement, resultUse, statementPos } from './shape.js';
 import { appendString, contentRange, literalValue, stringPrefix } from './strings.js';
 import type { Str, Value } from './values.js';
 import { assembledAt, concatStr, mergeValues, UNKNOWN, withMode } from './values.js';
@@ -135,7 +136,10 @@ export class ModuleAnalyzer {
   private readonly pending: Pending[] = [];
   private readonly foreignSql: (() => void)[] = [];
   private usesSqlite = false;
+  /** another database driver is imported … */
   private foreignDriver = false;
+  /** … and used: something of it is called (an import for its exception classes is not use) */
+  private foreignUse = false;
   private inRowFactoryAssign = false;
   /** local names bound by `from sqlite3 import …` */
   private readonly importedMembers = new Set<string>();
@@ -584,7 +588,8 @@ export class ModuleAnalyzer {
     if (level === 0) this.noteModule(top);
     const names: { name: string; alias: string; node: SyntaxNode }[] = [];
     for (const n of node.namedChildren) {
-      if (n === modNode) continue;
+      // node objects are not unique per node in the binding: compare positions, not identity
+      if (n.startIndex === modNode.startIndex && n.endIndex === modNode.endIndex) continue;
       if (n.type === 'dotted_name') names.push({ name: n.text, alias: n.text, node: n });
       else if (n.type === 'aliased_import') {
         const nm = n.childForFieldName('name')?.text;
@@ -919,7 +924,16 @@ export class ModuleAnalyzer {
 
   private api(kind: ApiUseKind, node: SyntaxNode, name: string): void {
     if (!this.once(node, `api-${kind}`)) return;
-    this.facts.apiUses.push({ range: this.range(node), kind, name });
+    // x = cur.lastrowid right after cur.execute("INSERT …"): codemods pair the two statements
+    const stmt = kind === 'lastrowid' ? enclosingStatement(node) : undefined;
+    const prev = stmt ? previousStatement(stmt) : undefined;
+    this.facts.apiUses.push({
+      range: this.range(node),
+      kind,
+      name,
+      ...(stmt ? { statement: this.range(stmt) } : {}),
+      ...(prev ? { previousStatement: this.range(prev) } : {}),
+    });
   }
 
   private third(kind: ThirdPartyKind, node: SyntaxNode | Range, name: string): void {
@@ -937,7 +951,18 @@ export class ModuleAnalyzer {
 
   private recordImport(node: SyntaxNode, module: string, member: string | undefined, alias: string, form: 'import' | 'from' | 'importlib'): void {
     if (!this.recording || this.mode !== 'facts' || !this.once(node, 'import')) return;
-    this.facts.imports.push({ range: this.range(node), module, member, alias, form });
+    const stmt = form === 'importlib' ? undefined : enclosingStatement(node);
+    // import os, sqlite3 / from sqlite3 import connect, Row (the module name is a dotted_name too)
+    const listed = stmt?.namedChildren.filter((c) => c.type === 'dotted_name' || c.type === 'aliased_import' || c.type === 'wildcard_import').length ?? 0;
+    const names = form === 'from' ? listed - 1 : listed;
+    this.facts.imports.push({
+      range: this.range(node),
+      module,
+      member,
+      alias,
+      form,
+      ...(stmt ? { statement: statementPos(stmt, this.text), names } : {}),
+    });
   }
 
   private recordName(node: SyntaxNode, scope: Scope): void {
@@ -996,18 +1021,13 @@ export class ModuleAnalyzer {
         const apply = () => this.recordHandleCall(node, fn, objNode, method, onConn, args, scope);
         if (recv.k === 'unknown') {
           const snapshot = this.snapshotStr(args, scope);
-          const sqlish = snapshot?.k === 'str' && snapshot.alts.some((a) => { const s = this.buildSql(a, false); return s !== undefined && looksLikeSql(s.text); });
+          const sqlish = snapshot?.k === 'str' && snapshot.alts.some((a) => this.readsAsSqliteSql(a));
           const confidence = method === 'executescript' ? 'sqlite-only' : sqlish ? 'sqlish' : 'weak';
           this.inferred(() => this.recordHandleCall(node, fn, objNode, method, false, args, scope, snapshot), confidence);
-          // whoever runs it, this SQL is accounted for: it is not an unexecuted constant
-          // whoever runs it, this SQL is not an unexecuted constant — except in a file that imports
-          // another driver and shows SQLite too (a SQLAlchemy listener issuing PRAGMAs): there
-          // clearly-SQL text is still checked for SQLite-only SQL (see finish())
+          // in a file that uses another driver and shows no SQLite, this SQL is that driver's;
+          // anywhere else, SQL nobody is known to run on SQLite is still checked for SQLite-only SQL
           const first = args?.namedChildren[0];
-          if (first && EXECUTE_METHODS.has(method)) {
-            if (this.foreignDriver) this.foreignSql.push(() => this.consume(first, scope));
-            else this.consume(first, scope);
-          }
+          if (first && EXECUTE_METHODS.has(method)) this.foreignSql.push(() => this.consume(first, scope));
         } else apply();
         if (onConn && CREATE_FUNCTION_METHODS.has(method)) this.api('create-function', node, `${objNode.text}.${method}`);
         if (onConn && method === 'iterdump') this.api('iterdump', node, `${objNode.text}.${method}`);
@@ -1018,6 +1038,7 @@ export class ModuleAnalyzer {
         const kind: ApiUseKind = method === 'iterdump' ? 'iterdump' : 'create-function';
         this.inferred(() => this.api(kind, node, `${objNode.text}.${method}`), 'sqlish');
       }
+      if (recv.k === 'foreign') this.foreignUse = true;
       if (recv.k === 'foreign' && EXECUTE_METHODS.has(method)) {
         // SQL handed to another driver (psycopg2 …) is not SQLite's concern
         const first = args?.namedChildren[0];
@@ -1025,6 +1046,7 @@ export class ModuleAnalyzer {
       }
     }
     const callee = this.eval(fn, scope);
+    if (callee.k === 'foreign') this.foreignUse = true;
     // pd.read_sql(…), read_sql_query(…) imported by name, df.to_sql(…)
     const ioMethod =
       callee.k === 'member' && callee.module === 'pandas' ? callee.name : fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
@@ -1078,6 +1100,7 @@ export class ModuleAnalyzer {
     if (!this.once(node, 'conn')) return;
     const keywords: Connection['keywords'] = [];
     let database: Connection['database'];
+    const otherArgs: Range[] = [];
     for (const a of args?.namedChildren ?? []) {
       if (a.type === 'keyword_argument') {
         const name = a.childForFieldName('name')?.text ?? '';
@@ -1085,7 +1108,7 @@ export class ModuleAnalyzer {
         if (name === 'database') database = { range: this.range(a.childForFieldName('value') ?? a), value: literalValue(a.childForFieldName('value') ?? a, this.text) };
       } else if (!database && a.type !== 'comment' && a.type !== 'list_splat' && a.type !== 'dictionary_splat') {
         database = { range: this.range(a), value: literalValue(a, this.text) };
-      }
+      } else if (a.type !== 'comment') otherArgs.push(this.range(a));
     }
     if (via === 'direct') this.recordConnectOptions(args, 0);
     const parent = node.parent?.type === 'await' ? node.parent.parent : node.parent;
@@ -1101,6 +1124,7 @@ export class ModuleAnalyzer {
     } else if (parent?.type === 'with_item') binding = 'with';
     else if (parent?.type === 'return_statement') binding = 'return';
     else if (parent?.type !== 'expression_statement' && parent?.type !== 'argument_list') binding = 'other';
+    const shape = binding === 'assign' || binding === 'with' || binding === 'inline' ? connectionShape(node, this.text) : undefined;
     this.facts.connections.push({
       range: this.range(node),
       callee: fn.text,
@@ -1111,6 +1135,8 @@ export class ModuleAnalyzer {
       keywords,
       boundTo,
       binding,
+      otherArgs,
+      ...(shape ?? {}),
     });
   }
 
@@ -1151,11 +1177,25 @@ export class ModuleAnalyzer {
       method,
       receiver: onConn ? 'connection' : 'cursor',
       receiverText: objNode.text,
+      resultUse: resultUse(node),
     });
     if (!EXECUTE_METHODS.has(method)) return;
     if (onConn) this.api('connection-shortcut', node, `${objNode.text}.${method}`);
     if (method === 'executescript') this.api('executescript', node, `${objNode.text}.${method}`);
     this.recordExecutedSql(node, method, args, scope, snapshot);
+  }
+
+  /** SQL text that reads as SQL and could run on SQLite: `%s` / `%(name)s` placeholders are another driver's. */
+  private readsAsSqliteSql(s: Str): boolean {
+    const sql = this.buildSql(s, false);
+    if (!sql || !looksLikeSql(sql.text)) return false;
+    const sig = sql.tokens.filter((t) => t.type !== 'whitespace' && t.type !== 'comment');
+    for (let i = 0; i + 1 < sig.length; i++) {
+      const next = sig[i + 1]!;
+      // `%s` tokenizes as the operator % followed by s; `%(name)s` as % followed by (
+      if (sig[i]!.text === '%' && next.start === sig[i]!.end && (next.upper === 'S' || next.text === '(')) return false;
+    }
+    return true;
   }
 
   /** Pending facts are applied at the end: evaluate the SQL argument now, with the bindings of this point. */
@@ -1316,12 +1356,14 @@ export class ModuleAnalyzer {
   private finish(root: SyntaxNode): void {
     // cur.execute(...) on a cursor of unknown origin: SQLite's when nothing says otherwise
     const sqliteFile = this.usesSqlite || this.facts.connections.length > 0 || this.facts.imports.length > 0;
+    // `import psycopg` for psycopg.IntegrityError (what fix writes) does not make cursors psycopg's
+    const foreign = this.foreignDriver && this.foreignUse;
     for (const p of this.pending) {
-      if (p.confidence === 'sqlite-only' || (!this.foreignDriver && (sqliteFile || p.confidence === 'sqlish'))) p.apply();
+      if (p.confidence === 'sqlite-only' || (!foreign && (sqliteFile || p.confidence === 'sqlish'))) p.apply();
     }
     const literals = this.sweepStrings(root);
     const sqliteEvidence = sqliteFile || this.facts.dbPaths.length > 0 || this.facts.thirdParty.length > 0;
-    if (!sqliteEvidence) for (const consume of this.foreignSql) consume();
+    if (foreign && !sqliteEvidence) for (const consume of this.foreignSql) consume();
     for (const node of literals) {
       if (this.consumed.has(node.startIndex)) continue;
       const sql = this.buildSqlIfClear(node);
@@ -1329,6 +1371,10 @@ export class ModuleAnalyzer {
     }
     this.collectComments(root);
     if (root.hasError) this.collectDiagnostics(root);
+    this.collectImportStatements(root);
+    const unit = indentUnit(root, this.text);
+    if (unit !== undefined) this.facts.indentUnit = unit;
+    for (const i of this.facts.imports) if (i.form === 'import') i.uses = aliasUses(root, i.alias);
     for (const f of this.project.factoriesOf(this.file)) {
       this.facts.factories.push({ range: f.range, name: f.name, qualifiedName: f.info.qualifiedName, kind: f.info.kind });
     }
@@ -1459,6 +1505,21 @@ export class ModuleAnalyzer {
         if (c.hasError || c.isMissing) stack.push(c);
       }
     }
+  }
+
+  private collectImportStatements(root: SyntaxNode): void {
+    const out: NonNullable<FileFacts['importStatements']> = [];
+    const stack: SyntaxNode[] = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'import_statement' || n.type === 'import_from_statement') {
+        out.push({ text: n.text, at: statementPos(n, this.text) });
+        continue;
+      }
+      if (n.type === 'function_definition' || n.type === 'class_definition') continue;
+      for (let i = n.namedChildCount - 1; i >= 0; i--) stack.push(n.namedChild(i)!);
+    }
+    this.facts.importStatements = out.sort((a, b) => a.at.range.start - b.at.range.start);
   }
 
   private collectComments(root: SyntaxNode): void {

@@ -1,0 +1,58 @@
+import type { Config } from '../model/config.js';
+import type { Finding } from '../model/finding.js';
+import type { Rule } from '../model/rule.js';
+import type { RunRefusal } from '../model/run.js';
+import { analyseSources } from '../project.js';
+import { runRules } from '../runner.js';
+import { LineIndex } from '../util/lines.js';
+import type { FileFix } from './engine.js';
+import { manualItems } from './manual.js';
+import { offsetMapper } from './offsets.js';
+
+export interface FixOutcome {
+  /** what fix refuses, placed in the files on disk */
+  refusals: RunRefusal[];
+  /** fingerprints of the findings a re-audit still reports after fix (unsafe changes included) */
+  remains: string[];
+}
+
+/**
+ * What `fix --unsafe-fixes` leaves: the project is rewritten in memory and audited again, and
+ * each finding of the rewritten files is placed back on its line on disk. A finding is fixed
+ * when no finding of the same rule is left on its line — whichever codemod (if any) removed it.
+ */
+export async function fixOutcome(
+  findings: readonly Finding[],
+  fixes: readonly FileFix[],
+  rootOf: (file: string) => string,
+  rules: Rule[],
+  cfg: Config,
+): Promise<FixOutcome> {
+  const after = await analyseSources(
+    fixes.map((f) => ({ ...f.source, text: f.failure ? f.source.text : f.text })),
+    rootOf,
+  );
+  const left = new Map<string, number>();
+  const key = (file: string, ruleId: string, line: number) => `${file}\0${ruleId}\0${line}`;
+  const byPath = new Map(fixes.map((f) => [f.source.path, f]));
+  for (const { source, facts } of after) {
+    const before = byPath.get(source.path)?.source.text ?? source.text;
+    const toDisk = offsetMapper(before, source.text);
+    const lines = new LineIndex(before);
+    for (const f of runRules(rules, facts, source, cfg).findings) {
+      const k = key(f.file, f.ruleId, lines.position(toDisk(f.range.start)).line);
+      left.set(k, (left.get(k) ?? 0) + 1);
+    }
+  }
+  const remains: string[] = [];
+  for (const f of findings) {
+    const k = key(f.file, f.ruleId, f.line);
+    const n = left.get(k) ?? 0;
+    // files fix does not rewrite (JavaScript, files outside its reach) keep every finding
+    if (n > 0 || !byPath.has(f.file)) {
+      remains.push(f.fingerprint);
+      if (n > 0) left.set(k, n - 1);
+    }
+  }
+  return { refusals: manualItems(fixes), remains: remains.sort() };
+}

@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { decodeSource } from '../discover/read.js';
+import { UsageError } from '../util/errors.js';
+
+/**
+ * Writes `text` over `absPath` atomically: a temporary file in the same directory (so the rename
+ * never crosses a file system) with the original's mode, then a rename. A crash at any point
+ * leaves either the old file or the new one, never a half-written file.
+ */
+export function writeFileAtomically(absPath: string, data: string | Buffer): void {
+  const mode = statSync(absPath).mode & 0o7777;
+  const tmp = join(dirname(absPath), `.${basename(absPath)}.pgready-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, data, { encoding: 'utf8', mode, flag: 'wx' });
+    // the umask may have narrowed `mode` at creation
+    chmodSync(tmp, mode);
+    renameSync(tmp, absPath);
+  } catch (e) {
+    try {
+      if (existsSync(tmp)) unlinkSync(tmp);
+    } catch {
+      // the temporary file is already gone
+    }
+    const why = e instanceof Error ? e.message : String(e);
+    throw new UsageError(`${absPath}: cannot write the fixed file (${why}); the file was left as it was.`);
+  }
+}
+
+/**
+ * The files among `absPaths` with uncommitted changes (modified, staged, untracked), when `cwd`
+ * is inside a git work tree; [] outside git or when git is not installed.
+ */
+export function dirtyFiles(absPaths: readonly string[], cwd: string): string[] {
+  if (absPaths.length === 0) return [];
+  let top: string;
+  try {
+    top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return [];
+  }
+  if (top === '') return [];
+  const dirty: string[] = [];
+  // one call per 200 files keeps the argument list short on every platform
+  for (let i = 0; i < absPaths.length; i += 200) {
+    const chunk = absPaths.slice(i, i + 200);
+    let out: string;
+    try {
+      out = execFileSync('git', ['status', '--porcelain', '-z', '--', ...chunk], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+    } catch {
+      return [];
+    }
+    // -z: "XY path\0" entries; a rename adds its source path as a separate entry
+    const entries = out.split('\0').filter((e) => e.length > 3);
+    for (const e of entries) dirty.push(join(top, e.slice(3)));
+  }
+  return [...new Set(dirty)].sort();
+}
+
+/** Throws UsageError listing the dirty targets, unless allowDirty. */
+export function assertClean(absPaths: readonly string[], cwd: string, allowDirty: boolean, shown: (abs: string) => string): void {
+  if (allowDirty) return;
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const byReal = new Map(absPaths.map((p) => [real(p), p]));
+  const dirty = dirtyFiles(absPaths, cwd)
+    .map((d) => byReal.get(real(d)))
+    .filter((d): d is string => d !== undefined);
+  if (dirty.length === 0) return;
+  const list = dirty.slice(0, 10).map(shown).join(', ');
+  const more = dirty.length > 10 ? ` and ${dirty.length - 10} more` : '';
+  throw new UsageError(
+    `${dirty.length} file(s) to fix have uncommitted changes: ${list}${more}. Commit or stash them first so the fix can be reviewed and undone, or pass --allow-dirty.`,
+  );
+}
+
+/**
+ * The bytes to write for `text` in the file's own encoding (UTF-8 with or without BOM, UTF-16
+ * with BOM, Latin-1; any other declared encoding only when the text is ASCII). Throws UsageError
+ * when the file changed on disk since it was read, or when the text cannot be encoded.
+ */
+export function encodeLike(source: { absPath: string; path: string; language: string; text: string }, text: string): Buffer {
+  const bytes = readFileSync(source.absPath);
+  const decoded = decodeSource(bytes, source.language === 'python');
+  if (!('text' in decoded) || decoded.text !== source.text) {
+    throw new UsageError(`${source.path}: the file changed on disk while pgready was fixing it; nothing was written. Run \`pgready fix\` again.`);
+  }
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  switch (decoded.encoding) {
+    case 'utf-8':
+    case 'utf8':
+      return Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
+    case 'utf-16le':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    case 'utf-16be': {
+      const le = Buffer.from(text, 'utf16le');
+      for (let i = 0; i + 1 < le.length; i += 2) {
+        const a = le[i]!;
+        le[i] = le[i + 1]!;
+        le[i + 1] = a;
+      }
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), le]);
+    }
+  }
+  let max = 0;
+  for (let i = 0; i < text.length; i++) max = Math.max(max, text.charCodeAt(i));
+  const latin1 = ['latin-1', 'latin1', 'iso-8859-1', 'iso8859-1', 'l1'].includes(decoded.encoding);
+  if (max < 0x80 || (latin1 && max <= 0xff)) return Buffer.from(text, 'latin1');
+  throw new UsageError(
+    `${source.path}: the file is encoded as ${decoded.encoding}, which pgready cannot write back; nothing was written. Convert it to UTF-8 or fix it by hand.`,
+  );
+}

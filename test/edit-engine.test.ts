@@ -1,0 +1,329 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import qmark from '../codemods/qmark-to-target-placeholders.js';
+import { applyEdits, dominantEol, mergeChanges, psycopgToPostgres } from '../src/edit/engine.js';
+import { projectSchema } from '../src/edit/schema.js';
+import { analyseAlone, fixText } from '../src/edit/standalone.js';
+import { defaultTarget, resolveTarget } from '../src/edit/target.js';
+import { assertClean, encodeLike, writeFileAtomically } from '../src/edit/write.js';
+import { defineCodemod } from '../src/model/codemod.js';
+import type { Change, Codemod } from '../src/model/codemod.js';
+import { ConfigError, UsageError } from '../src/util/errors.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'pgready-engine-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let counter = 0;
+const freshDir = () => {
+  const d = join(scratch, String(counter++));
+  mkdirSync(d, { recursive: true });
+  return d;
+};
+
+function change(codemod: string, title: string, edits: [number, number, string][]): Change {
+  return { codemod, title, safety: 'safe', edits: edits.map(([start, end, text]) => ({ range: { start, end }, text })) };
+}
+
+/** A codemod that replaces every occurrence of `from` in the file with `to` (a test double). */
+function replacer(name: string, from: string, to: string, safety: 'safe' | 'unsafe' = 'safe'): Codemod {
+  return defineCodemod({
+    name,
+    title: `replace ${from}`,
+    resolves: [],
+    plan(_facts, { source }, out) {
+      const edits = [];
+      for (let i = source.text.indexOf(from); i >= 0; i = source.text.indexOf(from, i + from.length)) {
+        edits.push({ range: { start: i, end: i + from.length }, text: to });
+      }
+      if (edits.length > 0) out.change({ title: `replace ${from} with ${to}`, safety, edits });
+    },
+  });
+}
+
+const SELECT = 'import sqlite3\nconn = sqlite3.connect("a.db")\ncur = conn.cursor()\ncur.execute("SELECT a FROM t WHERE b = ?", (1,))\n';
+
+describe('mergeChanges', () => {
+  it('drops a change that overlaps an accepted one, whole, as an overlap refusal', () => {
+    const a = change('one', 'first', [[0, 5, 'x'], [20, 22, 'y']]);
+    const b = change('two', 'second', [[4, 8, 'z'], [30, 31, 'w']]);
+    const c = change('three', 'third', [[8, 9, 'v']]);
+    const { accepted, refusals } = mergeChanges([b, c, a]);
+    expect(accepted.map((x) => x.title)).toEqual(['first', 'third']);
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ codemod: 'two', reason: 'overlap', range: { start: 4, end: 8 } });
+    expect(refusals[0]!.detail).toContain('"first"');
+  });
+
+  it('treats two inserts at one point and an insert inside a replacement as overlapping; touching ranges are fine', () => {
+    expect(mergeChanges([change('a', 'a', [[3, 3, 'x']]), change('b', 'b', [[3, 3, 'y']])]).refusals).toHaveLength(1);
+    expect(mergeChanges([change('a', 'a', [[2, 6, 'x']]), change('b', 'b', [[4, 4, 'y']])]).refusals).toHaveLength(1);
+    expect(mergeChanges([change('a', 'a', [[2, 6, 'x']]), change('b', 'b', [[6, 8, 'y']]), change('c', 'c', [[2, 2, 'z']])]).refusals).toHaveLength(0);
+  });
+
+  it('applies a change planned twice (one constant executed at two call sites) once', () => {
+    const { accepted, refusals } = mergeChanges([change('q', 'q', [[5, 6, '%s']]), change('q', 'q', [[5, 6, '%s']])]);
+    expect(accepted).toHaveLength(1);
+    expect(refusals).toEqual([]);
+  });
+
+  it('rejects a change whose own edits overlap', () => {
+    const { accepted, refusals } = mergeChanges([change('a', 'bad', [[0, 4, 'x'], [2, 3, 'y']])]);
+    expect(accepted).toEqual([]);
+    expect(refusals[0]!.reason).toBe('overlap');
+  });
+});
+
+describe('applyEdits and line endings', () => {
+  it('applies edits in range order and reports where each landed', () => {
+    const { text, spans } = applyEdits('abcdef', [
+      { range: { start: 4, end: 5 }, text: 'XY' },
+      { range: { start: 1, end: 1 }, text: '+' },
+    ]);
+    expect(text).toBe('a+bcdXYf');
+    expect(spans).toEqual([{ start: 5, end: 7 }, { start: 1, end: 2 }]);
+  });
+
+  it('writes inserted line ends the way the file does (CRLF stays CRLF)', () => {
+    expect(dominantEol('a\r\nb\r\nc\n')).toBe('\r\n');
+    expect(dominantEol('a\nb\r\n')).toBe('\n');
+    const { text } = applyEdits('x = 1\r\ny = 2\r\n', [{ range: { start: 7, end: 7 }, text: 'z = 3\nw = 4\n' }]);
+    expect(text).toBe('x = 1\r\nz = 3\r\nw = 4\r\ny = 2\r\n');
+  });
+
+  it('keeps a CRLF file CRLF through the whole engine', async () => {
+    const crlf = SELECT.split('"SELECT').join('"""SELECT').split('?"').join('?"""').split('\n').join('\r\n');
+    const twoLines = replacer('split-select', 'SELECT a', 'SELECT\na');
+    const fix = await fixText('crlf.py', crlf, [qmark, twoLines]);
+    expect(fix.failure).toBeUndefined();
+    expect(fix.text).toBe('import sqlite3\r\nconn = sqlite3.connect("a.db")\r\ncur = conn.cursor()\r\ncur.execute("""SELECT\r\na FROM t WHERE b = %s""", (1,))\r\n');
+  });
+});
+
+describe('fixFile checks', () => {
+  it('applies a safe change and leaves an unsafe one pending unless unsafeFixes', async () => {
+    const src = 'import sqlite3\nconn = sqlite3.connect("a.db")\ncur = conn.cursor()\ncur.execute("SELECT a FROM t WHERE b = ?", args)\n';
+    const off = await fixText('u.py', src, [qmark]);
+    expect(off.text).toBe(src);
+    expect(off.pendingUnsafe.map((c) => c.codemod)).toEqual(['qmark-to-target-placeholders']);
+    const on = await fixText('u.py', src, [qmark], { unsafeFixes: true });
+    expect(on.text).toContain('WHERE b = %s", args)');
+    expect(on.pendingUnsafe).toEqual([]);
+  });
+
+  it('leaves the file untouched when a change adds a Python syntax error', async () => {
+    const breaker = replacer('breaker', '(1,))', '(1,)');
+    const fix = await fixText('s.py', SELECT, [breaker]);
+    expect(fix.failure?.check).toBe('syntax');
+    expect(fix.text).toBe(SELECT);
+    expect(fix.applied).toEqual([]);
+  });
+
+  it('leaves the file untouched when rewritten SQL does not parse as PostgreSQL', async () => {
+    const typo = replacer('typo', 'SELECT a FROM', 'SELEKT a FROM');
+    const fix = await fixText('p.py', SELECT, [qmark, typo]);
+    expect(fix.failure?.check).toBe('postgres');
+    expect(fix.failure?.detail).toContain('line 4');
+    expect(fix.failure?.detail).toContain('syntax error at or near "SELEKT" in `SELEKT a FROM t WHERE b = $1`');
+    expect(fix.text).toBe(SELECT);
+  });
+
+  it('catches a literal % left unescaped in SQL sent with parameters (psycopg would reject it)', async () => {
+    const src = 'import sqlite3\nconn = sqlite3.connect("a.db")\ncur = conn.cursor()\ncur.execute("SELECT a FROM t WHERE c LIKE \'x%\' AND b = ?", (1,))\n';
+    const naive = replacer('naive', '= ?', '= %s');
+    const fix = await fixText('pct.py', src, [naive]);
+    expect(fix.failure?.check).toBe('postgres');
+    expect(fix.failure?.detail).toContain('%%');
+    const good = await fixText('pct.py', src, [qmark]);
+    expect(good.failure).toBeUndefined();
+    expect(good.text).toContain("LIKE 'x%%' AND b = %s");
+  });
+
+  it('does not hold a SQLite-only statement that already failed to parse against the pass', async () => {
+    const src = 'import sqlite3\nconn = sqlite3.connect("a.db")\ncur = conn.cursor()\ncur.execute("INSERT OR IGNORE INTO t (a) VALUES (?)", (1,))\n';
+    const fix = await fixText('o.py', src, [qmark]);
+    expect(fix.failure).toBeUndefined();
+    expect(fix.text).toContain('VALUES (%s)');
+  });
+
+  it('does not count a `?` nothing executes (left for the placeholder codemod) as a PostgreSQL syntax error', async () => {
+    const src = 'OLD = "DELETE FROM alerts WHERE created_at < datetime(\'now\') AND acknowledged = ?"\n';
+    const fix = await fixText('q.py', src, [replacer('now', "datetime('now')", 'now()')]);
+    expect(fix.failure).toBeUndefined();
+    expect(fix.text).toBe('OLD = "DELETE FROM alerts WHERE created_at < now() AND acknowledged = ?"\n');
+  });
+
+  it('refuses a change with an edit outside the file instead of applying it', async () => {
+    const wild = defineCodemod({
+      name: 'wild',
+      title: 'edits past the end',
+      resolves: [],
+      plan(_f, { source }, out) {
+        out.change({ title: 'past the end', safety: 'safe', edits: [{ range: { start: source.text.length + 5, end: source.text.length + 6 }, text: 'x' }] });
+      },
+    });
+    const fix = await fixText('w.py', SELECT, [wild]);
+    expect(fix.text).toBe(SELECT);
+    expect(fix.refusals.map((r) => r.reason)).toEqual(['invalid-edit']);
+  });
+
+  it('reports a codemod that never reaches a fixed point, and leaves the file untouched', async () => {
+    const grower = defineCodemod({
+      name: 'grower',
+      title: 'always appends',
+      resolves: [],
+      plan(_f, { source }, out) {
+        out.change({ title: 'append', safety: 'safe', edits: [{ range: { start: source.text.length, end: source.text.length }, text: '#\n' }] });
+      },
+    });
+    const fix = await fixText('g.py', SELECT, [grower]);
+    expect(fix.failure?.check).toBe('idempotence');
+    expect(fix.text).toBe(SELECT);
+  });
+
+  it('turns a codemod that throws into a refusal and still runs the others', async () => {
+    const thrower = defineCodemod({
+      name: 'thrower',
+      title: 'throws',
+      resolves: [],
+      plan() {
+        throw new Error('boom');
+      },
+    });
+    const fix = await fixText('t.py', SELECT, [thrower, qmark]);
+    expect(fix.refusals.map((r) => [r.codemod, r.reason])).toContainEqual(['thrower', 'codemod-error']);
+    expect(fix.text).toContain('b = %s');
+  });
+
+  it('re-applies a change that overlapped in an earlier pass once the other one is in', async () => {
+    const a = replacer('a-first', 'SELECT a', 'SELECT DISTINCT a');
+    const b = replacer('b-second', 'a FROM t ', 'a FROM u ');
+    const fix = await fixText('ov.py', SELECT, [a, b, qmark]);
+    expect(fix.failure).toBeUndefined();
+    expect(fix.text).toContain('"SELECT DISTINCT a FROM u WHERE b = %s"');
+    expect(fix.passes).toBe(2);
+  });
+});
+
+describe('psycopgToPostgres', () => {
+  it('turns %s, %(name)s and %% into what PostgreSQL receives', () => {
+    expect(psycopgToPostgres("SELECT %s, %(a)s, %(b)s, %(a)s WHERE c LIKE 'x%%'")).toEqual({ text: "SELECT $1, $2, $3, $2 WHERE c LIKE 'x%'" });
+    expect('error' in psycopgToPostgres("LIKE 'x%'")).toBe(true);
+    expect('error' in psycopgToPostgres('a %(b) c')).toBe(true);
+  });
+});
+
+describe('the target', () => {
+  it('defaults to psycopg format with the project connection module', () => {
+    expect(resolveTarget(undefined)).toEqual(defaultTarget());
+    expect(defaultTarget()).toMatchObject({ paramstyle: 'format', connection: { call: 'get_connection({db})', returns: 'context-manager' }, exceptionsModule: 'psycopg' });
+  });
+
+  it('merges a partial target over the defaults', () => {
+    const t = resolveTarget({ paramstyle: 'numeric', connection: { returns: 'connection' }, databases: { 'trades.db': 'trades' } });
+    expect(t.paramstyle).toBe('numeric');
+    expect(t.connection.returns).toBe('connection');
+    expect(t.connection.import).toBe(defaultTarget().connection.import);
+    expect(t.databases).toEqual({ 'trades.db': 'trades' });
+  });
+
+  it.each([
+    [{ paramstyle: 'qmark' }, 'target.paramstyle'],
+    [{ connection: { returns: 'pool' } }, 'target.connection.returns'],
+    [{ connection: { call: '' } }, 'target.connection.call'],
+    [{ connection: { imprt: 'x' } }, 'target.connection.imprt'],
+    [{ databases: { 'a.db': 3 } }, 'target.databases.a.db'],
+    [{ style: 'format' }, 'target.style'],
+    ['format', 'target'],
+  ])('rejects %j naming %s', (raw, keyPath) => {
+    let err: unknown;
+    try {
+      resolveTarget(raw, 'pgready.config.json');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).keyPath).toBe(keyPath);
+    expect((err as ConfigError).message).toContain(`pgready.config.json: ${keyPath}:`);
+  });
+});
+
+describe('the project schema', () => {
+  it('collects columns, primary keys and unique constraints from CREATE TABLE', () => {
+    const src =
+      'import sqlite3\nconn = sqlite3.connect("a.db")\nconn.execute("""CREATE TABLE IF NOT EXISTS Positions (\n' +
+      '  id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER NOT NULL, symbol TEXT COLLATE NOCASE, "qty" REAL,\n' +
+      '  code TEXT UNIQUE, UNIQUE (account_id, symbol DESC))""")\n' +
+      'conn.execute("CREATE TABLE balances (account_id INTEGER, asset TEXT, amount REAL, PRIMARY KEY (account_id, asset))")\n';
+    const schema = projectSchema([analyseAlone({ path: 's.py', absPath: '/s.py', language: 'python', text: src })]);
+    expect([...schema.keys()]).toEqual(['positions', 'balances']);
+    expect(schema.get('positions')).toEqual({
+      name: 'Positions',
+      columns: ['id', 'account_id', 'symbol', 'qty', 'code'],
+      primaryKey: ['id'],
+      unique: [['code'], ['account_id', 'symbol']],
+    });
+    expect(schema.get('balances')).toMatchObject({ primaryKey: ['account_id', 'asset'], unique: [] });
+  });
+});
+
+describe('writing', () => {
+  it('replaces the file atomically and keeps its mode', () => {
+    const dir = freshDir();
+    const file = join(dir, 'a.py');
+    writeFileSync(file, 'old\n');
+    chmodSync(file, 0o751);
+    writeFileAtomically(file, 'new\n');
+    expect(readFileSync(file, 'utf8')).toBe('new\n');
+    expect(statSync(file).mode & 0o777).toBe(0o751);
+    expect(readdirSync(dir)).toEqual(['a.py']);
+  });
+
+  it('leaves the old file and no temporary file behind when the rename fails', () => {
+    const dir = freshDir();
+    const target = join(dir, 'pkg');
+    mkdirSync(target);
+    writeFileSync(join(target, 'inside.txt'), 'x');
+    expect(() => writeFileAtomically(target, 'new\n')).toThrow(UsageError);
+    expect(readdirSync(dir)).toEqual(['pkg']);
+    expect(readFileSync(join(target, 'inside.txt'), 'utf8')).toBe('x');
+  });
+
+  it('writes back a UTF-8 BOM and refuses a file that changed on disk since it was read', () => {
+    const dir = freshDir();
+    const file = join(dir, 'b.py');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('x = "é"\n')]));
+    const source = { absPath: file, path: 'b.py', language: 'python', text: 'x = "é"\n' };
+    expect([...encodeLike(source, 'y = "é"\n').subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    writeFileSync(file, 'z = 1\n');
+    expect(() => encodeLike(source, 'y\n')).toThrow(/changed on disk/);
+  });
+
+  it('refuses to write files with uncommitted git changes unless allowed', () => {
+    const dir = freshDir();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' });
+    try {
+      git('init', '-q');
+    } catch {
+      return expect.fail('git is needed for this test');
+    }
+    writeFileSync(join(dir, 'clean.py'), 'a = 1\n');
+    writeFileSync(join(dir, 'dirty.py'), 'b = 1\n');
+    git('add', '.');
+    git('commit', '-q', '-m', 'init');
+    writeFileSync(join(dir, 'dirty.py'), 'b = 2\n');
+    const shown = (p: string) => p.slice(dir.length + 1);
+    expect(() => assertClean([join(dir, 'clean.py')], dir, false, shown)).not.toThrow();
+    expect(() => assertClean([join(dir, 'clean.py'), join(dir, 'dirty.py')], dir, false, shown)).toThrow(/dirty\.py.*--allow-dirty/);
+    expect(() => assertClean([join(dir, 'dirty.py')], dir, true, shown)).not.toThrow();
+    writeFileSync(join(dir, 'new.py'), 'c = 1\n');
+    expect(() => assertClean([join(dir, 'new.py')], dir, false, shown)).toThrow(/new\.py/);
+  });
+
+  it('does not check anything outside a git work tree', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'x.py'), 'a = 1\n');
+    expect(() => assertClean([join(dir, 'x.py')], dir, false, (p) => p)).not.toThrow();
+  });
+});

@@ -1,0 +1,68 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Codemod, Target } from '../../src/model/codemod.js';
+import { resolveTarget } from '../../src/edit/target.js';
+import { repoRoot } from './paths.js';
+
+export const codemodFixtureRoot = resolve(repoRoot, 'fixtures', 'codemods');
+
+export interface CodemodCase {
+  codemod: string;
+  name: string;
+  inputPath: string;
+  outputPath: string;
+  input: string;
+  /** undefined when the .output.py file is missing (the harness fails that case) */
+  output?: string;
+  noChange: boolean;
+  /** reasons from `# refuse: <reason>` comment lines of the input */
+  refuse: string[];
+  target: Target;
+  unsafeFixes: boolean;
+}
+
+/** `# refuse: dynamic-sql` lines (a fixture annotation, one reason per line). */
+export function refuseAnnotations(text: string): string[] {
+  const reasons: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line.startsWith('# refuse:')) continue;
+    const reason = line.slice('# refuse:'.length).trim().split(' ')[0];
+    if (reason) reasons.push(reason);
+  }
+  return reasons;
+}
+
+/**
+ * The cases of fixtures/codemods/<name>/: `<case>.input.py` + `<case>.output.py`, and an optional
+ * `<case>.json` with `{ "target": { …partial target… }, "unsafeFixes": false }` (unsafe fixes
+ * are applied by default, so a fixture shows what --unsafe-fixes writes).
+ */
+export function codemodCases(codemod: Pick<Codemod, 'name'>): CodemodCase[] {
+  const dir = join(codemodFixtureRoot, codemod.name);
+  if (!existsSync(dir)) return [];
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith('.input.py'))
+    .map((f) => f.slice(0, -'.input.py'.length))
+    .sort();
+  return names.map((name) => {
+    const inputPath = join(dir, `${name}.input.py`);
+    const outputPath = join(dir, `${name}.output.py`);
+    const optionsPath = join(dir, `${name}.json`);
+    const input = readFileSync(inputPath, 'utf8');
+    const output = existsSync(outputPath) ? readFileSync(outputPath, 'utf8') : undefined;
+    const options = existsSync(optionsPath) ? (JSON.parse(readFileSync(optionsPath, 'utf8')) as { target?: unknown; unsafeFixes?: boolean }) : {};
+    return {
+      codemod: codemod.name,
+      name,
+      inputPath,
+      outputPath,
+      input,
+      output,
+      noChange: name.startsWith('no-change'),
+      refuse: refuseAnnotations(input),
+      target: resolveTarget(options.target, optionsPath),
+      unsafeFixes: options.unsafeFixes ?? true,
+    };
+  });
+}
