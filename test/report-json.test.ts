@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compareBaseline } from '../src/baseline.js';
 import { json } from '../src/report/json.js';
 import { cleanRun, FINDINGS, sampleRun } from './report-sample.js';
 
@@ -53,11 +54,13 @@ describe('json reporter', () => {
       '    {',
       '      "path": ".env",',
       '      "language": "text",',
+      '      "priority": "medium",',
       ...counts({ dbPaths: 1 }),
       '    },',
       '    {',
       '      "path": "app/db.py",',
       '      "language": "python",',
+      '      "priority": "medium",',
       ...counts({ imports: 1, connections: 1, cursorOps: 1, placeholders: 1, sqliteSql: 1 }),
       '    }',
       '  ],',
@@ -196,5 +199,34 @@ describe('json reporter', () => {
     expect(doc.files).toEqual([]);
     expect(doc.findings).toEqual([]);
     expect(doc.skipped).toEqual([]);
+  });
+
+  it('adds the file priority from the run and, with a baseline, a status per finding and the resolved list', () => {
+    const run = sampleRun();
+    run.files.find((f) => f.path === '.env')!.priority = 'low';
+    const baseline = compareBaseline(
+      run.findings,
+      {
+        version: 1,
+        tool: 'pgready',
+        findings: [
+          { fingerprint: '00000000000000a1', ruleId: 'SQL011', file: '.env', line: 1, message: 'm' },
+          { fingerprint: 'dead000000000001', ruleId: 'SQL201', file: 'app/db.py', line: 7, message: 'gone' },
+        ],
+      },
+      'b.json',
+    );
+    const doc = JSON.parse(json(run, { ...opts, baseline })) as {
+      files: { path: string; priority: string }[];
+      findings: { fingerprint: string; status: string }[];
+      resolved: unknown[];
+    };
+    expect(Object.keys(doc)).toEqual(['tool', 'summary', 'files', 'findings', 'resolved', 'skipped']);
+    expect(doc.files.map((f) => [f.path, f.priority])).toEqual([
+      ['.env', 'low'],
+      ['app/db.py', 'medium'],
+    ]);
+    expect(doc.findings.map((f) => f.status)).toEqual(['baseline', 'new', 'new', 'new', 'new', 'new']);
+    expect(doc.resolved).toEqual([{ fingerprint: 'dead000000000001', ruleId: 'SQL201', file: 'app/db.py', line: 7, message: 'gone' }]);
   });
 });

@@ -1,5 +1,7 @@
 import type { Language } from './facts.js';
 import type { Category, Finding, Severity } from './finding.js';
+import type { Refusal } from './codemod.js';
+import type { Priority } from './config.js';
 import type { Rule } from './rule.js';
 
 export interface FileCounts {
@@ -12,6 +14,10 @@ export interface FileCounts {
   dbPaths: number;
   sqliteApi: number;
   thirdParty: number;
+  /** Connection sites opened directly (`sqlite3.connect`, `aiosqlite.connect`), not through a factory. */
+  directConnections?: number;
+  /** SQL statements holding at least one SQLite placeholder finding. */
+  placeholderStatements?: number;
 }
 
 export interface FileSummary {
@@ -20,6 +26,8 @@ export interface FileSummary {
   counts: FileCounts;
   /** Any SQLite usage at all (any finding or count above zero). */
   usesSqlite: boolean;
+  /** Checklist priority from the config's `priorities` globs, else the defaults (src/report/priority.ts). */
+  priority?: Priority;
 }
 
 export interface Skipped {
@@ -54,4 +62,18 @@ export interface RunResult {
   durationMs: number;
   /** files parsed with recovery from syntax errors: their findings may be incomplete */
   recovered?: { path: string; line: number; message: string }[];
+  /** What `fix` refused to rewrite, and why: manual items in the report. */
+  refusals?: RunRefusal[];
+  /** with a fix outcome: fingerprints of the findings still reported once fix --unsafe-fixes is applied */
+  remainsAfterFix?: string[];
+}
+
+/** A codemod's refusal placed in its file, for reporters. */
+export interface RunRefusal extends Refusal {
+  /** Relative to the working directory, `/` separators. */
+  file: string;
+  /** 1-based, of `range.start` */
+  line: number;
+  /** 1-based, UTF-16 code units */
+  column: number;
 }

@@ -2,14 +2,16 @@ import { CATEGORIES } from '../model/finding.js';
 import type { Category } from '../model/finding.js';
 import type { FileCounts } from '../model/run.js';
 import { sortFindings } from '../runner.js';
+import { defaultPriority } from './priority.js';
 import type { Reporter } from './types.js';
 
 /**
  * The documented, byte-for-byte deterministic JSON report. Objects are built key by key in the
  * documented order (JSON.stringify keeps insertion order); no timing, no absolute paths.
  */
-export const json: Reporter = (run) => {
+export const json: Reporter = (run, opts) => {
   const s = run.summary;
+  const baseline = opts.baseline;
   const byCategory = {} as Record<Category, number>;
   for (const cat of CATEGORIES) byCategory[cat] = s.byCategory[cat] ?? 0;
 
@@ -26,7 +28,12 @@ export const json: Reporter = (run) => {
     files: run.files
       .filter((f) => f.usesSqlite)
       .sort((a, b) => byString(a.path, b.path))
-      .map((f) => ({ path: f.path, language: f.language, counts: counts(f.counts) })),
+      .map((f) => ({
+        path: f.path,
+        language: f.language,
+        priority: f.priority ?? defaultPriority(f.path),
+        counts: counts(f.counts),
+      })),
     findings: sortFindings(run.findings).map((f) => ({
       ruleId: f.ruleId,
       ruleName: f.ruleName,
@@ -41,7 +48,20 @@ export const json: Reporter = (run) => {
       snippet: f.snippet,
       fingerprint: f.fingerprint,
       fixable: f.fixedBy !== undefined,
+      // with --baseline only: is it in the baseline or new since?
+      ...(baseline ? { status: baseline.known.has(f.fingerprint) ? 'baseline' : 'new' } : {}),
     })),
+    ...(baseline
+      ? {
+          resolved: baseline.resolved.map((e) => ({
+            fingerprint: e.fingerprint,
+            ruleId: e.ruleId,
+            file: e.file,
+            line: e.line,
+            message: e.message,
+          })),
+        }
+      : {}),
     skipped: [...run.skipped]
       .sort((a, b) => byString(a.path, b.path) || byString(a.reason, b.reason))
       .map((k) => ({ path: k.path, reason: k.reason, detail: k.detail })),

@@ -1,0 +1,105 @@
+import { relative, resolve, sep } from 'node:path';
+import { extractPythonFacts, indexPython, ModuleTable, ProjectIndex } from './lang/python/index.js';
+import type { PythonModuleIndex } from './lang/python/index.js';
+import { extractTextFacts } from './lang/text/index.js';
+import { extractJsFacts, indexJs, JsModuleTable, JsProjectIndex } from './lang/typescript/index.js';
+import type { JsModuleIndex } from './lang/typescript/index.js';
+import type { FileFacts, SourceFile } from './model/facts.js';
+
+/**
+ * A project held in memory: what `fix` and `verify` re-analyse after rewriting files. The
+ * audit's own path (src/perf: prefilter, workers, cache) gives the same facts for files on disk.
+ */
+
+export interface AnalysedFile {
+  source: SourceFile;
+  facts: FileFacts;
+  /** false for a Python file the prefilter found cannot hold a finding (its facts are empty, whether or not it was parsed) */
+  mayHoldFacts?: boolean;
+}
+
+function toPosix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}
+
+/** The scan root each file was found under: the longest path argument that contains it. */
+export function rootFinder(paths: string[], cwd: string): (file: string) => string {
+  const roots = paths.map((p) => toPosix(relative(cwd, resolve(cwd, p))) || '.').sort((a, b) => b.length - a.length);
+  return (file) => roots.find((r) => r === '.' || file === r || file.startsWith(`${r}/`)) ?? '.';
+}
+
+/** The adapter of each language over the cross-file index of these sources (Python and JavaScript/TypeScript). */
+export function projectExtractor(sources: readonly SourceFile[], rootOf: (file: string) => string): (s: SourceFile) => FileFacts {
+  const python = sources.filter((s) => s.language === 'python');
+  const table = new ModuleTable(python.map((s) => ({ path: s.path, root: rootOf(s.path) })));
+  const indexes: PythonModuleIndex[] = [];
+  for (const s of python) {
+    try {
+      indexes.push(indexPython(s, table));
+    } catch {
+      // the facts pass reports the file
+    }
+  }
+  const project = new ProjectIndex(table, indexes);
+  const js = sources.filter((s) => s.language === 'javascript' || s.language === 'typescript');
+  const jsTable = new JsModuleTable(js.map((s) => ({ path: s.path, root: rootOf(s.path) })));
+  const jsIndexes: JsModuleIndex[] = [];
+  for (const s of js) {
+    try {
+      jsIndexes.push(indexJs(s, jsTable));
+    } catch {
+      // as above
+    }
+  }
+  const jsProject = new JsProjectIndex(jsTable, jsIndexes);
+  return (source) =>
+    source.language === 'python'
+      ? extractPythonFacts(source, project)
+      : source.language === 'javascript' || source.language === 'typescript'
+        ? extractJsFacts(source, jsProject)
+        : extractTextFacts(source);
+}
+
+/** Facts of in-memory sources, linked across files; a file the adapters cannot read is left out. */
+export async function analyseSources(sources: readonly SourceFile[], rootOf: (file: string) => string): Promise<AnalysedFile[]> {
+  const extract = projectExtractor(sources, rootOf);
+  const files: AnalysedFile[] = [];
+  let n = 0;
+  for (const source of sources) {
+    // native tree-sitter trees are freed only when the event loop turns
+    if (++n % 8 === 0) await new Promise<void>((r) => setImmediate(r));
+    try {
+      files.push({ source, facts: extract(source) });
+    } catch {
+      // the audit already reported files that cannot be analysed
+    }
+  }
+  linkExternalSql(files);
+  return files;
+}
+
+/**
+ * `from queries import GET_TRADE; cur.execute(GET_TRADE, (id,))`: the SQL lives in
+ * queries.py, so that is where it becomes executed SQL (and where its findings are).
+ */
+export function linkExternalSql(files: AnalysedFile[]): void {
+  const byPath = new Map(files.map((f) => [f.source.path, f.facts]));
+  for (const { facts } of files) {
+    for (const use of facts.externalSqlUses) {
+      const target = byPath.get(use.module);
+      if (!target) continue;
+      for (const sql of target.sqlStrings) {
+        if (sql.constant !== use.name) continue;
+        if (!sql.executed) {
+          sql.executed = true;
+          sql.executor = use.executor;
+          sql.hasParams = use.hasParams;
+          sql.paramsArity = use.paramsArity;
+          sql.paramsKind = use.paramsKind;
+        } else {
+          sql.hasParams ||= use.hasParams;
+        }
+      }
+    }
+  }
+}
