@@ -32,8 +32,7 @@ suite('every rule against its annotated fixtures', () => {
           expect(facts.diagnostics, `${path} does not parse cleanly`).toEqual([]);
         }
         const checked = new Set([rule.id, ...annotations.flatMap((a) => a.ids)]);
-        const language = files[0]!.source.language === 'python' ? 'python' : 'text';
-        const result = compare(annotations, findings, checked, anchorLinesFor(text, language));
+        const result = compare(annotations, findings, checked, anchorLinesFor(text, files[0]!.source.language, path));
         const report = describe(path, result);
         expect(report, report).toBe('');
       }

@@ -1,6 +1,7 @@
 import { parsePython } from '../../src/lang/python/parser.js';
 import type { SyntaxNode } from '../../src/lang/python/parser.js';
 import type { Finding } from '../../src/model/finding.js';
+import { ts } from 'ts-morph';
 
 export type Verb = 'expect' | 'ok' | 'todo';
 
@@ -53,7 +54,8 @@ function isStatement(n: SyntaxNode): boolean {
  * clause it is in (`except …:`), and the innermost statement holding it — so a finding
  * inside a multi-line SQL string is annotated above the statement that runs it.
  */
-export function anchorLinesFor(text: string, language: 'python' | 'text'): (offset: number, line: number) => number[] {
+export function anchorLinesFor(text: string, language: 'python' | 'text' | 'javascript' | 'typescript', path = 'file.ts'): (offset: number, line: number) => number[] {
+  if (language === 'javascript' || language === 'typescript') return jsAnchorLines(text, path);
   if (language !== 'python') return (_o, line) => [line];
   const root = parsePython(text).rootNode;
   return (offset, line) => {
@@ -70,6 +72,31 @@ export function anchorLinesFor(text: string, language: 'python' | 'text'): (offs
         break;
       }
       n = n.parent;
+    }
+    return [...new Set(lines)];
+  };
+}
+
+/** JavaScript/TypeScript: a finding's own line and the innermost statement (or class member) holding it. */
+function jsAnchorLines(text: string, path: string): (offset: number, line: number) => number[] {
+  const kind = /\.(ts|mts|cts)$/.test(path) ? ts.ScriptKind.TS : /\.tsx$/.test(path) ? ts.ScriptKind.TSX : ts.ScriptKind.JS;
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
+  const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
+  const isAnchor = (n: ts.Node) =>
+    (ts.isStatement(n) && !ts.isBlock(n)) || ts.isClassElement(n) || ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n);
+  return (offset, line) => {
+    const lines = [line];
+    let n: ts.Node = sf;
+    for (;;) {
+      const next: ts.Node | undefined = n.getChildren(sf).find((c) => c.getStart(sf) <= offset && offset < c.end);
+      if (!next) break;
+      n = next;
+    }
+    for (let p: ts.Node | undefined = n; p && p !== sf; p = p.parent) {
+      if (isAnchor(p)) {
+        lines.push(lineOf(p.getStart(sf)));
+        break;
+      }
     }
     return [...new Set(lines)];
   };

@@ -1,0 +1,198 @@
+import { posix } from 'node:path';
+import type { ConnectionFactory, Range } from '../../model/facts.js';
+
+/** The SQLite driver a value comes from. */
+export type JsLib = 'sqlite3' | 'better-sqlite3' | 'sqlite' | 'node:sqlite';
+
+/** What a function's result may be, as seen by the index pass of its own file. */
+export type JsReturnRef =
+  | { t: 'conn'; lib: JsLib }
+  /** the result of calling a function of a project file, by its exported (or local) name */
+  | { t: 'call'; file: string; name: string; exported: boolean };
+
+export interface JsFunctionInfo {
+  /** `getDb`, or `Repo.open` for methods */
+  name: string;
+  range: Range;
+  kind: ConnectionFactory['kind'];
+  returns: JsReturnRef[];
+}
+
+/** What a module exports under one name. */
+export type JsExport =
+  | { t: 'fn'; local: string }
+  | { t: 'conn'; lib: JsLib }
+  /** `export const db = openDb()`: the result of a call, a connection when the callee is a factory */
+  | { t: 'result'; ref: JsReturnRef }
+  | { t: 'const'; local: string }
+  | { t: 'module' }
+  /** a module-level object literal: its string members are constants `local.member` */
+  | { t: 'object'; local: string }
+  /** a class of that module: its static methods may be factories */
+  | { t: 'class'; name: string }
+  /** `export { x } from './other.js'` */
+  | { t: 'reexport'; file: string; name: string };
+
+/** The index pass's output for one JavaScript/TypeScript file. */
+export interface JsModuleIndex {
+  file: string;
+  functions: JsFunctionInfo[];
+  /** export name -> what it is; `default` for `export default` and `module.exports = x` */
+  exports: [string, JsExport][];
+}
+
+export interface JsFactoryInfo {
+  qualifiedName: string;
+  lib: JsLib;
+  kind: ConnectionFactory['kind'];
+}
+
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** TypeScript ESM imports name the emitted file: `./db.js` is `./db.ts` in the source tree. */
+const EMITTED: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
+
+function extensionOf(p: string): string {
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot <= 0 ? '' : base.slice(dot);
+}
+
+/** The JavaScript/TypeScript files of the scanned project and how relative specifiers resolve to them. */
+export class JsModuleTable {
+  private readonly files = new Set<string>();
+  private readonly names = new Map<string, string>();
+
+  constructor(files: { path: string; root?: string }[]) {
+    for (const { path, root } of files) {
+      this.files.add(path);
+      const r = root && root !== '.' ? root.replace(/\/$/, '') : '';
+      const rel = r && path.startsWith(`${r}/`) ? path.slice(r.length + 1) : path;
+      const ext = extensionOf(rel);
+      this.names.set(path, ext ? rel.slice(0, -ext.length) : rel);
+    }
+  }
+
+  has(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  /** `src/db.ts` under root `.` -> `src/db`. */
+  moduleName(file: string): string {
+    return this.names.get(file) ?? file;
+  }
+
+  /** `./db.js` / `../lib/db` / `./store` (a directory with index.ts) seen in `fromFile`; packages resolve to nothing. */
+  resolve(specifier: string, fromFile: string): string | undefined {
+    if (!specifier.startsWith('./') && !specifier.startsWith('../') && specifier !== '.' && specifier !== '..') return undefined;
+    const dir = posix.dirname(fromFile);
+    const base = posix.normalize(posix.join(dir, specifier));
+    const candidates = [base];
+    const ext = extensionOf(base);
+    for (const alt of EMITTED[ext] ?? []) candidates.push(base.slice(0, -ext.length) + alt);
+    for (const e of SOURCE_EXTENSIONS) candidates.push(base + e);
+    for (const e of SOURCE_EXTENSIONS) candidates.push(`${base}/index${e}`);
+    return candidates.find((c) => this.files.has(c));
+  }
+}
+
+/** Cross-file facts: which project functions return SQLite connections, what each module exports. */
+export class JsProjectIndex {
+  private readonly modules = new Map<string, JsModuleIndex>();
+  private readonly exportMaps = new Map<string, Map<string, JsExport>>();
+  private readonly factories = new Map<string, JsFactoryInfo>();
+
+  constructor(
+    readonly table: JsModuleTable,
+    indexes: JsModuleIndex[],
+  ) {
+    for (const m of indexes) {
+      this.modules.set(m.file, m);
+      this.exportMaps.set(m.file, new Map(m.exports));
+    }
+    this.solve();
+  }
+
+  static empty(): JsProjectIndex {
+    return new JsProjectIndex(new JsModuleTable([]), []);
+  }
+
+  /** What `name` exported by `file` is, following re-exports (at most a few hops). */
+  exportOf(file: string, name: string): { file: string; exp: JsExport } | undefined {
+    let f = file;
+    let n = name;
+    for (let hop = 0; hop < 8; hop++) {
+      const exp = this.exportMaps.get(f)?.get(n);
+      if (!exp) return undefined;
+      if (exp.t !== 'reexport') return { file: f, exp };
+      f = exp.file;
+      n = exp.name;
+    }
+    return undefined;
+  }
+
+  /** Whether `module.exports = …` / `export default …` gives the module a value of its own. */
+  hasDefault(file: string): boolean {
+    return this.exportMaps.get(file)?.has('default') ?? false;
+  }
+
+  private resolveCall(r: Extract<JsReturnRef, { t: 'call' }>): string | undefined {
+    if (!r.exported) return `${r.file}\0${r.name}`;
+    const e = this.exportOf(r.file, r.name);
+    return e && e.exp.t === 'fn' ? `${e.file}\0${e.exp.local}` : undefined;
+  }
+
+  /** Fixpoint: a function is a factory when it returns a connection or the result of a factory. */
+  private solve(): void {
+    const all: { file: string; fn: JsFunctionInfo }[] = [];
+    for (const file of [...this.modules.keys()].sort()) {
+      for (const fn of this.modules.get(file)!.functions) all.push({ file, fn });
+    }
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const { file, fn } of all) {
+        const key = `${file}\0${fn.name}`;
+        if (this.factories.has(key)) continue;
+        for (const r of fn.returns) {
+          const lib = this.libOf(r);
+          if (lib) {
+            this.factories.set(key, { qualifiedName: `${this.table.moduleName(file)}.${fn.name}`, lib, kind: fn.kind });
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /** The library of the connection a returned/exported value holds, once factories are known. */
+  libOf(ref: JsReturnRef): JsLib | undefined {
+    if (ref.t === 'conn') return ref.lib;
+    const k = this.resolveCall(ref);
+    return k ? this.factories.get(k)?.lib : undefined;
+  }
+
+  factory(file: string, name: string): JsFactoryInfo | undefined {
+    return this.factories.get(`${file}\0${name}`);
+  }
+
+  hasFunction(file: string, name: string): boolean {
+    return this.modules.get(file)?.functions.some((f) => f.name === name) ?? false;
+  }
+
+  factoriesOf(file: string): { name: string; info: JsFactoryInfo; range: Range }[] {
+    const m = this.modules.get(file);
+    if (!m) return [];
+    const out: { name: string; info: JsFactoryInfo; range: Range }[] = [];
+    for (const fn of m.functions) {
+      const info = this.factory(file, fn.name);
+      if (info) out.push({ name: fn.name, info, range: fn.range });
+    }
+    return out;
+  }
+}
