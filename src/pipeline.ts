@@ -1,41 +1,37 @@
-import { relative, resolve, sep } from 'node:path';
 import { discover } from './discover/index.js';
 import { readSource } from './discover/read.js';
-import { extractPythonFacts, indexPython, ModuleTable, ProjectIndex } from './lang/python/index.js';
-import type { PythonModuleIndex } from './lang/python/index.js';
+import { runFix } from './edit/fix.js';
+import type { FixRunOptions, FixRunResult } from './edit/fix.js';
+import { analyseFiles } from './perf/engine.js';
+import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
+import type { JsModuleIndex, JsProjectIndex } from './lang/typescript/index.js';
 import type { Config } from './model/config.js';
 import type { FileFacts, SourceFile } from './model/facts.js';
 import type { Finding } from './model/finding.js';
 import type { Rule } from './model/rule.js';
 import type { FileCounts, FileSummary, RunResult, Skipped } from './model/run.js';
 import { allRules } from '../rules/index.js';
+import { allCodemods } from '../codemods/index.js';
+import { linkExternalSql, projectExtractor, rootFinder } from './project.js';
+import type { AnalysedFile } from './project.js';
+
+export type { AnalysedFile } from './project.js';
+export { linkExternalSql } from './project.js';
 import { enabledRules, runRules, sortFindings, summarise } from './runner.js';
 import { LineIndex } from './util/lines.js';
 import { VERSION } from './version.js';
+
+/** The JavaScript/TypeScript adapter loads ts-morph (half a second): only runs with such files load it. */
+type JsAdapter = typeof import('./lang/typescript/index.js');
 
 /** Native tree-sitter trees are freed only when the event loop turns: never parse in one long synchronous loop. */
 const YIELD_EVERY = 8;
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
-export interface AnalysedFile {
-  source: SourceFile;
-  facts: FileFacts;
-}
-
 export interface AuditResult extends RunResult {
   /** file text by path, for code frames */
   sources: Map<string, string>;
-}
-
-function toPosix(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
-}
-
-/** The scan root each file was found under: the longest path argument that contains it. */
-function rootFinder(paths: string[], cwd: string): (file: string) => string {
-  const roots = paths.map((p) => toPosix(relative(cwd, resolve(cwd, p))) || '.').sort((a, b) => b.length - a.length);
-  return (file) => roots.find((r) => r === '.' || file === r || file.startsWith(`${r}/`)) ?? '.';
 }
 
 function unexpected(path: string, stage: string, err: unknown): Skipped {
@@ -47,39 +43,47 @@ function unexpected(path: string, stage: string, err: unknown): Skipped {
   };
 }
 
-/** discover -> read -> (python index pass) -> facts -> cross-file link. */
-export async function analyse(paths: string[], cfg: Config, cwd: string): Promise<{ files: AnalysedFile[]; skipped: Skipped[] }> {
+/**
+ * discover -> read -> facts -> cross-file link. Python and text files go through src/perf/engine.ts
+ * (prefilter, index stages, worker threads, cache); JavaScript/TypeScript through their own index pass.
+ */
+export async function analyse(
+  paths: string[],
+  cfg: Config,
+  cwd: string,
+  perf: PerfOptions = {},
+): Promise<{ files: AnalysedFile[]; skipped: Skipped[] }> {
   const roots = paths.length > 0 ? paths : ['.'];
   const found = await discover(roots, cfg, cwd);
   const skipped: Skipped[] = [...found.skipped];
   const sources: SourceFile[] = [];
   for (const f of found.files) {
-    // JavaScript/TypeScript have no adapter yet: they are not read
-    if (f.language === 'javascript' || f.language === 'typescript') continue;
     const s = readSource(f, cfg);
     if ('reason' in s) skipped.push(s);
     else sources.push(s);
   }
 
-  const python = sources.filter((s) => s.language === 'python');
   const rootOf = rootFinder(roots, cwd);
-  const table = new ModuleTable(python.map((s) => ({ path: s.path, root: rootOf(s.path) })));
-  const indexes: PythonModuleIndex[] = [];
-  let n = 0;
-  for (const s of python) {
-    try {
-      indexes.push(indexPython(s, table));
-    } catch {
-      // the facts pass reports the file
-    }
-    if (++n % YIELD_EVERY === 0) await turn();
-  }
-  const project = new ProjectIndex(table, indexes);
+  const python = sources.filter((s) => s.language === 'python');
+  const text = sources.filter((s) => s.language === 'text');
+  const engine = await analyseFiles(python, text, rootOf, cfg, cwd, perf);
+  const jsAdapter: JsAdapter | undefined = sources.some((s) => s.language === 'javascript' || s.language === 'typescript')
+    ? await import('./lang/typescript/index.js')
+    : undefined;
+  const jsProject = jsAdapter ? await indexJsProject(jsAdapter, sources, rootOf) : undefined;
 
   const files: AnalysedFile[] = [];
+  let n = 0;
   for (const source of sources) {
+    if (source.language === 'python' || source.language === 'text') {
+      const facts = engine.facts.get(source.path);
+      const error = engine.errors.get(source.path);
+      if (facts) files.push({ source, facts, mayHoldFacts: source.language === 'text' || engine.candidates.has(source.path) });
+      else skipped.push(unexpected(source.path, 'analysis', error ?? 'no facts'));
+      continue;
+    }
     try {
-      const facts = source.language === 'python' ? extractPythonFacts(source, project) : extractTextFacts(source);
+      const facts = jsAdapter && jsProject ? jsAdapter.extractJsFacts(source, jsProject) : extractTextFacts(source);
       files.push({ source, facts });
     } catch (err) {
       skipped.push(unexpected(source.path, 'analysis', err));
@@ -91,31 +95,26 @@ export async function analyse(paths: string[], cfg: Config, cwd: string): Promis
   return { files, skipped };
 }
 
-/**
- * `from queries import GET_TRADE; cur.execute(GET_TRADE, (id,))`: the SQL lives in
- * queries.py, so that is where it becomes executed SQL (and where its findings are).
- */
-export function linkExternalSql(files: AnalysedFile[]): void {
-  const byPath = new Map(files.map((f) => [f.source.path, f.facts]));
-  for (const { facts } of files) {
-    for (const use of facts.externalSqlUses) {
-      const target = byPath.get(use.module);
-      if (!target) continue;
-      for (const sql of target.sqlStrings) {
-        if (sql.constant !== use.name) continue;
-        if (!sql.executed) {
-          sql.executed = true;
-          sql.executor = use.executor;
-          sql.hasParams = use.hasParams;
-          sql.paramsArity = use.paramsArity;
-          sql.paramsKind = use.paramsKind;
-        } else {
-          sql.hasParams ||= use.hasParams;
-        }
-      }
+/** The JavaScript/TypeScript index pass: exports and factory functions, for cross-file facts. */
+async function indexJsProject(adapter: JsAdapter, sources: SourceFile[], rootOf: (file: string) => string): Promise<JsProjectIndex> {
+  const { indexJs, JsModuleTable, JsProjectIndex } = adapter;
+  const js = sources.filter((s) => s.language === 'javascript' || s.language === 'typescript');
+  const table = new JsModuleTable(js.map((s) => ({ path: s.path, root: rootOf(s.path) })));
+  const indexes: JsModuleIndex[] = [];
+  let n = 0;
+  for (const s of js) {
+    try {
+      indexes.push(indexJs(s, table));
+    } catch {
+      // the facts pass reports the file
     }
+    if (++n % YIELD_EVERY === 0) await turn();
   }
+  return new JsProjectIndex(table, indexes);
 }
+
+/** Connections through these count as SQLite itself; any other library (aiosqlite) is a third-party entry point. */
+const SQLITE_DRIVERS = new Set(['sqlite3', 'better-sqlite3', 'sqlite', 'node:sqlite']);
 
 function countsOf(facts: FileFacts, findings: Finding[]): FileCounts {
   return {
@@ -127,32 +126,65 @@ function countsOf(facts: FileFacts, findings: Finding[]): FileCounts {
     sqliteSql: findings.filter((f) => f.category === 'sqlite-sql').length,
     dbPaths: facts.dbPaths.filter((d) => d.kind === 'file').length,
     sqliteApi: facts.apiUses.length,
-    thirdParty: facts.thirdParty.length + facts.dbPaths.filter((d) => d.kind === 'url').length + facts.connections.filter((c) => c.library !== 'sqlite3').length,
+    thirdParty: facts.thirdParty.length + facts.dbPaths.filter((d) => d.kind === 'url').length + facts.connections.filter((c) => !SQLITE_DRIVERS.has(c.library)).length,
+    directConnections: facts.connections.filter((c) => c.via === 'direct').length,
+    placeholderStatements: placeholderStatements(facts, findings),
   };
+}
+
+/** How many SQL strings hold a placeholder finding; one string executed twice counts once. */
+function placeholderStatements(facts: FileFacts, findings: Finding[]): number {
+  const statements = new Set<number>();
+  for (const f of findings) {
+    if (f.category !== 'placeholder') continue;
+    const sql = facts.sqlStrings.find((s) =>
+      s.map.some((r) => f.range.start >= r.fileStart && f.range.start < (r.fileEnd ?? r.fileStart + r.length)),
+    );
+    // keyed by where the SQL text starts in the file; a finding outside any SQL string stands alone
+    statements.add(sql ? (sql.map[0]?.fileStart ?? sql.range.start) : -1 - f.range.start);
+  }
+  return statements.size;
+}
+
+function factless(facts: FileFacts): boolean {
+  for (const value of Object.values(facts)) if (Array.isArray(value) && value.length > 0) return false;
+  return true;
 }
 
 /** The first syntax error of each file tree-sitter recovered from, for the summary. */
 function recoveredFiles(files: AnalysedFile[]): NonNullable<RunResult['recovered']> {
   const out: NonNullable<RunResult['recovered']> = [];
-  for (const { source, facts } of files) {
+  for (const { source, facts, mayHoldFacts } of files) {
     const first = facts.diagnostics[0];
-    if (!first) continue;
+    // a file that cannot hold a finding has none to lose (and the prefilter may not have parsed it)
+    if (!first || mayHoldFacts === false) continue;
     const { line } = new LineIndex(source.text).position(first.range.start);
     out.push({ path: source.path, line, message: first.message });
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export async function audit(paths: string[], cfg: Config, opts: { cwd: string; rules?: Rule[] }): Promise<AuditResult> {
+function codemodLanguages(name: string): readonly string[] {
+  return allCodemods.find((c) => c.name === name)?.languages ?? ['python'];
+}
+
+export async function audit(paths: string[], cfg: Config, opts: { cwd: string; rules?: Rule[]; perf?: PerfOptions }): Promise<AuditResult> {
   const started = performance.now();
-  const { files, skipped } = await analyse(paths, cfg, opts.cwd);
+  const { files, skipped } = await analyse(paths, cfg, opts.cwd, opts.perf);
   // the runner filters by configuration itself: it must tell a rule turned off from an unknown id
   const rules = opts.rules ?? allRules;
   const findings: Finding[] = [];
   const summaries: FileSummary[] = [];
   const sources = new Map<string, string>();
   for (const { source, facts } of files) {
+    // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run
+    if (factless(facts)) {
+      summaries.push({ path: source.path, language: source.language, counts: countsOf(facts, []), usesSqlite: false });
+      continue;
+    }
     const { findings: own, errors } = runRules(rules, facts, source, cfg);
+    // a rule's codemod fixes only the languages it plans for (every codemod is Python's today)
+    for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
     for (const e of errors) {
       skipped.push({ path: source.path, reason: 'internal-error', detail: `rule ${e.ruleId} (${e.ruleName}) failed: ${e.message}; its findings for this file are missing. Please report this.` });
     }
@@ -178,4 +210,19 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
     recovered: recoveredFiles(files),
     sources,
   };
+}
+
+/**
+ * `pgready fix`: analyse as audit does, then plan, check and (mode 'write') write every file the
+ * codemods change. Rewritten text is read again by the same adapters, against the project index
+ * of the files as they were read.
+ */
+export async function fix(paths: string[], cfg: Config & { target?: unknown }, opts: FixRunOptions): Promise<FixRunResult> {
+  const roots = paths.length > 0 ? paths : ['.'];
+  const { files, skipped } = await analyse(roots, cfg, opts.cwd);
+  // rewritten files are read again over the index of the project as it is on disk
+  const extract = projectExtractor(files.map((f) => f.source), rootFinder(roots, opts.cwd));
+  // codemods rewrite Python (and text files); JavaScript/TypeScript have no codemods yet
+  const fixable = files.filter((f) => f.source.language === 'python' || f.source.language === 'text');
+  return runFix(fixable, skipped, cfg, { ...opts, extract });
 }

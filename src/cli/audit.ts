@@ -2,12 +2,23 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { atLeast } from '../model/finding.js';
 import type { Severity } from '../model/finding.js';
+import { github } from '../report/github.js';
 import { json } from '../report/json.js';
 import { pretty } from '../report/pretty.js';
+import { withPriorities } from '../report/priority.js';
+import { sarif } from '../report/sarif.js';
+import type { Reporter } from '../report/types.js';
+import { summarise } from '../runner.js';
+import { readBaselineFor, withoutOwnFiles } from './baseline.js';
+import type { PerfOptions } from '../perf/engine.js';
+import { terminalProgress } from '../perf/progress.js';
+import { UsageError } from '../util/errors.js';
 import type { CliContext } from './context.js';
 import { reportError, useColor, writeAtomically } from './context.js';
 
-export const FORMATS = ['pretty', 'json'] as const;
+export const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
+
+const REPORTERS: Record<(typeof FORMATS)[number], Reporter> = { pretty, json, sarif, github };
 export const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 
 export interface AuditArgs {
@@ -16,6 +27,12 @@ export interface AuditArgs {
   failOn?: (typeof FAIL_ON)[number];
   config?: string;
   output?: string;
+  baseline?: string;
+  /** `--no-prefilter`, `--jobs`, `--no-cache`, `--cache-dir`: see src/perf/engine.ts */
+  prefilter?: boolean;
+  jobs?: number;
+  cache?: boolean;
+  cacheDir?: string;
   /** The global `--color` / `--no-color` option. */
   color?: boolean;
 }
@@ -34,18 +51,32 @@ export function auditBuilder(y: Argv): Argv<AuditArgs> {
       description: 'Exit 1 when a finding is at or above this severity (default: config failOn, else warning)',
     })
     .option('config', { type: 'string', requiresArg: true, description: 'Config file (default: pgready.config.json, else the "pgready" key of package.json)' })
-    .option('output', { type: 'string', requiresArg: true, description: 'Write the report to this file instead of stdout' }) as unknown as Argv<AuditArgs>;
+    .option('output', { type: 'string', requiresArg: true, description: 'Write the report to this file instead of stdout' })
+    .option('baseline', {
+      type: 'string',
+      requiresArg: true,
+      description: 'Fail only on findings not in this baseline file (default: the config\'s "baseline", if set)',
+    })
+    .option('prefilter', { type: 'boolean', default: true, description: 'Skip files whose text cannot hold a finding (--no-prefilter parses every file; findings are the same)' })
+    .option('jobs', { type: 'number', requiresArg: true, description: 'Worker threads for parsing (default: one per core, up to 4, for large inputs; 1 = no workers)' })
+    .option('cache', { type: 'boolean', default: true, description: 'Reuse the facts of unchanged files from the cache (--no-cache: neither read nor write it)' })
+    .option('cache-dir', { type: 'string', requiresArg: true, description: 'Cache directory (default: .pgready-cache)' }) as unknown as Argv<AuditArgs>;
 }
 
 /** `pgready audit`: config -> pipeline -> reporter -> stdout or file; the exit code from the threshold. */
 export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number> {
   try {
-    const cfg = await ctx.loadConfig(ctx.cwd, {
-      explicitPath: args.config,
-      knownRules: ctx.rules,
-    });
+    const loaded = await ctx.loadConfig(ctx.cwd, { explicitPath: args.config, knownRules: ctx.rules });
+    const cfg = withoutOwnFiles(loaded, ctx.cwd, { baseline: args.baseline, output: args.output });
     const paths = args.paths !== undefined && args.paths.length > 0 ? args.paths : ['.'];
-    const result = await ctx.audit(paths, cfg, { cwd: ctx.cwd });
+    const compare = readBaselineFor(args.baseline, cfg, ctx.cwd);
+    const perf = perfOptions(args, ctx);
+    const result = withPriorities(await ctx.audit(paths, cfg, { cwd: ctx.cwd, perf }), cfg, ctx.cwd);
+    // for `npm run bench`: what the run parsed, skipped and took from the cache
+    if (ctx.env.PGREADY_STATS) ctx.stderr.write(`pgready-stats ${JSON.stringify(perf.stats)}\n`);
+    const baseline = compare?.(result.findings);
+    // the gate: with a baseline only new findings count
+    const gated = baseline ? result.findings.filter((f) => !baseline.known.has(f.fingerprint)) : result.findings;
 
     const color = useColor({
       flag: args.color,
@@ -53,15 +84,46 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
       isTTY: ctx.stdout.isTTY === true,
       toFile: args.output !== undefined,
     });
-    const reporter = args.format === 'json' ? json : pretty;
-    const text = reporter(result, { color, cwd: ctx.cwd, sources: result.sources });
+    // people read pretty and github output: with a baseline they see what is new; json and sarif
+    // keep every finding with its status for tools
+    const shown =
+      baseline && (args.format === 'pretty' || args.format === 'github')
+        ? { ...result, findings: gated, summary: summarise(result.files, gated, result.skipped) }
+        : result;
+    const text = REPORTERS[args.format](shown, { color, cwd: ctx.cwd, sources: result.sources, baseline });
     if (args.output !== undefined) await writeAtomically(resolve(ctx.cwd, args.output), text);
     else ctx.stdout.write(text);
+    if (baseline) {
+      const gone = baseline.resolved.length;
+      ctx.stderr.write(
+        `pgready: baseline ${baseline.label}: ${plural(baseline.newCount, 'new finding')}; ` +
+          `${gone} of ${plural(baseline.total, 'baseline finding')} ${gone === 1 ? 'is' : 'are'} gone\n`,
+      );
+    }
 
     const threshold = args.failOn ?? cfg.failOn ?? 'warning';
     if (threshold === 'never') return 0;
-    return result.findings.some((f) => atLeast(f.severity, threshold as Severity)) ? 1 : 0;
+    return gated.some((f) => atLeast(f.severity, threshold as Severity)) ? 1 : 0;
   } catch (e) {
     return reportError(e, ctx);
   }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The speed options of a run; progress goes to stderr on a terminal outside CI. */
+export function perfOptions(args: Pick<AuditArgs, 'prefilter' | 'jobs' | 'cache' | 'cacheDir'>, ctx: Pick<CliContext, 'env' | 'stderr'>): PerfOptions {
+  if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) {
+    throw new UsageError(`--jobs must be a whole number of at least 1, not ${String(args.jobs)}.`);
+  }
+  return {
+    prefilter: args.prefilter !== false,
+    jobs: args.jobs,
+    cache: args.cache !== false,
+    cacheDir: args.cacheDir,
+    progress: terminalProgress(ctx.stderr, ctx.env),
+    stats: { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 },
+  };
 }

@@ -2,15 +2,26 @@ import { randomBytes } from 'node:crypto';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Config } from '../model/config.js';
+import type { PerfOptions } from '../perf/engine.js';
 import type { Rule } from '../model/rule.js';
-import type { RunResult } from '../model/run.js';
+import type { RunRefusal, RunResult } from '../model/run.js';
 import { ConfigError, UsageError } from '../util/errors.js';
 
 export type AuditFn = (
   paths: string[],
   cfg: Config,
-  opts: { cwd: string },
+  opts: { cwd: string; perf?: PerfOptions },
 ) => Promise<RunResult & { sources: Map<string, string> }>;
+
+/** What `fix` would leave to a person: a dry run of every codemod, audited again (src/edit/outcome.ts). */
+export type ManualFn = (
+  paths: string[],
+  cfg: Config,
+  opts: { cwd: string; findings: RunResult['findings'] },
+) => Promise<{ refusals: RunRefusal[]; remains: string[] }>;
+
+/** The Markdown section of `pgready verify` for the same paths. */
+export type VerifySectionFn = (paths: string[], cfg: Config, opts: { cwd: string; linkPrefix: string }) => Promise<string>;
 
 export type LoadConfigFn = (
   cwd: string,
@@ -32,6 +43,9 @@ export interface CliContext {
   audit: AuditFn;
   loadConfig: LoadConfigFn;
   version: string;
+  /** absent in tests that do not exercise it: the report then shows no manual items of fix's */
+  manual?: ManualFn;
+  verifySection?: VerifySectionFn;
 }
 
 /**

@@ -1,0 +1,224 @@
+/*
+ * `npm run bench`: wall time, throughput and peak memory of `pgready audit` on two corpora:
+ * - stdlib: the .py files of the machine's python3 standard library (site-packages left out): sparse;
+ * - dense:  fixtures/legacy-trading copied into numbered directories until it holds 2,000+ files,
+ *           and a copy twice that size (linearity): every file full of SQLite usage.
+ * For each: cold (empty cache), warm (cache filled, nothing changed) and --no-prefilter runs; the
+ * median of N runs after one warm-up. Options: --runs N (default 5), --slow-runs N for the
+ * --no-prefilter runs (default: --runs; 0 skips them), --jobs N, --only stdlib|dense.
+ * Run after a build: `npm run bench` (= npm run build && node dist/bench/run.js).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = join(repo, 'bin/pgready.js');
+const work = join(tmpdir(), 'pgready-bench');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const RUNS = Number(arg('runs') ?? 5);
+const SLOW_RUNS = Number(arg('slow-runs') ?? RUNS);
+const JOBS = arg('jobs');
+const ONLY = arg('only');
+
+interface Corpus {
+  name: string;
+  dir: string;
+  files: number;
+  bytes: number;
+  lines: number;
+}
+
+function walk(dir: string, out: string[] = [], rel = ''): string[] {
+  for (const name of readdirSync(join(dir, rel)).sort()) {
+    const r = rel ? `${rel}/${name}` : name;
+    if (name === '.pgready-cache' || name === '__pycache__') continue;
+    const st = statSync(join(dir, r));
+    if (st.isDirectory()) walk(dir, out, r);
+    else out.push(r);
+  }
+  return out;
+}
+
+function measure(name: string, dir: string): Corpus {
+  let bytes = 0;
+  let lines = 0;
+  const files = walk(dir);
+  for (const f of files) {
+    const b = readFileSync(join(dir, f));
+    bytes += b.length;
+    for (const c of b) if (c === 10) lines++;
+  }
+  return { name, dir, files: files.length, bytes, lines };
+}
+
+function stdlibCorpus(): Corpus | undefined {
+  const r = spawnSync('python3', ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' });
+  const stdlib = r.stdout?.trim();
+  if (!stdlib || !existsSync(stdlib)) return undefined;
+  const dir = join(work, 'stdlib');
+  if (!existsSync(join(dir, '.complete'))) {
+    rmSync(dir, { recursive: true, force: true });
+    const copy = (rel: string): void => {
+      for (const name of readdirSync(join(stdlib, rel))) {
+        const r2 = rel ? `${rel}/${name}` : name;
+        if (r2 === 'site-packages' || name === '__pycache__') continue;
+        const st = statSync(join(stdlib, r2));
+        if (st.isDirectory()) copy(r2);
+        else if (name.endsWith('.py')) {
+          mkdirSync(dirname(join(dir, r2)), { recursive: true });
+          cpSync(join(stdlib, r2), join(dir, r2));
+        }
+      }
+    };
+    copy('');
+    writeFileSync(join(dir, '.complete'), '');
+  }
+  rmSync(join(dir, '.complete'));
+  const c = measure(`python3 stdlib (${stdlib})`, dir);
+  writeFileSync(join(dir, '.complete'), '');
+  return c;
+}
+
+/** fixtures/legacy-trading, copied `copies` times: copy0001/backend/…, copy0002/backend/… */
+function denseCorpus(minFiles: number, label: string): Corpus {
+  const src = join(repo, 'fixtures/legacy-trading');
+  const per = walk(src).length;
+  const copies = Math.ceil(minFiles / per);
+  const dir = join(work, `dense-${copies}`);
+  if (!existsSync(join(dir, '.complete'))) {
+    rmSync(dir, { recursive: true, force: true });
+    for (let i = 1; i <= copies; i++) cpSync(src, join(dir, `copy${String(i).padStart(4, '0')}`), { recursive: true });
+    writeFileSync(join(dir, '.complete'), '');
+  }
+  rmSync(join(dir, '.complete'));
+  const c = measure(`${label} (${copies} copies of legacy-trading)`, dir);
+  writeFileSync(join(dir, '.complete'), '');
+  return c;
+}
+
+interface Run {
+  wall: number;
+  rssKb?: number;
+  stats?: { parsed: number; skipped: number; cacheHits: number; workers: number };
+}
+
+const hasTime = existsSync('/usr/bin/time');
+
+function runOnce(args: string[], cwd: string): Run {
+  const cmd = hasTime ? '/usr/bin/time' : process.execPath;
+  const full = hasTime ? ['-f', 'pgready-rss %M', process.execPath, bin, ...args] : [bin, ...args];
+  const started = process.hrtime.bigint();
+  const r = spawnSync(cmd, full, { cwd, encoding: 'utf8', env: { ...process.env, PGREADY_STATS: '1', CI: '1' }, maxBuffer: 1 << 30 });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`pgready ${args.join(' ')} failed (${String(r.status)}): ${r.stderr}`);
+  const rss = /pgready-rss (\d+)/.exec(r.stderr ?? '');
+  const stats = /pgready-stats (\{.*\})/.exec(r.stderr ?? '');
+  return { wall, rssKb: rss ? Number(rss[1]) : undefined, stats: stats ? JSON.parse(stats[1]!) : undefined };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface Row {
+  corpus: Corpus;
+  mode: string;
+  runs: number;
+  wall: number;
+  rssMb: number;
+  parsed: number;
+  skipped: number;
+}
+
+function bench(c: Corpus, mode: 'cold' | 'warm' | 'no-prefilter', runs: number): Row {
+  const cache = join(work, 'cache', c.dir.split('/').pop()!);
+  const base = ['audit', '.', '--format', 'json', '--fail-on', 'never', ...(JOBS ? ['--jobs', JOBS] : [])];
+  const args =
+    mode === 'no-prefilter' ? [...base, '--no-prefilter', '--no-cache'] : [...base, '--cache-dir', cache];
+  const results: Run[] = [];
+  for (let i = 0; i <= runs; i++) {
+    // cold: an empty cache every time; warm: the cache the warm-up left
+    if (mode === 'cold' || (mode === 'warm' && i === 0)) rmSync(cache, { recursive: true, force: true });
+    const r = runOnce(args, c.dir);
+    if (i > 0) results.push(r);
+  }
+  const last = results[results.length - 1]!;
+  return {
+    corpus: c,
+    mode,
+    runs,
+    wall: median(results.map((r) => r.wall)),
+    rssMb: Math.max(...results.map((r) => r.rssKb ?? 0)) / 1024,
+    parsed: last.stats?.parsed ?? NaN,
+    skipped: last.stats?.skipped ?? NaN,
+  };
+}
+
+function ripgrep(c: Corpus): string {
+  const which = spawnSync('rg', ['--version'], { encoding: 'utf8' });
+  if (which.status !== 0) return 'ripgrep: not installed on this machine, no comparison';
+  const walls: number[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const t = process.hrtime.bigint();
+    spawnSync('rg', ['-i', '-c', 'sqlite|\\.db\\b|execute|pragma', '.'], { cwd: c.dir });
+    if (i > 0) walls.push(Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  return `ripgrep (sqlite|\\.db|execute|pragma, -i): median ${median(walls).toFixed(3)} s`;
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+const MB = 1024 * 1024;
+console.log(`pgready bench: node ${process.version}, ${cpus().length} cores, runs ${RUNS} (--no-prefilter: ${SLOW_RUNS}) after a warm-up, jobs ${JOBS ?? 'auto'}`);
+const corpora: Corpus[] = [];
+if (!ONLY || ONLY === 'stdlib') {
+  const s = stdlibCorpus();
+  if (s) corpora.push(s);
+  else notes.push('python3 not found: no stdlib corpus');
+}
+if (!ONLY || ONLY === 'dense') {
+  corpora.push(denseCorpus(2000, 'dense'));
+  corpora.push(denseCorpus(4000, 'dense 2x'));
+}
+for (const c of corpora) {
+  for (const mode of ['cold', 'warm', 'no-prefilter'] as const) {
+    const runs = mode === 'no-prefilter' ? SLOW_RUNS : RUNS;
+    if (runs < 1) continue;
+    const row = bench(c, mode, runs);
+    rows.push(row);
+    console.error(`  ${c.name} ${mode}: ${row.wall.toFixed(2)} s, parsed ${row.parsed}, skipped ${row.skipped}, peak RSS ${row.rssMb.toFixed(0)} MB`);
+  }
+  notes.push(`${c.name}: ${ripgrep(c)}`);
+}
+
+const header = ['corpus', 'files', 'MB', 'lines', 'mode', 'parsed', 'skipped', 'wall (median)', 'MB/s', 'peak RSS'];
+const table = rows.map((r) => [
+  r.corpus.name,
+  String(r.corpus.files),
+  (r.corpus.bytes / MB).toFixed(1),
+  String(r.corpus.lines),
+  `${r.mode} (${r.runs} runs)`,
+  String(r.parsed),
+  String(r.skipped),
+  `${r.wall.toFixed(2)} s`,
+  (r.corpus.bytes / MB / r.wall).toFixed(1),
+  `${r.rssMb.toFixed(0)} MB`,
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const row of table) console.log(line(row));
+const dense = rows.find((r) => r.corpus.name.startsWith('dense (') && r.mode === 'cold');
+const dense2 = rows.find((r) => r.corpus.name.startsWith('dense 2x') && r.mode === 'cold');
+if (dense && dense2) notes.push(`linearity: dense 2x / dense, cold: ${(dense2.wall / dense.wall).toFixed(2)}x the time for ${(dense2.corpus.bytes / dense.corpus.bytes).toFixed(2)}x the bytes`);
+for (const n of notes) console.log(n);

@@ -1,0 +1,390 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { ModuleTable, ProjectIndex } from '../lang/python/index.js';
+import type { PythonModuleIndex } from '../lang/python/index.js';
+import type { Config } from '../model/config.js';
+import type { FileFacts, SourceFile } from '../model/facts.js';
+import { emptyFacts } from '../model/facts.js';
+import { tokenize } from '../sql/tokenize.js';
+import { VERSION } from '../version.js';
+import { DiskCache, sha1 } from './cache.js';
+import type { Executor } from './pool.js';
+import { InlineExecutor, WorkerExecutor } from './pool.js';
+import { mentionsWord, pythonMayHoldFacts } from './prefilter.js';
+import type { ProgressSink } from './progress.js';
+import { SILENT } from './progress.js';
+import type { ProjectInputs, Task, TaskResult } from './tasks.js';
+
+export interface PerfOptions {
+  /** Skip files whose text shows they cannot hold a finding (default true). */
+  prefilter?: boolean;
+  /** Worker threads; 1 analyses on the main thread. Default: the machine's cores (at most 4), for large inputs only. */
+  jobs?: number;
+  /** Read and write the facts cache (default false; the CLI turns it on). */
+  cache?: boolean;
+  /** Cache directory, relative to the working directory (default `.pgready-cache`). */
+  cacheDir?: string;
+  progress?: ProgressSink;
+  /** Filled in with what the run did, for the benchmark. */
+  stats?: EngineStats;
+}
+
+export interface EngineStats {
+  files: number;
+  /** files read by a parser in this run (cache misses) */
+  parsed: number;
+  /** Python files the prefilter left out */
+  skipped: number;
+  cacheHits: number;
+  workers: number;
+}
+
+export interface EngineResult {
+  facts: Map<string, FileFacts>;
+  /** files whose analysis threw: path -> message */
+  errors: Map<string, string>;
+  /** Python files that may hold facts (whatever the prefilter setting), for reporting recovered syntax errors */
+  candidates: Set<string>;
+}
+
+export const DEFAULT_CACHE_DIR = '.pgready-cache';
+/** Below this much text to parse, starting workers costs more than it saves. */
+const WORKER_MIN_BYTES = 1.5 * 1024 * 1024;
+const MAX_AUTO_JOBS = 4;
+
+interface FactsEntry {
+  facts: FileFacts;
+  queried: string[];
+  /** for each queried file, the hash of what the project index answers about it */
+  deps: [string, string][];
+}
+
+interface FactoryRef {
+  key: string;
+  name: string;
+  /** the last part of the defining module's dotted name: `db` for backend/util/db.py, `util` for util/__init__.py */
+  module: string;
+  packageInit: boolean;
+}
+
+function factoryRef(file: string, name: string): FactoryRef {
+  const parts = file.replace(/\.pyw?$/, '').split('/');
+  const packageInit = parts[parts.length - 1] === '__init__';
+  if (packageInit) parts.pop();
+  const module = parts[parts.length - 1] ?? '';
+  return { key: `${file}\0${name}`, name, module, packageInit };
+}
+
+/**
+ * Whether a file may call this factory: it names the factory (as a whole word) and the module
+ * defining it, or (a factory in a package's __init__.py) imports relatively. Code reaches another
+ * module's functions only through import statements and attribute chains, which spell both.
+ */
+function reaches(text: string, r: FactoryRef): boolean {
+  if (!mentionsWord(text, r.name)) return false;
+  return (r.module !== '' && mentionsWord(text, r.module)) || (r.packageInit && text.includes('from .'));
+}
+
+/** Facts read from the cache with their tokens put back; undefined when the entry is not usable. */
+function restore(facts: FileFacts, path: string): FileFacts | undefined {
+  try {
+    if (facts.file !== path) return undefined;
+    const shape = emptyFacts(path, facts.language) as unknown as Record<string, unknown>;
+    const got = facts as unknown as Record<string, unknown>;
+    for (const key of Object.keys(shape)) if (Array.isArray(shape[key]) && !Array.isArray(got[key])) return undefined;
+    for (const sql of facts.sqlStrings) {
+      if (typeof sql.text !== 'string' || !Array.isArray(sql.holes)) return undefined;
+      sql.tokens = tokenize(sql.text, sql.holes);
+    }
+    return facts;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The simple name a factory is called by: `get_conn`, `Database.connect` -> `connect`. */
+function callName(qualified: string): string {
+  const dot = qualified.lastIndexOf('.');
+  return dot < 0 ? qualified : qualified.slice(dot + 1);
+}
+
+function configHash(cfg: Config): string {
+  const { root: _root, source: _source, ...rest } = cfg;
+  return sha1(JSON.stringify(rest));
+}
+
+/**
+ * Python and text files -> facts. Python runs in stages: the prefilter picks the files that may
+ * hold facts; those are indexed, and every file mentioning the name of a connection factory found
+ * so far joins them, until no new one does; then their facts are extracted against the project
+ * index of the indexed files. A file's analysis may ask the index about a file not indexed (an
+ * import of a module with no SQLite in it): that file is indexed too and the files that asked are
+ * analysed again, so every answer equals the one a full index gives.
+ */
+export async function analyseFiles(
+  python: SourceFile[],
+  text: SourceFile[],
+  rootOf: (file: string) => string,
+  cfg: Config,
+  cwd: string,
+  opts: PerfOptions = {},
+): Promise<EngineResult> {
+  const prefilter = opts.prefilter !== false;
+  const progress = opts.progress ?? SILENT;
+  const stats: EngineStats = opts.stats ?? { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+  Object.assign(stats, { files: python.length + text.length, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 });
+  const cache = opts.cache ? new DiskCache(resolve(cwd, opts.cacheDir ?? DEFAULT_CACHE_DIR)) : undefined;
+  const tableInputs = python.map((s) => ({ path: s.path, root: rootOf(s.path) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const table = new ModuleTable(tableInputs);
+  const base = sha1(VERSION, configHash(cfg), JSON.stringify(tableInputs));
+  const contentHash = new Map<string, string>();
+  const hashOf = (s: SourceFile): string => {
+    let h = contentHash.get(s.path);
+    if (h === undefined) {
+      h = sha1(s.language, s.textKind ?? '', s.text);
+      contentHash.set(s.path, h);
+    }
+    return h;
+  };
+  progress.start(python.length + text.length);
+
+  // 1. the prefilter
+  const candidates = new Set<string>();
+  // one small file of verdicts by content hash, rewritten with this run's files only
+  const verdictKey = sha1(VERSION, 'verdicts');
+  const known = cache?.get<Record<string, boolean>>('prefilter', verdictKey) ?? {};
+  const verdicts: Record<string, boolean> = {};
+  let verdictsChanged = false;
+  for (const s of python) {
+    const key = cache ? hashOf(s) : '';
+    let v = cache ? known[key] : undefined;
+    if (typeof v !== 'boolean') {
+      v = pythonMayHoldFacts(s.text);
+      verdictsChanged = true;
+    }
+    if (cache) verdicts[key] = v;
+    if (v) candidates.add(s.path);
+  }
+  if (cache && (verdictsChanged || Object.keys(known).length !== Object.keys(verdicts).length)) cache.set('prefilter', verdictKey, verdicts);
+
+  const byPath = new Map(python.map((s) => [s.path, s]));
+  const selected = new Set(prefilter ? candidates : python.map((s) => s.path));
+  const indexed = new Map<string, PythonModuleIndex>();
+  const indexFailed = new Set<string>();
+  const indexQueries = new Map<string, string[]>();
+
+  let executor: Executor | undefined;
+  const executorFor = (bytes: number): Executor => {
+    if (executor) return executor;
+    const jobs = opts.jobs ?? Math.min(availableParallelism(), MAX_AUTO_JOBS);
+    if (jobs > 1 && (opts.jobs !== undefined || bytes >= WORKER_MIN_BYTES)) {
+      try {
+        executor = new WorkerExecutor(jobs);
+        stats.workers = jobs;
+      } catch {
+        executor = new InlineExecutor();
+      }
+    } else executor = new InlineExecutor();
+    executor.setup({ table: tableInputs, indexes: [] });
+    return executor;
+  };
+  // how much text there is to parse decides whether workers pay off (text files cost far less)
+  const taskBytes = (tasks: Task[]): number => {
+    let n = 0;
+    for (const t of tasks) n += t.source.language === 'python' ? t.source.text.length : t.source.text.length / 8;
+    return n;
+  };
+  const parsed = new Set<string>();
+  const run = async (tasks: Task[], count: boolean): Promise<TaskResult[]> => {
+    if (tasks.length === 0) return [];
+    const ex = executorFor(taskBytes(tasks));
+    for (const t of tasks) parsed.add(t.source.path);
+    stats.parsed = parsed.size;
+    try {
+      return await ex.run(tasks, count ? (n) => progress.advance(n) : undefined);
+    } catch {
+      // a worker died: finish on this thread
+      await ex.close();
+      executor = new InlineExecutor();
+      executor.setup(inputs());
+      return executor.run(tasks, count ? (n) => progress.advance(n) : undefined);
+    }
+  };
+  const inputs = (): ProjectInputs => ({ table: tableInputs, indexes: [...indexed.values()] });
+
+  const indexFiles = async (paths: string[]): Promise<void> => {
+    const tasks: Task[] = [];
+    for (const p of paths) {
+      const s = byPath.get(p);
+      if (!s || indexed.has(p) || indexFailed.has(p)) continue;
+      const hit = cache?.get<{ index?: PythonModuleIndex; queried?: string[] }>('index', sha1(base, p, hashOf(s)));
+      if (hit && hit.index?.file === p && Array.isArray(hit.index.functions) && Array.isArray(hit.queried)) {
+        indexed.set(p, hit.index);
+        indexQueries.set(p, hit.queried);
+      }
+      else tasks.push({ kind: 'index', source: s });
+    }
+    for (const r of await run(tasks, false)) {
+      if (r.kind !== 'index') continue;
+      if (r.index) {
+        indexed.set(r.path, r.index);
+        indexQueries.set(r.path, r.queried);
+        cache?.setLater('index', sha1(base, r.path, hashOf(byPath.get(r.path)!)), { index: r.index, queried: r.queried });
+      } else indexFailed.add(r.path);
+    }
+  };
+
+  let project = new ProjectIndex(table, []);
+  const rebuild = (): void => {
+    project = new ProjectIndex(table, [...indexed.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)));
+  };
+  // 2. index the selected files; files calling a factory by name join them, until none does
+  const checkedRefs = new Set<string>();
+  const grow = async (): Promise<void> => {
+    for (;;) {
+      await indexFiles([...selected].sort());
+      rebuild();
+      // (name, module) pairs: a file reaches a factory of another module through an import of that
+      // module (its last dotted name) or, for a package's __init__.py, possibly `from . import name`
+      const refs = new Map<string, FactoryRef>();
+      for (const file of indexed.keys()) {
+        for (const f of project.factoriesOf(file)) {
+          const ref = factoryRef(file, callName(f.name));
+          if (!checkedRefs.has(ref.key)) refs.set(ref.key, ref);
+        }
+      }
+      const fresh = [...refs.values()];
+      for (const r of fresh) checkedRefs.add(r.key);
+      let added = false;
+      if (fresh.length > 0) {
+        for (const s of python) {
+          if (candidates.has(s.path) || !fresh.some((r) => reaches(s.text, r))) continue;
+          candidates.add(s.path);
+          if (!selected.has(s.path)) {
+            selected.add(s.path);
+            added = true;
+          }
+        }
+      }
+      if (!added) return;
+    }
+  };
+  await grow();
+
+  // 3. facts
+  // what the project index answers about a file: from its index when indexed, else from its text
+  const depHash = (file: string): string => {
+    const m = project.module(file);
+    if (m) return sha1('index', JSON.stringify(m), JSON.stringify(project.factoriesOf(file).map((f) => [f.name, f.info])));
+    const s = byPath.get(file);
+    return s ? sha1('text', hashOf(s)) : 'absent';
+  };
+  const filesOf = (queried: string[]): string[] => [...new Set(queried.map((q) => q.slice(0, q.indexOf('\0'))))].sort();
+  /**
+   * An export query about a file not indexed got "no such name", as a full run's would, unless the
+   * file may bind the name: every part of it (`Cls.method`) occurs in its text as a word.
+   */
+  const needsIndex = (q: string): string | undefined => {
+    const parts = q.split('\0');
+    const file = parts[0]!;
+    if (parts.length !== 2 || indexed.has(file) || indexFailed.has(file)) return undefined;
+    const s = byPath.get(file);
+    if (!s) return undefined;
+    return parts[1]!.split('.').every((w) => mentionsWord(s.text, w)) ? file : undefined;
+  };
+  const facts = new Map<string, FileFacts>();
+  const errors = new Map<string, string>();
+  const queriedBy = new Map<string, string[]>();
+  const factsKey = (s: SourceFile) => sha1(base, 'facts', s.path, hashOf(s));
+  // what the index pass asked forecasts what the facts pass will ask: index those files up front
+  const forecast = new Set<string>();
+  for (const p of selected) {
+    for (const entry of indexQueries.get(p) ?? []) {
+      const f = needsIndex(entry);
+      if (f) forecast.add(f);
+    }
+  }
+  if (forecast.size > 0) {
+    await indexFiles([...forecast].sort());
+    rebuild();
+  }
+  let todo: SourceFile[] = [...[...selected].sort().map((p) => byPath.get(p)!), ...text];
+  const computed = new Set<string>();
+  for (let round = 0; todo.length > 0; round++) {
+    // a cached file's answers came from files this run may not have indexed yet: index them first
+    const hits = new Map<string, FactsEntry>();
+    const need = new Set<string>();
+    for (const s of todo) {
+      const hit = cache?.get<FactsEntry>('facts', factsKey(s));
+      if (!hit || !Array.isArray(hit.deps) || !Array.isArray(hit.queried) || !hit.facts) continue;
+      hits.set(s.path, hit);
+      for (const [f, h] of hit.deps) if (table.has(f) && !indexed.has(f) && !indexFailed.has(f) && depHash(f) !== h) need.add(f);
+    }
+    if (need.size > 0) {
+      await indexFiles([...need].sort());
+      rebuild();
+    }
+    const tasks: Task[] = [];
+    for (const s of todo) {
+      const hit = hits.get(s.path);
+      const restored = hit && hit.deps.every(([f, h]) => depHash(f) === h) ? restore(hit.facts, s.path) : undefined;
+      if (hit && restored) {
+        facts.set(s.path, restored);
+        queriedBy.set(s.path, hit.queried);
+        errors.delete(s.path);
+        stats.cacheHits++;
+        if (round === 0) progress.advance(1);
+      } else tasks.push({ kind: 'facts', source: s });
+    }
+    if (tasks.length > 0) {
+      executorFor(taskBytes(tasks)).setup(inputs());
+      for (const r of await run(tasks, round === 0)) {
+        if (r.kind !== 'facts') continue;
+        queriedBy.set(r.path, r.queried);
+        if (r.facts) {
+          facts.set(r.path, r.facts);
+          computed.add(r.path);
+          errors.delete(r.path);
+        } else {
+          facts.delete(r.path);
+          errors.set(r.path, r.error ?? 'unknown error');
+        }
+      }
+    }
+    // answers about files outside the index would differ from a full run's: index them, ask again
+    const missing = new Set<string>();
+    for (const q of queriedBy.values()) {
+      for (const entry of q) {
+        const f = needsIndex(entry);
+        if (f) missing.add(f);
+      }
+    }
+    if (missing.size === 0) break;
+    await indexFiles([...missing].sort());
+    rebuild();
+    todo = [];
+    for (const [path, q] of queriedBy) if (filesOf(q).some((f) => missing.has(f))) todo.push(byPath.get(path)!);
+  }
+  if (cache) {
+    for (const s of [...selected].map((p) => byPath.get(p)!).concat(text)) {
+      const f = facts.get(s.path);
+      const q = queriedBy.get(s.path);
+      if (!f || !q || !computed.has(s.path)) continue;
+      // tokens are a function of text and holes (analyzeSql): half the entry, cheaper to redo on load
+      const lean = { ...f, sqlStrings: f.sqlStrings.map((sql) => ({ ...sql, tokens: [] })) };
+      cache.setLater('facts', factsKey(s), { facts: lean, queried: q, deps: filesOf(q).map((file) => [file, depHash(file)]) } satisfies FactsEntry);
+    }
+    await cache.flush();
+  }
+  if (executor) await executor.close();
+
+  for (const s of python) {
+    if (!selected.has(s.path)) {
+      facts.set(s.path, emptyFacts(s.path, 'python'));
+      stats.skipped++;
+      progress.advance(1);
+    }
+  }
+  progress.finish();
+  return { facts, errors, candidates };
+}

@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ProjectInputs, Task, TaskResult } from './tasks.js';
+import { TaskRunner } from './tasks.js';
+import type { FromWorker, ToWorker } from './worker.js';
+
+const YIELD_EVERY = 8;
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+/** Runs analysis tasks: on this thread, or spread over worker threads (one parser each). */
+export interface Executor {
+  setup(inputs: ProjectInputs): void;
+  /** Results in the order of `tasks`; `onDone` is called as files finish (for progress). */
+  run(tasks: Task[], onDone?: (n: number) => void): Promise<TaskResult[]>;
+  close(): Promise<void>;
+}
+
+export class InlineExecutor implements Executor {
+  private readonly runner = new TaskRunner();
+  private tableSize = -1;
+
+  setup(inputs: ProjectInputs): void {
+    this.runner.setup(inputs, inputs.table.length !== this.tableSize);
+    this.tableSize = inputs.table.length;
+  }
+
+  async run(tasks: Task[], onDone?: (n: number) => void): Promise<TaskResult[]> {
+    const out: TaskResult[] = [];
+    let n = 0;
+    for (const t of tasks) {
+      out.push(this.runner.run(t));
+      onDone?.(1);
+      if (++n % YIELD_EVERY === 0) await turn();
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * The worker entry: dist/src/perf/worker.js when built; under the test runner (TypeScript
+ * sources) a bootstrap that registers a TypeScript loader first.
+ */
+function workerSpec(): { url: URL; workerData?: unknown } {
+  const js = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return { url: js };
+  return { url: new URL('./dev-worker.mjs', import.meta.url), workerData: { entry: new URL('./worker.ts', import.meta.url).href } };
+}
+
+/** Batches of files go to whichever worker is free; results are put back in task order. */
+export class WorkerExecutor implements Executor {
+  private readonly workers: Worker[] = [];
+  private nextId = 0;
+  private tableSize = -1;
+  private readonly pending = new Map<number, (r: TaskResult[]) => void>();
+  private failure: Error | undefined;
+
+  constructor(count: number) {
+    const spec = workerSpec();
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(spec.url, { workerData: spec.workerData });
+      w.on('message', (m: FromWorker) => {
+        const done = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        done?.(m.results);
+      });
+      w.on('error', (e) => {
+        this.failure = e;
+        for (const [, done] of this.pending) done([]);
+        this.pending.clear();
+      });
+      this.workers.push(w);
+    }
+  }
+
+  setup(inputs: ProjectInputs): void {
+    const msg: ToWorker = { t: 'setup', inputs, tableChanged: inputs.table.length !== this.tableSize };
+    this.tableSize = inputs.table.length;
+    for (const w of this.workers) w.postMessage(msg);
+  }
+
+  async run(tasks: Task[], onDone?: (n: number) => void): Promise<TaskResult[]> {
+    const results: TaskResult[] = new Array(tasks.length);
+    // small batches keep both workers busy to the end; larger files first would balance better still
+    const batch = Math.max(1, Math.min(16, Math.ceil(tasks.length / (this.workers.length * 8))));
+    let next = 0;
+    const feed = async (w: Worker): Promise<void> => {
+      while (next < tasks.length && !this.failure) {
+        const from = next;
+        const slice = tasks.slice(from, from + batch);
+        next += slice.length;
+        const id = this.nextId++;
+        const got = await new Promise<TaskResult[]>((resolve) => {
+          this.pending.set(id, resolve);
+          const msg: ToWorker = { t: 'batch', id, tasks: slice };
+          w.postMessage(msg);
+        });
+        for (let k = 0; k < got.length; k++) results[from + k] = got[k]!;
+        onDone?.(got.length);
+      }
+    };
+    await Promise.all(this.workers.map(feed));
+    if (this.failure) throw this.failure;
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,91 @@
+import type { FileFacts, SourceFile } from '../model/facts.js';
+import { extractPythonFacts, ModuleTable, ProjectIndex } from '../lang/python/index.js';
+import { ModuleAnalyzer } from '../lang/python/analyzer.js';
+import { parsePython } from '../lang/python/parser.js';
+import type { PythonModuleIndex } from '../lang/python/index.js';
+import { extractTextFacts } from '../lang/text/index.js';
+
+/** What a worker (or the main thread) needs to analyse files: plain data, cloned into workers. */
+export interface ProjectInputs {
+  /** every Python file of the run and the scan root it was found under */
+  table: { path: string; root: string }[];
+  /** module indexes of the files indexed so far */
+  indexes: PythonModuleIndex[];
+}
+
+export type Task = { kind: 'index'; source: SourceFile } | { kind: 'facts'; source: SourceFile };
+
+export type TaskResult =
+  /** queried: what the index pass asked about other files (a forecast of the facts pass's questions) */
+  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string }
+  /** queried: `file\0name` of every export asked about (RecordingProject) */
+  | { kind: 'facts'; path: string; facts?: FileFacts; queried: string[]; error?: string };
+
+/**
+ * A ProjectIndex that notes what a file's analysis asked about other files: `file\0name` for
+ * exports, `file\0name\0factory` for factories (only indexed files define factories, see
+ * engine.ts, so those never ask for more indexing; the cache keys on them all).
+ */
+export class RecordingProject extends ProjectIndex {
+  queried = new Set<string>();
+  override factory(file: string, name: string) {
+    this.queried.add(`${file}\0${name}\0factory`);
+    return super.factory(file, name);
+  }
+  override factoriesOf(file: string) {
+    this.queried.add(`${file}\0*\0factory`);
+    return super.factoriesOf(file);
+  }
+  override hasFunction(file: string, name: string) {
+    this.queried.add(`${file}\0${name}`);
+    return super.hasFunction(file, name);
+  }
+  override hasClass(file: string, name: string) {
+    this.queried.add(`${file}\0${name}`);
+    return super.hasClass(file, name);
+  }
+  override hasConstant(file: string, name: string) {
+    this.queried.add(`${file}\0${name}`);
+    return super.hasConstant(file, name);
+  }
+  override instanceClass(file: string, name: string) {
+    this.queried.add(`${file}\0${name}`);
+    return super.instanceClass(file, name);
+  }
+}
+
+export class TaskRunner {
+  private table = new ModuleTable([]);
+  private project = new RecordingProject(this.table, []);
+
+  setup(inputs: ProjectInputs, tableChanged: boolean): void {
+    if (tableChanged) this.table = new ModuleTable(inputs.table);
+    this.project = new RecordingProject(this.table, inputs.indexes);
+  }
+
+  run(task: Task): TaskResult {
+    const { source } = task;
+    if (task.kind === 'index') {
+      // indexPython(), with a project that notes the questions
+      const project = new RecordingProject(this.table, []);
+      try {
+        const a = new ModuleAnalyzer(parsePython(source.text), source.text, source.path, project, 'index');
+        a.run();
+        return { kind: 'index', path: source.path, index: a.index(), queried: [...project.queried].sort() };
+      } catch (e) {
+        return { kind: 'index', path: source.path, queried: [], error: message(e) };
+      }
+    }
+    this.project.queried = new Set();
+    try {
+      const facts = source.language === 'python' ? extractPythonFacts(source, this.project) : extractTextFacts(source);
+      return { kind: 'facts', path: source.path, facts, queried: [...this.project.queried].sort() };
+    } catch (e) {
+      return { kind: 'facts', path: source.path, queried: [...this.project.queried].sort(), error: message(e) };
+    }
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

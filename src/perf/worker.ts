@@ -1,0 +1,32 @@
+import { parentPort } from 'node:worker_threads';
+import type { ProjectInputs, Task, TaskResult } from './tasks.js';
+import { TaskRunner } from './tasks.js';
+
+/** Messages from the main thread: project inputs, then batches of tasks. */
+export type ToWorker = { t: 'setup'; inputs: ProjectInputs; tableChanged: boolean } | { t: 'batch'; id: number; tasks: Task[] };
+export type FromWorker = { t: 'done'; id: number; results: TaskResult[] };
+
+/** Native trees are freed when the event loop turns: yield every few files here too. */
+const YIELD_EVERY = 8;
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+const runner = new TaskRunner();
+let queue: Promise<void> = Promise.resolve();
+
+parentPort?.on('message', (msg: ToWorker) => {
+  // messages are handled strictly in order, each batch to completion
+  queue = queue.then(async () => {
+    if (msg.t === 'setup') {
+      runner.setup(msg.inputs, msg.tableChanged);
+      return;
+    }
+    const results: TaskResult[] = [];
+    let n = 0;
+    for (const task of msg.tasks) {
+      results.push(runner.run(task));
+      if (++n % YIELD_EVERY === 0) await turn();
+    }
+    const reply: FromWorker = { t: 'done', id: msg.id, results };
+    parentPort!.postMessage(reply);
+  });
+});

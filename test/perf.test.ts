@@ -1,0 +1,260 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import type { CliContext } from '../src/cli/context.js';
+import { defaultConfig } from '../src/model/config.js';
+import type { EngineStats, PerfOptions } from '../src/perf/engine.js';
+import { pythonMayHoldFacts } from '../src/perf/prefilter.js';
+import { audit } from '../src/pipeline.js';
+import { repoRoot } from './helpers/paths.js';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'pgready-perf-'));
+  temps.push(d);
+  return d;
+}
+
+function writeTree(root: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+}
+
+/** Everything a run reports, minus wall time and the code frames' source map. */
+async function outcome(paths: string[], cwd: string, perf: PerfOptions) {
+  const r = await audit(paths, defaultConfig(cwd), { cwd, perf });
+  return { findings: r.findings, files: r.files, skipped: r.skipped, summary: r.summary, recovered: r.recovered };
+}
+
+describe('prefilter', () => {
+  const yes = (text: string) => expect(pythonMayHoldFacts(text), text).toBe(true);
+  const no = (text: string) => expect(pythonMayHoldFacts(text), text).toBe(false);
+
+  it('passes files that mention SQLite, database files or suppressions', () => {
+    yes('import sqlite3\n');
+    yes('import aiosqlite\n');
+    yes('DB = "data/app.db"\n');
+    yes('URL = "SQLITE:///x"\n');
+    yes('# pgready: ignore[SQL201]\nx = 1\n');
+    yes('db = APSWDatabase("x")\n');
+    yes('conn.executescript(script)\n');
+    yes('c.create_function("f", 1, f)\n');
+  });
+
+  it('sees triggers spelled with escapes', () => {
+    yes('DB = "app\\x2edb"\n');
+    yes('m = __import__("\\x73qlite3")\n');
+    yes('q = "\\x53ELECT a FROM t WHERE b = 1"\n');
+  });
+
+  it('passes literals that read as SQL, however they are spelled', () => {
+    yes('Q = "SELECT a FROM t WHERE b = ?"\n');
+    yes("Q = '''\n    -- the open orders\n    SELECT id FROM orders WHERE open = 1\n'''\n");
+    yes('Q = ("SELECT a "\n     "FROM t WHERE b = 1")\n');
+    yes('Q = ("SEL"  # split\n     "ECT a FROM t WHERE b = 1")\n');
+    yes('Q = "/* c */ PRAGMA foreign_keys = ON"\n');
+    yes('Q = f"SELECT a FROM {table} WHERE b = 1"\n');
+    yes('Q = "BEGIN"\n');
+    // a run of adjacent pieces counts on its own (tree-sitter may group them otherwise in broken code)
+    yes('Q = ("Usage: x "\n     "SELECT a FROM t WHERE b = 1")\n');
+  });
+
+  it('passes keyword openings when the file executes SQL assembled at run time', () => {
+    yes('cur.execute("SEL" + "ECT a FROM t")\n');
+    yes('q = "  update " + t + " set a = 1"\ncur.execute(q)\n');
+  });
+
+  it('passes what it cannot scan', () => {
+    yes('x = "unterminated\n');
+    yes('x = f"{d["k"]}"\n');
+  });
+
+  it('leaves out files with nothing SQLite-shaped', () => {
+    no('import os\n\ndef main():\n    with open("x") as f:\n        return f.read()\n');
+    no('"""Create a new widget.\n\nUpdate it later."""\nmode = "r"\nerrors = "replace"\n');
+    no('print("Select an option from the list.")\n');
+    no('x = b"SELECT a FROM t WHERE b = 1"\n');
+    no('# SELECT a FROM t WHERE b = 1\nx = 1\n');
+    no('s = "update"\ncur.close()\n');
+  });
+});
+
+describe('prefilter on and off give the same results', () => {
+  for (const dir of ['fixtures/rules', 'fixtures/legacy-trading', 'fixtures/adapters']) {
+    it(dir, async () => {
+      const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+      const on = await outcome([dir], repoRoot, { prefilter: true, jobs: 1, stats });
+      const off = await outcome([dir], repoRoot, { prefilter: false, jobs: 1 });
+      expect(on.findings.length).toBeGreaterThan(0);
+      expect(on).toEqual(off);
+    }, 60_000);
+  }
+
+  it('on a slice of the Python standard library', async () => {
+    const stdlib = execFileSync('python3', ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).trim();
+    if (!existsSync(join(stdlib, 'sqlite3'))) return;
+    // every file of the sqlite3 packages and tests (small ones), and every 40th small module
+    const picked: string[] = [];
+    const walk = (rel: string): void => {
+      for (const name of readdirSync(join(stdlib, rel)).sort()) {
+        const r = rel ? `${rel}/${name}` : name;
+        if (name === 'site-packages' || name === '__pycache__') continue;
+        const st = statSync(join(stdlib, r));
+        if (st.isDirectory()) walk(r);
+        else if (name.endsWith('.py') && st.size < 16_000) picked.push(r);
+      }
+    };
+    walk('');
+    const sqliteOnes = picked.filter((p) => p.startsWith('sqlite3/') || p.startsWith('test/test_sqlite3/') || p.startsWith('dbm/'));
+    const sample = picked.filter((p, i) => i % 40 === 0);
+    const root = tempDir();
+    for (const p of new Set([...sqliteOnes, ...sample])) {
+      mkdirSync(dirname(join(root, p)), { recursive: true });
+      writeFileSync(join(root, p), readFileSync(join(stdlib, p)));
+    }
+    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+    const on = await outcome(['.'], root, { prefilter: true, jobs: 1, stats });
+    const off = await outcome(['.'], root, { prefilter: false, jobs: 1 });
+    expect(on.findings.length).toBeGreaterThan(0);
+    // the slice is mostly files without SQLite: the prefilter must leave most of them out
+    expect(stats.skipped).toBeGreaterThan(stats.files / 2);
+    expect(on).toEqual(off);
+  }, 120_000);
+
+  it('a factory called from a file with no other SQLite text is found', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'app/db.py': 'import sqlite3\n\ndef get_conn():\n    return sqlite3.connect("app.db")\n',
+      'app/wrap.py': 'from app.db import get_conn\n\ndef opener():\n    return get_conn()\n',
+      'app/report.py': 'from app.wrap import opener\n\ndef rows(uid):\n    return opener().execute(QUERY, (uid,)).fetchall()\n\nQUERY = "SELECT name FROM users WHERE id = ?"\n',
+      'app/plain.py': 'import os\n\ndef f():\n    return os.getcwd()\n',
+    });
+    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+    const on = await outcome(['.'], root, { prefilter: true, jobs: 1, stats });
+    const off = await outcome(['.'], root, { prefilter: false, jobs: 1 });
+    expect(on).toEqual(off);
+    expect(on.findings.some((f) => f.file === 'app/report.py' && f.ruleId === 'SQL201')).toBe(true);
+    expect(stats.skipped).toBe(1);
+  }, 60_000);
+
+  it('a module with no SQLite text is indexed when a file asks what it exports', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      // `client` is an instance of a project class: its execute() is not SQLite's to infer
+      'helpers.py': 'class Client:\n    def execute(self, q):\n        return q\n\nclient = Client()\n',
+      'app.py': 'import sqlite3\nfrom helpers import client\n\ndef go():\n    client.execute("SELECT a FROM t WHERE b = ?")\n',
+    });
+    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+    const on = await outcome(['.'], root, { prefilter: true, jobs: 1, stats });
+    const off = await outcome(['.'], root, { prefilter: false, jobs: 1 });
+    expect(on).toEqual(off);
+    expect(stats.skipped).toBe(1);
+    expect(stats.parsed).toBe(2);
+  }, 60_000);
+});
+
+describe('worker threads', () => {
+  it('give the same results on 1 and 2 workers', async () => {
+    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+    const one = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 1, prefilter: false });
+    const two = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 2, prefilter: false, stats });
+    expect(stats.workers).toBe(2);
+    expect(two).toEqual(one);
+  }, 120_000);
+});
+
+describe('cache', () => {
+  const project = {
+    'db.py': 'import sqlite3\n\ndef get_conn():\n    return sqlite3.connect("app.db")\n',
+    'app.py': 'from db import get_conn\n\ndef rows(uid):\n    return get_conn().execute("SELECT name FROM users WHERE id = ?", (uid,)).fetchall()\n',
+    'notes.py': 'print("hello")\n',
+  };
+
+  it('a warm run parses nothing and reports the same; a corrupt entry is a miss', async () => {
+    const root = tempDir();
+    writeTree(root, project);
+    const perf = (stats?: EngineStats): PerfOptions => ({ cache: true, cacheDir: '.cache', jobs: 1, stats });
+    const cold = await outcome(['.'], root, perf());
+    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+    const warm = await outcome(['.'], root, perf(stats));
+    expect(warm).toEqual(cold);
+    expect(stats.parsed).toBe(0);
+    expect(stats.cacheHits).toBe(2);
+    expect(readFileSync(join(root, '.cache', '.gitignore'), 'utf8')).toBe('*\n');
+    // garble every entry: the run recomputes, never crashes
+    const garble = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) garble(p);
+        else if (name.endsWith('.json')) writeFileSync(p, '{"facts": [1, 2');
+      }
+    };
+    garble(join(root, '.cache'));
+    const again = await outcome(['.'], root, perf());
+    expect(again).toEqual(cold);
+    // well-formed JSON of the wrong shape is a miss too
+    const reshape = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) reshape(p);
+        else if (name.endsWith('.json')) writeFileSync(p, JSON.stringify({ facts: { file: 'app.py', sqlStrings: [{}] }, queried: [], deps: [], index: {} }));
+      }
+    };
+    reshape(join(root, '.cache'));
+    expect(await outcome(['.'], root, perf())).toEqual(cold);
+  }, 60_000);
+
+  it('a change to the file defining a factory reaches the files calling it', async () => {
+    const root = tempDir();
+    writeTree(root, project);
+    const perf: PerfOptions = { cache: true, cacheDir: '.cache', jobs: 1 };
+    const before = await outcome(['.'], root, perf);
+    // SQL003: a call of a project connection factory
+    expect(before.findings.some((f) => f.file === 'app.py' && f.ruleId === 'SQL003')).toBe(true);
+    writeFileSync(join(root, 'db.py'), 'import psycopg2\n\ndef get_conn():\n    return psycopg2.connect("dbname=app")\n');
+    const after = await outcome(['.'], root, perf);
+    const fresh = await outcome(['.'], root, { cache: false, jobs: 1 });
+    expect(after).toEqual(fresh);
+    expect(after.findings.some((f) => f.file === 'app.py' && f.ruleId === 'SQL003')).toBe(false);
+  }, 60_000);
+});
+
+describe('audit options', () => {
+  function ctxCapturing(seen: PerfOptions[], env: Record<string, string> = {}): Partial<CliContext> {
+    return {
+      cwd: repoRoot,
+      env,
+      stdout: { write: () => true },
+      stderr: { write: () => true, isTTY: true },
+      loadConfig: (cwd) => defaultConfig(cwd),
+      audit: async (paths, cfg, o) => {
+        seen.push(o.perf ?? {});
+        return { ...(await audit([], cfg, { cwd: join(repoRoot, 'fixtures/adapters'), perf: { jobs: 1 } })), findings: [] };
+      },
+    };
+  }
+
+  it('--no-prefilter, --jobs, --no-cache and --cache-dir reach the pipeline', async () => {
+    const seen: PerfOptions[] = [];
+    expect(await main(['audit', '--no-prefilter', '--jobs', '2', '--no-cache', '--cache-dir', 'c'], ctxCapturing(seen))).toBe(0);
+    expect(seen[0]).toMatchObject({ prefilter: false, jobs: 2, cache: false, cacheDir: 'c' });
+    expect(await main(['audit'], ctxCapturing(seen))).toBe(0);
+    expect(seen[1]).toMatchObject({ prefilter: true, cache: true });
+    expect(seen[1]!.jobs).toBeUndefined();
+  });
+
+  it('rejects a bad --jobs', async () => {
+    const seen: PerfOptions[] = [];
+    expect(await main(['audit', '--jobs', '0'], ctxCapturing(seen))).toBe(2);
+    expect(seen).toEqual([]);
+  });
+});
