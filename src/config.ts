@@ -212,7 +212,7 @@ function validate(
 
   if ('target' in obj) {
     const v = obj.target;
-    if (!isObject(v)) fail(keyPath('target'), `must be an object, not ${describe(v)}`, 'Example: "target": { "placeholder": "format" }.');
+    if (!isObject(v)) fail(keyPath('target'), `must be an object, not ${describe(v)}`, 'Example: "target": { "paramstyle": "format" }.');
     cfg.target = v;
   }
 

@@ -6,8 +6,18 @@ import { auditBuilder, runAudit } from './audit.js';
 import type { AuditArgs } from './audit.js';
 import type { CliContext } from './context.js';
 import { reportError } from './context.js';
+import { fixBuilder, runFixCommand } from './fix.js';
+import { initBuilder, runInit } from './init.js';
+import type { InitArgs } from './init.js';
+import type { FixArgs } from './fix.js';
+import { baselineBuilder, runBaseline } from './baseline.js';
+import type { BaselineArgs } from './baseline.js';
+import { reportBuilder, runReport } from './report.js';
+import type { ReportArgs } from './report.js';
 import { rulesBuilder, runRulesCommand } from './rules.js';
 import type { RulesArgs } from './rules.js';
+import { runVerify, verifyBuilder } from './verify.js';
+import type { VerifyArgs } from './verify.js';
 
 function defaultContext(): CliContext {
   return {
@@ -20,6 +30,20 @@ function defaultContext(): CliContext {
     audit: async (paths, cfg, opts) => (await import('../pipeline.js')).audit(paths, cfg, opts),
     loadConfig: async (cwd, opts) => (await import('../config.js')).loadConfig(cwd, opts),
     version: VERSION,
+    manual: async (paths, cfg, opts) => {
+      const [{ fix }, { fixOutcome }, { rootFinder }, { allCodemods }] = await Promise.all([
+        import('../pipeline.js'),
+        import('../edit/outcome.js'),
+        import('../project.js'),
+        import('../../codemods/index.js'),
+      ]);
+      const run = await fix(paths, cfg, { cwd: opts.cwd, codemods: allCodemods, unsafeFixes: true, mode: 'dry-run', allowDirty: true });
+      return fixOutcome(opts.findings, run.fixes, rootFinder(paths, opts.cwd), allRules, cfg);
+    },
+    verifySection: async (paths, cfg, opts) => {
+      const [{ verify }, { verifyMarkdownSection }] = await Promise.all([import('../verify/index.js'), import('../report/verify.js')]);
+      return verifyMarkdownSection(await verify(paths, cfg, { cwd: opts.cwd }), { linkPrefix: opts.linkPrefix });
+    },
   };
 }
 
@@ -41,6 +65,46 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
         auditBuilder,
         async (args) => {
           code = await runAudit(args, ctx);
+        },
+      )
+      .command<ReportArgs>(
+        'report [paths..]',
+        'Write the inventory and checklist (markdown, json, sarif or github annotations)',
+        reportBuilder,
+        async (args) => {
+          code = await runReport(args, ctx);
+        },
+      )
+      .command<BaselineArgs>(
+        'baseline [paths..]',
+        "Record today's findings so that audit --baseline fails only on new ones",
+        baselineBuilder,
+        async (args) => {
+          code = await runBaseline(args, ctx);
+        },
+      )
+      .command<FixArgs>(
+        'fix [paths..]',
+        'Rewrite SQLite usage for PostgreSQL; --dry-run prints the diff and writes nothing',
+        fixBuilder,
+        async (args) => {
+          code = await runFixCommand(args, ctx);
+        },
+      )
+      .command<VerifyArgs>(
+        'verify [paths..]',
+        'Check every SQL statement (as after fix, or --as-is) with PostgreSQL: parse, then plan against the schema',
+        verifyBuilder,
+        async (args) => {
+          code = await runVerify(args, ctx);
+        },
+      )
+      .command<InitArgs>(
+        'init',
+        'Write a starter pgready.config.json (and, with --scaffold-db-module, a psycopg 3 get_connection module)',
+        initBuilder,
+        async (args) => {
+          code = await runInit(args, ctx);
         },
       )
       .command<RulesArgs>(
