@@ -4,7 +4,7 @@ import type { PythonModuleIndex } from './lang/python/index.js';
 import { extractTextFacts } from './lang/text/index.js';
 import { extractJsFacts, indexJs, JsModuleTable, JsProjectIndex } from './lang/typescript/index.js';
 import type { JsModuleIndex } from './lang/typescript/index.js';
-import type { FileFacts, SourceFile } from './model/facts.js';
+import type { ExternalSqlUse, FileFacts, SourceFile } from './model/facts.js';
 
 /**
  * A project held in memory: what `fix` and `verify` re-analyse after rewriting files. The
@@ -87,19 +87,23 @@ export function linkExternalSql(files: AnalysedFile[]): void {
   for (const { facts } of files) {
     for (const use of facts.externalSqlUses) {
       const target = byPath.get(use.module);
-      if (!target) continue;
-      for (const sql of target.sqlStrings) {
-        if (sql.constant !== use.name) continue;
-        if (!sql.executed) {
-          sql.executed = true;
-          sql.executor = use.executor;
-          sql.hasParams = use.hasParams;
-          sql.paramsArity = use.paramsArity;
-          sql.paramsKind = use.paramsKind;
-        } else {
-          sql.hasParams ||= use.hasParams;
-        }
-      }
+      if (target) linkSqlUse(target, use);
+    }
+  }
+}
+
+/** Marks the SqlStrings of the constant `use` names as executed the way `use` executes them. */
+export function linkSqlUse(facts: FileFacts, use: ExternalSqlUse): void {
+  for (const sql of facts.sqlStrings) {
+    if (sql.constant !== use.name) continue;
+    if (!sql.executed) {
+      sql.executed = true;
+      sql.executor = use.executor;
+      sql.hasParams = use.hasParams;
+      sql.paramsArity = use.paramsArity;
+      sql.paramsKind = use.paramsKind;
+    } else {
+      sql.hasParams ||= use.hasParams;
     }
   }
 }

@@ -1,4 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
+import { linkSqlUse } from '../project.js';
 import type { Codemod, Target } from '../model/codemod.js';
 import type { ExternalSqlUse, FileFacts, SourceFile } from '../model/facts.js';
 import type { Skipped } from '../model/run.js';
@@ -28,20 +29,7 @@ export interface FixFilesOptions {
  * on its own, so the other files' uses of its constants are linked in again here.
  */
 function relink(facts: FileFacts, uses: readonly ExternalSqlUse[]): FileFacts {
-  for (const use of uses) {
-    for (const sql of facts.sqlStrings) {
-      if (sql.constant !== use.name) continue;
-      if (!sql.executed) {
-        sql.executed = true;
-        sql.executor = use.executor;
-        sql.hasParams = use.hasParams;
-        sql.paramsArity = use.paramsArity;
-        sql.paramsKind = use.paramsKind;
-      } else {
-        sql.hasParams ||= use.hasParams;
-      }
-    }
-  }
+  for (const use of uses) linkSqlUse(facts, use);
   return facts;
 }
 

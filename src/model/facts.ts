@@ -316,6 +316,22 @@ export interface FileFacts {
   indentUnit?: string;
 }
 
+/** Every fact list in file order: adapters finish with this, so output never depends on walk order. */
+export function sortFacts(facts: FileFacts): FileFacts {
+  const byStart = (a: { range: Range }, b: { range: Range }) => a.range.start - b.range.start || a.range.end - b.range.end;
+  facts.imports.sort(byStart);
+  facts.connections.sort(byStart);
+  facts.factories.sort(byStart);
+  facts.cursorOps.sort(byStart);
+  facts.sqlStrings.sort((a, b) => byStart(a, b) || (a.callRange?.start ?? 0) - (b.callRange?.start ?? 0));
+  facts.dbPaths.sort(byStart);
+  facts.apiUses.sort((a, b) => byStart(a, b) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  facts.thirdParty.sort(byStart);
+  facts.suppressions.sort(byStart);
+  facts.diagnostics.sort(byStart);
+  return facts;
+}
+
 export function emptyFacts(file: string, language: Language): FileFacts {
   return {
     file,

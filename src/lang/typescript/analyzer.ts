@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ApiUseKind, Connection, FileFacts, Range, SqlString, ThirdPartyKind } from '../../model/facts.js';
-import { emptyFacts } from '../../model/facts.js';
+import { emptyFacts, sortFacts } from '../../model/facts.js';
 import { analyzeSql, looksLikeSql } from '../../sql/analyze.js';
 import { SqlBuilder } from '../../sql/map.js';
 import { parseSuppression } from '../suppress.js';
@@ -1315,17 +1315,7 @@ export class JsModuleAnalyzer {
     for (const f of this.project.factoriesOf(this.file)) {
       this.facts.factories.push({ range: f.range, name: f.name, qualifiedName: f.info.qualifiedName, kind: f.info.kind });
     }
-    const byStart = (a: { range: Range }, b: { range: Range }) => a.range.start - b.range.start || a.range.end - b.range.end;
-    this.facts.imports.sort(byStart);
-    this.facts.connections.sort(byStart);
-    this.facts.factories.sort(byStart);
-    this.facts.cursorOps.sort(byStart);
-    this.facts.sqlStrings.sort((a, b) => byStart(a, b) || (a.callRange?.start ?? 0) - (b.callRange?.start ?? 0));
-    this.facts.dbPaths.sort(byStart);
-    this.facts.apiUses.sort((a, b) => byStart(a, b) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-    this.facts.thirdParty.sort(byStart);
-    this.facts.suppressions.sort(byStart);
-    this.facts.diagnostics.sort(byStart);
+    sortFacts(this.facts);
   }
 
   /** String literals anywhere: `.db` paths and `sqlite:` URLs; clearly-SQL text nobody executes here. */
