@@ -2,22 +2,14 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe as suite, expect, it } from 'vitest';
-import { allRules } from '../rules/index.js';
 import { defaultConfig } from '../src/model/config.js';
 import type { Finding } from '../src/model/finding.js';
 import { audit } from '../src/pipeline.js';
-import { anchorLinesFor, compare, describe, parseAnnotations } from './helpers/annotations.js';
 import { auditOf, findingsFor } from './helpers/run.js';
-import { read, repoRoot } from './helpers/paths.js';
+import { checkAnnotated } from './helpers/demo.js';
+import { repoRoot } from './helpers/paths.js';
 
 const DEMO = 'fixtures/legacy-node';
-
-function languageOf(file: string): 'python' | 'javascript' | 'typescript' | 'text' {
-  if (file.endsWith('.py')) return 'python';
-  if (/\.(ts|mts|cts|tsx)$/.test(file)) return 'typescript';
-  if (/\.(js|mjs|cjs|jsx)$/.test(file)) return 'javascript';
-  return 'text';
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'pgready-mixed-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -26,31 +18,10 @@ suite('the legacy-node demo', () => {
   it('reports exactly the findings annotated in the fixture', async () => {
     const run = await auditOf([DEMO]);
     expect(run.skipped, JSON.stringify(run.skipped, null, 2)).toEqual([]);
-    const all = new Set(allRules.map((r) => r.id));
-    const byFile = new Map<string, Finding[]>();
-    for (const f of run.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-    let matched = 0;
-    let missing = 0;
-    let noisy = 0;
-    const reports: string[] = [];
-    const scanned = run.files.map((f) => f.path);
-    for (const file of [...new Set([...scanned, ...byFile.keys()])].sort()) {
-      const text = read(file);
-      const annotations = parseAnnotations(text);
-      const result = compare(annotations, byFile.get(file) ?? [], all, anchorLinesFor(text, languageOf(file), file));
-      matched += result.matched;
-      missing += result.missing.length;
-      noisy += result.unexpected.length;
-      const d = describe(file, result);
-      if (d) reports.push(d);
-    }
-    const precision = matched / Math.max(1, matched + noisy);
-    const recall = matched / Math.max(1, matched + missing);
-    console.log(
-      `legacy-node: ${matched} annotated findings reported, ${missing} missed, ${noisy} not annotated — precision ${(precision * 100).toFixed(1)}%, recall ${(recall * 100).toFixed(1)}%`,
-    );
-    expect(reports.join('\n'), reports.join('\n')).toBe('');
-    expect(matched).toBeGreaterThanOrEqual(85);
+    const check = checkAnnotated('legacy-node', run);
+    console.log(check.summary);
+    expect(check.report, check.report).toBe('');
+    expect(check.matched).toBeGreaterThanOrEqual(85);
   });
 
   it('parses cleanly: every file, with no syntax error', async () => {

@@ -1,7 +1,27 @@
 import type { PlaceholderKind, Range, SqlString, SqlToken } from '../model/facts.js';
+import type { SqlBuilder } from './map.js';
 import { tokenize } from './tokenize.js';
 
 /** Fills `sql.tokens` from its text and holes; returns `sql`. */
+/**
+ * The SqlString an adapter built piece by piece: not (yet) known to be executed; the
+ * adapter fills in how it runs. `range` is the source expression that produced it.
+ */
+export function builtSql(b: SqlBuilder, range: Range, dynamicKind?: SqlString['dynamicKind']): SqlString {
+  return analyzeSql({
+    range,
+    text: b.text,
+    map: b.map,
+    holes: b.holes,
+    isDynamic: b.holes.length > 0,
+    dynamicKind: b.holes.length > 0 ? dynamicKind : undefined,
+    executed: false,
+    hasParams: false,
+    origin: 'literal',
+    tokens: [],
+  });
+}
+
 export function analyzeSql<T extends SqlString>(sql: T): T {
   sql.tokens = tokenize(sql.text, sql.holes);
   return sql;

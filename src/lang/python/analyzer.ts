@@ -7,7 +7,7 @@ import type {
   ThirdPartyKind,
 } from '../../model/facts.js';
 import { emptyFacts, sortFacts } from '../../model/facts.js';
-import { analyzeSql, looksLikeSql } from '../../sql/analyze.js';
+import { analyzeSql, builtSql, looksLikeSql } from '../../sql/analyze.js';
 import { SqlBuilder } from '../../sql/map.js';
 import { parseSuppression } from '../suppress.js';
 import type { SyntaxNode, Tree } from './parser.js';
@@ -1335,20 +1335,8 @@ export class ModuleAnalyzer {
     };
     walk(s);
     if (!ok.value) return undefined;
-    const sql: SqlString = {
-      // where the SQL was put together: the concatenation / format call, else its literals
-      range: assembled ?? { start: start === Infinity ? 0 : start, end: end === -Infinity ? 0 : end },
-      text: b.text,
-      map: b.map,
-      holes: b.holes,
-      isDynamic: b.holes.length > 0,
-      dynamicKind: b.holes.length > 0 ? dynamicKind : undefined,
-      executed: false,
-      hasParams: false,
-      origin: 'literal',
-      tokens: [],
-    };
-    return analyzeSql(sql);
+    // where the SQL was put together: the concatenation / format call, else its literals
+    return builtSql(b, assembled ?? { start: start === Infinity ? 0 : start, end: end === -Infinity ? 0 : end }, dynamicKind);
   }
 
   // ---------------------------------------------------------------- the end of the file

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ApiUseKind, Connection, FileFacts, Range, SqlString, ThirdPartyKind } from '../../model/facts.js';
 import { emptyFacts, sortFacts } from '../../model/facts.js';
-import { analyzeSql, looksLikeSql } from '../../sql/analyze.js';
+import { builtSql, looksLikeSql } from '../../sql/analyze.js';
 import { SqlBuilder } from '../../sql/map.js';
 import { parseSuppression } from '../suppress.js';
 import type { JsExport, JsFunctionInfo, JsLib, JsModuleIndex, JsProjectIndex, JsReturnRef } from './project.js';
@@ -1270,19 +1270,7 @@ export class JsModuleAnalyzer {
       }
     };
     walk(s);
-    const sql: SqlString = {
-      range: assembled ?? { start: start === Infinity ? 0 : start, end: end === -Infinity ? 0 : end },
-      text: b.text,
-      map: b.map,
-      holes: b.holes,
-      isDynamic: b.holes.length > 0,
-      dynamicKind: b.holes.length > 0 ? dynamicKind : undefined,
-      executed: false,
-      hasParams: false,
-      origin: 'literal',
-      tokens: [],
-    };
-    return analyzeSql(sql);
+    return builtSql(b, assembled ?? { start: start === Infinity ? 0 : start, end: end === -Infinity ? 0 : end }, dynamicKind);
   }
 
   // ---------------------------------------------------------------- the end of the file
