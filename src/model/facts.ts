@@ -203,6 +203,8 @@ export interface SqlString {
   /** The number of parameters when they are a literal tuple/list. */
   paramsArity?: number;
   paramsKind?: 'sequence' | 'mapping' | 'unknown';
+  /** The parameters when they are a literal dict with string keys: `{"id": tid, "sym": s}`. */
+  paramsDict?: { range: Range; entries: { key: string; value: Range }[] };
   /** Where the text came from. */
   origin: 'literal' | 'name' | 'constant' | 'attribute' | 'concat' | 'imported';
   /** For SQL bound to a module-level (or class-level `Class.NAME`) name: that name. */

@@ -1226,6 +1226,7 @@ export class ModuleAnalyzer {
     const paramsNode = executor.startsWith('read_sql') ? kw('params') : positional[1] ?? kw('parameters') ?? kw('params') ?? kw('seq_of_parameters');
     const hasParams = forceParams ?? paramsNode !== undefined;
     let paramsArity: number | undefined;
+    let paramsDict: SqlString['paramsDict'];
     let paramsKind: SqlString['paramsKind'];
     if (paramsNode) {
       let p: SyntaxNode = paramsNode;
@@ -1233,7 +1234,10 @@ export class ModuleAnalyzer {
       if (p.type === 'tuple' || p.type === 'list') {
         paramsKind = 'sequence';
         paramsArity = p.namedChildren.filter((c) => c.type !== 'comment').length;
-      } else if (p.type === 'dictionary') paramsKind = 'mapping';
+      } else if (p.type === 'dictionary') {
+        paramsKind = 'mapping';
+        if (executor !== 'executemany') paramsDict = literalDict(p, this.text);
+      }
       else paramsKind = 'unknown';
     }
     const value = snapshot ?? this.eval(sqlNode, scope);
@@ -1283,6 +1287,7 @@ export class ModuleAnalyzer {
       sql.hasParams = hasParams;
       sql.paramsArity = paramsArity;
       sql.paramsKind = paramsKind;
+      if (paramsDict) sql.paramsDict = paramsDict;
       sql.origin = origin;
       if (!sql.range) sql.range = this.range(sqlNode);
       this.facts.sqlStrings.push(sql);
@@ -1514,6 +1519,21 @@ export class ModuleAnalyzer {
       for (let i = 0; i < n.childCount; i++) stack.push(n.child(i)!);
     }
   }
+}
+
+/** `{"id": tid, "sym": s}`: every key a plain string literal, no `**spread`; else undefined. */
+function literalDict(node: SyntaxNode, text: string): SqlString['paramsDict'] {
+  const entries: { key: string; value: Range }[] = [];
+  for (const c of node.namedChildren) {
+    if (c.type === 'comment') continue;
+    if (c.type !== 'pair') return undefined;
+    const k = c.childForFieldName('key');
+    const v = c.childForFieldName('value');
+    const key = k ? literalValue(k, text) : undefined;
+    if (key === undefined || !v) return undefined;
+    entries.push({ key, value: { start: v.startIndex, end: v.endIndex } });
+  }
+  return { range: { start: node.startIndex, end: node.endIndex }, entries };
 }
 
 /** The module named by `import_module("sqlite3.dbapi2")` / `__import__("sqlite3")`. */
