@@ -300,7 +300,7 @@ pie showData
     expect(gone).toHaveLength(1);
     r.remainsAfterFix = r.findings.filter((f) => f.ruleId !== 'SQL326').map((f) => f.fingerprint);
     const text = markdown(r, opts);
-    expect(text).toContain('| `pgready fix` can rewrite automatically | 1 finding |');
+    expect(text).toContain('| `pgready fix --unsafe-fixes` rewrites automatically | 1 finding |');
     expect(text).toContain(`| Need a person | ${r.findings.length - 1} findings |`);
     expect(text).toMatch(/`SQL201` qmark-placeholder( ×\d+)?: [^\n]* — manual\n/);
     expect(text).toMatch(/`SQL326` like-case-insensitive( ×\d+)?: [^\n]* — `fix`\n/);

@@ -98,7 +98,8 @@ class Doc {
       ['Third-party SQLite entry points', String(total.thirdParty)],
       ['Dynamic SQL', String(s.byCategory['dynamic-sql'] ?? 0)],
       ['Findings', `${s.findings} (${plural(s.bySeverity.error, 'error')}, ${plural(s.bySeverity.warning, 'warning')}, ${s.bySeverity.info} info)`],
-      ['`pgready fix` can rewrite automatically', plural(auto, 'finding')],
+      // measured with unsafe changes applied: say so, a plain `fix` leaves those for review
+      [this.remains ? '`pgready fix --unsafe-fixes` rewrites automatically' : '`pgready fix` can rewrite automatically', plural(auto, 'finding')],
       ['Need a person', plural(this.findings.length - auto, 'finding') + this.refusalNote()],
       ['Files skipped', String(s.skipped)],
     ];
