@@ -1,4 +1,6 @@
 import type { ConnectionFactory, Range } from '../../model/facts.js';
+import { factoriesDefinedIn, factoryKey, solveFactories } from '../factories.js';
+import type { FactoryMap } from '../factories.js';
 
 /** What a function's result may be, as seen by the index pass of its own file. */
 export type ReturnRef =
@@ -110,46 +112,24 @@ export class ModuleTable {
 /** Cross-file facts: which project functions return SQLite connections, and which names are SQL constants. */
 export class ProjectIndex {
   private readonly modules = new Map<string, PythonModuleIndex>();
-  private readonly factories = new Map<string, FactoryInfo>();
+  private readonly factories: FactoryMap<string, FactoryInfo['kind']>;
 
   constructor(
     readonly table: ModuleTable,
     indexes: PythonModuleIndex[],
   ) {
     for (const m of indexes) this.modules.set(m.file, m);
-    this.solve();
+    this.factories = solveFactories(this.modules, (f) => table.moduleName(f), (r: ReturnRef, known) =>
+      r.t === 'conn' ? r.lib : known.get(factoryKey(r.file, r.name))?.lib,
+    );
   }
 
   static empty(): ProjectIndex {
     return new ProjectIndex(new ModuleTable([]), []);
   }
 
-  /** Fixpoint: a function is a factory when it returns a connection or the result of a factory. */
-  private solve(): void {
-    const all: { file: string; fn: FunctionInfo }[] = [];
-    for (const file of [...this.modules.keys()].sort()) {
-      for (const fn of this.modules.get(file)!.functions) all.push({ file, fn });
-    }
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const { file, fn } of all) {
-        const key = `${file}\0${fn.name}`;
-        if (this.factories.has(key)) continue;
-        for (const r of fn.returns) {
-          const lib = r.t === 'conn' ? r.lib : this.factories.get(`${r.file}\0${r.name}`)?.lib;
-          if (lib) {
-            this.factories.set(key, { qualifiedName: `${this.table.moduleName(file)}.${fn.name}`, lib, kind: fn.kind });
-            changed = true;
-            break;
-          }
-        }
-      }
-    }
-  }
-
   factory(file: string, name: string): FactoryInfo | undefined {
-    return this.factories.get(`${file}\0${name}`);
+    return this.factories.get(factoryKey(file, name));
   }
 
   module(file: string): PythonModuleIndex | undefined {
@@ -174,13 +154,7 @@ export class ProjectIndex {
 
   /** Every factory, for fact output: [file, name, info]. */
   factoriesOf(file: string): { name: string; info: FactoryInfo; range: Range }[] {
-    const m = this.modules.get(file);
-    if (!m) return [];
-    const out: { name: string; info: FactoryInfo; range: Range }[] = [];
-    for (const fn of m.functions) {
-      const info = this.factory(file, fn.name);
-      if (info) out.push({ name: fn.name, info, range: fn.range });
-    }
-    return out;
+    return factoriesDefinedIn(this.modules.get(file), file, this.factories);
   }
+
 }

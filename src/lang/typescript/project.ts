@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
 import type { ConnectionFactory, Range } from '../../model/facts.js';
+import { factoriesDefinedIn, factoryKey, solveFactories } from '../factories.js';
+import type { FactoryMap } from '../factories.js';
 
 /** The SQLite driver a value comes from. */
 export type JsLib = 'sqlite3' | 'better-sqlite3' | 'sqlite' | 'node:sqlite';
@@ -104,7 +106,7 @@ export class JsModuleTable {
 export class JsProjectIndex {
   private readonly modules = new Map<string, JsModuleIndex>();
   private readonly exportMaps = new Map<string, Map<string, JsExport>>();
-  private readonly factories = new Map<string, JsFactoryInfo>();
+  private readonly factories: FactoryMap<JsLib, JsFactoryInfo['kind']>;
 
   constructor(
     readonly table: JsModuleTable,
@@ -114,7 +116,7 @@ export class JsProjectIndex {
       this.modules.set(m.file, m);
       this.exportMaps.set(m.file, new Map(m.exports));
     }
-    this.solve();
+    this.factories = solveFactories(this.modules, (f) => table.moduleName(f), (r: JsReturnRef, known) => this.libOf(r, known));
   }
 
   static empty(): JsProjectIndex {
@@ -141,44 +143,20 @@ export class JsProjectIndex {
   }
 
   private resolveCall(r: Extract<JsReturnRef, { t: 'call' }>): string | undefined {
-    if (!r.exported) return `${r.file}\0${r.name}`;
+    if (!r.exported) return factoryKey(r.file, r.name);
     const e = this.exportOf(r.file, r.name);
-    return e && e.exp.t === 'fn' ? `${e.file}\0${e.exp.local}` : undefined;
-  }
-
-  /** Fixpoint: a function is a factory when it returns a connection or the result of a factory. */
-  private solve(): void {
-    const all: { file: string; fn: JsFunctionInfo }[] = [];
-    for (const file of [...this.modules.keys()].sort()) {
-      for (const fn of this.modules.get(file)!.functions) all.push({ file, fn });
-    }
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const { file, fn } of all) {
-        const key = `${file}\0${fn.name}`;
-        if (this.factories.has(key)) continue;
-        for (const r of fn.returns) {
-          const lib = this.libOf(r);
-          if (lib) {
-            this.factories.set(key, { qualifiedName: `${this.table.moduleName(file)}.${fn.name}`, lib, kind: fn.kind });
-            changed = true;
-            break;
-          }
-        }
-      }
-    }
+    return e && e.exp.t === 'fn' ? factoryKey(e.file, e.exp.local) : undefined;
   }
 
   /** The library of the connection a returned/exported value holds, once factories are known. */
-  libOf(ref: JsReturnRef): JsLib | undefined {
+  libOf(ref: JsReturnRef, factories: FactoryMap<JsLib, JsFactoryInfo['kind']> = this.factories): JsLib | undefined {
     if (ref.t === 'conn') return ref.lib;
     const k = this.resolveCall(ref);
-    return k ? this.factories.get(k)?.lib : undefined;
+    return k ? factories.get(k)?.lib : undefined;
   }
 
   factory(file: string, name: string): JsFactoryInfo | undefined {
-    return this.factories.get(`${file}\0${name}`);
+    return this.factories.get(factoryKey(file, name));
   }
 
   hasFunction(file: string, name: string): boolean {
@@ -186,13 +164,7 @@ export class JsProjectIndex {
   }
 
   factoriesOf(file: string): { name: string; info: JsFactoryInfo; range: Range }[] {
-    const m = this.modules.get(file);
-    if (!m) return [];
-    const out: { name: string; info: JsFactoryInfo; range: Range }[] = [];
-    for (const fn of m.functions) {
-      const info = this.factory(file, fn.name);
-      if (info) out.push({ name: fn.name, info, range: fn.range });
-    }
-    return out;
+    return factoriesDefinedIn(this.modules.get(file), file, this.factories);
   }
+
 }
