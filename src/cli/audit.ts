@@ -14,7 +14,7 @@ import type { PerfOptions } from '../perf/engine.js';
 import { terminalProgress } from '../perf/progress.js';
 import { UsageError } from '../util/errors.js';
 import type { CliContext } from './context.js';
-import { reportError, useColor, writeAtomically } from './context.js';
+import { pathsAndConfig, reportError, useColor, writeAtomically } from './context.js';
 
 export const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
 
@@ -38,19 +38,12 @@ export interface AuditArgs {
 }
 
 export function auditBuilder(y: Argv): Argv<AuditArgs> {
-  return y
-    .positional('paths', {
-      type: 'string',
-      array: true,
-      description: 'Files or directories to audit',
-      defaultDescription: 'the current directory',
-    })
+  return pathsAndConfig(y, 'audit')
     .option('format', { choices: FORMATS, default: 'pretty' as const, description: 'Report format' })
     .option('fail-on', {
       choices: FAIL_ON,
       description: 'Exit 1 when a finding is at or above this severity (default: config failOn, else warning)',
     })
-    .option('config', { type: 'string', requiresArg: true, description: 'Config file (default: pgready.config.json, else the "pgready" key of package.json)' })
     .option('output', { type: 'string', requiresArg: true, description: 'Write the report to this file instead of stdout' })
     .option('baseline', {
       type: 'string',

@@ -5,7 +5,7 @@ import type { BaselineComparison } from '../baseline.js';
 import type { Config } from '../model/config.js';
 import type { Finding } from '../model/finding.js';
 import type { CliContext } from './context.js';
-import { reportError, writeAtomically } from './context.js';
+import { pathsAndConfig, reportError, writeAtomically } from './context.js';
 
 export interface BaselineArgs {
   paths?: string[];
@@ -14,19 +14,12 @@ export interface BaselineArgs {
 }
 
 export function baselineBuilder(y: Argv): Argv<BaselineArgs> {
-  return y
-    .positional('paths', {
-      type: 'string',
-      array: true,
-      description: 'Files or directories to audit',
-      defaultDescription: 'the current directory',
-    })
+  return pathsAndConfig(y, 'audit')
     .option('output', {
       type: 'string',
       requiresArg: true,
       description: `Where to write the baseline (default: config "baseline", else ${DEFAULT_BASELINE_FILE})`,
-    })
-    .option('config', { type: 'string', requiresArg: true, description: 'Config file (default: pgready.config.json, else the "pgready" key of package.json)' }) as unknown as Argv<BaselineArgs>;
+    }) as unknown as Argv<BaselineArgs>;
 }
 
 /** `pgready baseline`: records today's findings so that audit --baseline fails only on new ones. */

@@ -1,3 +1,4 @@
+import type { Argv } from 'yargs';
 import { randomBytes } from 'node:crypto';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -129,4 +130,16 @@ function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length]!;
+}
+
+/** `[paths..]` and `--config`, which every command that reads a project takes. */
+export function pathsAndConfig(y: Argv, verb: string): Argv {
+  return y
+    .positional('paths', {
+      type: 'string',
+      array: true,
+      description: `Files or directories to ${verb}`,
+      defaultDescription: 'the current directory',
+    })
+    .option('config', { type: 'string', requiresArg: true, description: 'Config file (default: pgready.config.json, else the "pgready" key of package.json)' });
 }

@@ -5,7 +5,7 @@ import type { Rule } from '../model/rule.js';
 import { fixReport } from '../report/diff.js';
 import { UsageError } from '../util/errors.js';
 import type { CliContext } from './context.js';
-import { findRule, reportError, suggestRule, useColor } from './context.js';
+import { findRule, pathsAndConfig, reportError, suggestRule, useColor } from './context.js';
 
 export interface FixArgs {
   paths?: string[];
@@ -21,20 +21,13 @@ export interface FixArgs {
 }
 
 export function fixBuilder(y: Argv): Argv<FixArgs> {
-  return y
-    .positional('paths', {
-      type: 'string',
-      array: true,
-      description: 'Files or directories to fix',
-      defaultDescription: 'the current directory',
-    })
+  return pathsAndConfig(y, 'fix')
     .option('dry-run', { type: 'boolean', description: 'Print the unified diff of what fix would write, and write nothing' })
     .option('check', { type: 'boolean', description: 'With --dry-run (implied): exit 1 when there are changes to apply' })
     .option('unsafe-fixes', { type: 'boolean', description: 'Also apply changes marked unsafe (review the dry run first)' })
     .option('allow-dirty', { type: 'boolean', description: 'Write even when the files to fix have uncommitted git changes' })
     .option('codemod', { type: 'string', array: true, requiresArg: true, description: 'Run only this codemod (repeatable)' })
-    .option('rule', { type: 'string', array: true, requiresArg: true, description: 'Run only the codemods that fix this rule id or name (repeatable)' })
-    .option('config', { type: 'string', requiresArg: true, description: 'Config file (default: pgready.config.json, else the "pgready" key of package.json)' }) as unknown as Argv<FixArgs>;
+    .option('rule', { type: 'string', array: true, requiresArg: true, description: 'Run only the codemods that fix this rule id or name (repeatable)' }) as unknown as Argv<FixArgs>;
 }
 
 /** The codemods `--codemod` and `--rule` select (all of them when neither is given), in registry order. */

@@ -8,7 +8,7 @@ import { sarif } from '../report/sarif.js';
 import type { Reporter } from '../report/types.js';
 import { readBaselineFor, withoutOwnFiles } from './baseline.js';
 import type { CliContext } from './context.js';
-import { reportError, writeAtomically } from './context.js';
+import { pathsAndConfig, reportError, writeAtomically } from './context.js';
 import { UsageError } from '../util/errors.js';
 
 export const REPORT_FORMATS = ['markdown', 'json', 'sarif', 'github'] as const;
@@ -25,13 +25,7 @@ export interface ReportArgs {
 }
 
 export function reportBuilder(y: Argv): Argv<ReportArgs> {
-  return y
-    .positional('paths', {
-      type: 'string',
-      array: true,
-      description: 'Files or directories to audit',
-      defaultDescription: 'the current directory',
-    })
+  return pathsAndConfig(y, 'audit')
     .option('format', { choices: REPORT_FORMATS, default: 'markdown' as const, description: 'Report format' })
     .option('output', { type: 'string', requiresArg: true, description: 'Write the report to this file instead of stdout' })
     .option('baseline', {
@@ -39,7 +33,6 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
       requiresArg: true,
       description: 'Show progress against this baseline (default: the config\'s "baseline", if set)',
     })
-    .option('config', { type: 'string', requiresArg: true, description: 'Config file (default: pgready.config.json, else the "pgready" key of package.json)' })
     .option('verify', {
       type: 'boolean',
       default: false,

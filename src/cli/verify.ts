@@ -4,7 +4,7 @@ import { verifyPretty } from '../report/verify-pretty.js';
 import { UsageError } from '../util/errors.js';
 import { InterruptedError } from '../verify/backend.js';
 import type { CliContext } from './context.js';
-import { reportError, useColor } from './context.js';
+import { pathsAndConfig, reportError, useColor } from './context.js';
 
 export const VERIFY_FORMATS = ['pretty', 'json'] as const;
 
@@ -21,13 +21,7 @@ export interface VerifyArgs {
 }
 
 export function verifyBuilder(y: Argv): Argv<VerifyArgs> {
-  return y
-    .positional('paths', {
-      type: 'string',
-      array: true,
-      description: 'Files or directories to verify',
-      defaultDescription: 'the current directory',
-    })
+  return pathsAndConfig(y, 'verify')
     .option('as-is', { type: 'boolean', description: 'Check the SQL as written today, without the codemods' })
     .option('schema', { type: 'string', requiresArg: true, description: 'A .sql file of CREATE TABLE / CREATE INDEX statements to plan against (with the project’s own)' })
     .option('database-url', {
@@ -37,7 +31,6 @@ export function verifyBuilder(y: Argv): Argv<VerifyArgs> {
     })
     .option('parse-only', { type: 'boolean', description: 'Level 1 only: PostgreSQL’s parser, no embedded PostgreSQL' })
     .option('format', { choices: VERIFY_FORMATS, default: 'pretty' as const, description: 'Output format' })
-    .option('config', { type: 'string', requiresArg: true, description: 'Config file (default: pgready.config.json, else the "pgready" key of package.json)' })
     .conflicts('parse-only', 'database-url') as unknown as Argv<VerifyArgs>;
 }
 
