@@ -184,15 +184,11 @@ export function syntaxErrorCount(text: string): number {
   const tree = parsePython(text);
   if (!tree.rootNode.hasError) return 0;
   let count = 0;
-  const cursor = tree.walk();
-  for (;;) {
-    const node = cursor.currentNode;
+  for (let i = 0; i < tree.nodeCount; i++) {
+    const node = tree.node(i)!;
     if (node.type === 'ERROR' || node.isMissing) count++;
-    if (node.hasError && cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) return count;
-    }
   }
+  return count;
 }
 
 export interface PgParser {

@@ -1,0 +1,196 @@
+/*
+ * pgready's Python parser: tree-sitter and tree-sitter-python compiled in (their C sources ship in
+ * node_modules), exposed as one call that returns the whole syntax tree as a flat Uint32Array.
+ *
+ * Why: the tree-sitter npm binding answers one node property per native call (about 100-150 ns
+ * each); the analyzer touches every node several times, so most of its time went into the
+ * binding. Here a single TSTreeCursor walk writes every node in preorder, and JavaScript reads the
+ * array at memory speed (src/lang/python/tree.ts). The tree itself is freed before returning, so
+ * no finalizer has to run for memory to come back.
+ *
+ * Layout, NODE_WORDS words a node, nodes in preorder:
+ *   0  symbol (low 16 bits; 0xFFFF is ERROR) | flags << 16 (1 named, 2 missing, 4 has-error)
+ *   1  field id of the node in its parent (0: none)
+ *   2  start, 3 end: UTF-16 code unit offsets into the text (JavaScript string indices)
+ *   4  parent index (0xFFFFFFFF for the root)
+ *   5  subtree size: the node and all its descendants
+ */
+#include <node_api.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tree_sitter/api.h"
+
+#define NODE_WORDS 6
+
+const TSLanguage *tree_sitter_python(void);
+
+typedef struct {
+  TSParser *parser;
+} Instance;
+
+static void instance_free(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  Instance *inst = data;
+  if (inst->parser) ts_parser_delete(inst->parser);
+  free(inst);
+}
+
+static Instance *instance(napi_env env) {
+  Instance *inst = NULL;
+  napi_get_instance_data(env, (void **)&inst);
+  if (inst) return inst;
+  inst = calloc(1, sizeof(Instance));
+  if (!inst) return NULL;
+  inst->parser = ts_parser_new();
+  if (!inst->parser || !ts_parser_set_language(inst->parser, tree_sitter_python())) {
+    if (inst->parser) ts_parser_delete(inst->parser);
+    free(inst);
+    return NULL;
+  }
+  napi_set_instance_data(env, inst, instance_free, NULL);
+  return inst;
+}
+
+static napi_value fail(napi_env env, const char *message) {
+  napi_throw_error(env, NULL, message);
+  return NULL;
+}
+
+typedef struct {
+  uint32_t *words;
+  size_t count;
+  size_t capacity;
+} Nodes;
+
+static int grow(Nodes *nodes) {
+  size_t capacity = nodes->capacity ? nodes->capacity * 2 : 4096;
+  uint32_t *words = realloc(nodes->words, capacity * NODE_WORDS * sizeof(uint32_t));
+  if (!words) return 0;
+  nodes->words = words;
+  nodes->capacity = capacity;
+  return 1;
+}
+
+static int flatten(TSTree *tree, Nodes *nodes) {
+  TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
+  uint32_t *stack = NULL;
+  size_t depth = 0, stack_capacity = 0;
+  int ok = 1;
+  for (;;) {
+    if (nodes->count == nodes->capacity && !grow(nodes)) {
+      ok = 0;
+      break;
+    }
+    TSNode node = ts_tree_cursor_current_node(&cursor);
+    uint32_t index = (uint32_t)nodes->count++;
+    uint32_t *w = nodes->words + (size_t)index * NODE_WORDS;
+    uint32_t flags = (ts_node_is_named(node) ? 1u : 0u) | (ts_node_is_missing(node) ? 2u : 0u) |
+                     (ts_node_has_error(node) ? 4u : 0u);
+    w[0] = (uint32_t)ts_node_symbol(node) | (flags << 16);
+    w[1] = ts_tree_cursor_current_field_id(&cursor);
+    w[2] = ts_node_start_byte(node) / 2;
+    w[3] = ts_node_end_byte(node) / 2;
+    w[4] = depth > 0 ? stack[depth - 1] : 0xFFFFFFFFu;
+    w[5] = 1;
+    if (ts_tree_cursor_goto_first_child(&cursor)) {
+      if (depth == stack_capacity) {
+        size_t capacity = stack_capacity ? stack_capacity * 2 : 256;
+        uint32_t *grown = realloc(stack, capacity * sizeof(uint32_t));
+        if (!grown) {
+          ok = 0;
+          break;
+        }
+        stack = grown;
+        stack_capacity = capacity;
+      }
+      stack[depth++] = index;
+      continue;
+    }
+    int done = 0;
+    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+      if (depth == 0 || !ts_tree_cursor_goto_parent(&cursor)) {
+        done = 1;
+        break;
+      }
+      uint32_t parent = stack[--depth];
+      nodes->words[(size_t)parent * NODE_WORDS + 5] = (uint32_t)(nodes->count - parent);
+    }
+    if (done) break;
+  }
+  free(stack);
+  ts_tree_cursor_delete(&cursor);
+  return ok;
+}
+
+/* parse(text: string): Uint32Array */
+static napi_value parse(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return fail(env, "parse(text) needs a string");
+  napi_valuetype type;
+  napi_typeof(env, argv[0], &type);
+  if (type != napi_string) return fail(env, "parse(text) needs a string");
+  Instance *inst = instance(env);
+  if (!inst) return fail(env, "tree-sitter-python could not be loaded");
+  size_t length = 0;
+  napi_get_value_string_utf16(env, argv[0], NULL, 0, &length);
+  char16_t *text = malloc((length + 1) * sizeof(char16_t));
+  if (!text) return fail(env, "out of memory");
+  napi_get_value_string_utf16(env, argv[0], text, length + 1, &length);
+  TSTree *tree = ts_parser_parse_string_encoding(inst->parser, NULL, (const char *)text, (uint32_t)(length * 2), TSInputEncodingUTF16LE);
+  free(text);
+  if (!tree) return fail(env, "tree-sitter returned no tree");
+  Nodes nodes = {0};
+  int ok = flatten(tree, &nodes);
+  ts_tree_delete(tree);
+  if (!ok) {
+    free(nodes.words);
+    return fail(env, "out of memory");
+  }
+  size_t bytes = nodes.count * NODE_WORDS * sizeof(uint32_t);
+  void *data = NULL;
+  napi_value buffer, array;
+  if (napi_create_arraybuffer(env, bytes, &data, &buffer) != napi_ok) {
+    free(nodes.words);
+    return fail(env, "out of memory");
+  }
+  memcpy(data, nodes.words, bytes);
+  free(nodes.words);
+  napi_create_typedarray(env, napi_uint32_array, nodes.count * NODE_WORDS, buffer, 0, &array);
+  return array;
+}
+
+/* names(): [symbolNames: string[], fieldNames: string[]] (index = symbol / field id) */
+static napi_value names(napi_env env, napi_callback_info info) {
+  (void)info;
+  const TSLanguage *language = tree_sitter_python();
+  uint32_t symbols = ts_language_symbol_count(language);
+  uint32_t fields = ts_language_field_count(language);
+  napi_value result, symbol_names, field_names, s;
+  napi_create_array_with_length(env, 2, &result);
+  napi_create_array_with_length(env, symbols, &symbol_names);
+  for (uint32_t i = 0; i < symbols; i++) {
+    const char *name = ts_language_symbol_name(language, (TSSymbol)i);
+    napi_create_string_utf8(env, name ? name : "", NAPI_AUTO_LENGTH, &s);
+    napi_set_element(env, symbol_names, i, s);
+  }
+  napi_create_array_with_length(env, fields + 1, &field_names);
+  for (uint32_t i = 0; i <= fields; i++) {
+    const char *name = i == 0 ? "" : ts_language_field_name_for_id(language, (TSFieldId)i);
+    napi_create_string_utf8(env, name ? name : "", NAPI_AUTO_LENGTH, &s);
+    napi_set_element(env, field_names, i, s);
+  }
+  napi_set_element(env, result, 0, symbol_names);
+  napi_set_element(env, result, 1, field_names);
+  return result;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  napi_create_function(env, "parse", NAPI_AUTO_LENGTH, parse, NULL, &fn);
+  napi_set_named_property(env, exports, "parse", fn);
+  napi_create_function(env, "names", NAPI_AUTO_LENGTH, names, NULL, &fn);
+  napi_set_named_property(env, exports, "names", fn);
+  return exports;
+}

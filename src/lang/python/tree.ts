@@ -1,0 +1,246 @@
+/*
+ * A Python syntax tree held as one flat Uint32Array (see native/pyparse.c for the layout) with
+ * node objects made on demand. It offers the part of tree-sitter's SyntaxNode API the analyzer
+ * uses, answered from JavaScript memory instead of one native call per property.
+ *
+ * Two builders fill the array: the project's own addon (parse and flatten in one native call) and,
+ * when that addon is not built, a TreeCursor walk over the tree-sitter npm binding. Both write the
+ * same words; test/python-tree.test.ts holds them equal over every Python fixture.
+ */
+
+export const NODE_WORDS = 6;
+export const NO_PARENT = 0xffffffff;
+export const FLAG_NAMED = 1;
+export const FLAG_MISSING = 2;
+export const FLAG_HAS_ERROR = 4;
+/** tree-sitter's symbol for ERROR nodes */
+export const ERROR_SYMBOL = 0xffff;
+
+/** Symbol and field names of the grammar, by id (field id 0 is "no field"). */
+export interface Grammar {
+  types: readonly string[];
+  fields: readonly string[];
+  fieldIds: ReadonlyMap<string, number>;
+}
+
+export function grammar(types: readonly string[], fields: readonly string[]): Grammar {
+  const fieldIds = new Map<string, number>();
+  fields.forEach((f, i) => {
+    if (i > 0 && f !== '' && !fieldIds.has(f)) fieldIds.set(f, i);
+  });
+  return { types, fields, fieldIds };
+}
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+export class Tree {
+  private readonly cache: (SyntaxNode | undefined)[];
+  private lineStarts: number[] | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly words: Uint32Array,
+    readonly grammar: Grammar,
+  ) {
+    this.cache = new Array<SyntaxNode | undefined>(words.length / NODE_WORDS);
+  }
+
+  get rootNode(): SyntaxNode {
+    return this.node(0)!;
+  }
+
+  get nodeCount(): number {
+    return this.words.length / NODE_WORDS;
+  }
+
+  /** The node at a preorder index (one object per index, so `===` and `.id` agree). */
+  node(index: number): SyntaxNode | null {
+    if (index < 0 || index >= this.cache.length) return null;
+    let n = this.cache[index];
+    if (!n) {
+      n = new SyntaxNode(this, index);
+      this.cache[index] = n;
+    }
+    return n;
+  }
+
+  /** tree-sitter's point: rows count `\n`; the column counts UTF-16 code units from the line start. */
+  point(offset: number): Point {
+    if (!this.lineStarts) {
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: offset - starts[lo]! };
+  }
+}
+
+export class SyntaxNode {
+  private childList: SyntaxNode[] | undefined;
+  private namedList: SyntaxNode[] | undefined;
+
+  constructor(
+    readonly tree: Tree,
+    /** the preorder index: unique within its tree */
+    readonly id: number,
+  ) {}
+
+  private word(k: number): number {
+    return this.tree.words[this.id * NODE_WORDS + k]!;
+  }
+
+  get type(): string {
+    const symbol = this.word(0) & 0xffff;
+    return symbol === ERROR_SYMBOL ? 'ERROR' : (this.tree.grammar.types[symbol] ?? '');
+  }
+
+  get isNamed(): boolean {
+    return ((this.word(0) >>> 16) & FLAG_NAMED) !== 0;
+  }
+
+  get isMissing(): boolean {
+    return ((this.word(0) >>> 16) & FLAG_MISSING) !== 0;
+  }
+
+  get hasError(): boolean {
+    return ((this.word(0) >>> 16) & FLAG_HAS_ERROR) !== 0;
+  }
+
+  get startIndex(): number {
+    return this.word(2);
+  }
+
+  get endIndex(): number {
+    return this.word(3);
+  }
+
+  get text(): string {
+    return this.tree.text.slice(this.word(2), this.word(3));
+  }
+
+  get startPosition(): Point {
+    return this.tree.point(this.word(2));
+  }
+
+  get endPosition(): Point {
+    return this.tree.point(this.word(3));
+  }
+
+  get parent(): SyntaxNode | null {
+    const p = this.word(4);
+    return p === NO_PARENT ? null : this.tree.node(p);
+  }
+
+  get children(): SyntaxNode[] {
+    if (!this.childList) {
+      const list: SyntaxNode[] = [];
+      const end = this.id + this.word(5);
+      for (let c = this.id + 1; c < end; c += this.tree.words[c * NODE_WORDS + 5]!) list.push(this.tree.node(c)!);
+      this.childList = list;
+    }
+    return this.childList;
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    if (!this.namedList) this.namedList = this.children.filter((c) => c.isNamed);
+    return this.namedList;
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  child(i: number): SyntaxNode | null {
+    return this.children[i] ?? null;
+  }
+
+  namedChild(i: number): SyntaxNode | null {
+    return this.namedChildren[i] ?? null;
+  }
+
+  get firstChild(): SyntaxNode | null {
+    return this.word(5) > 1 ? this.tree.node(this.id + 1) : null;
+  }
+
+  get lastChild(): SyntaxNode | null {
+    const c = this.children;
+    return c[c.length - 1] ?? null;
+  }
+
+  get firstNamedChild(): SyntaxNode | null {
+    return this.namedChildren[0] ?? null;
+  }
+
+  get lastNamedChild(): SyntaxNode | null {
+    const c = this.namedChildren;
+    return c[c.length - 1] ?? null;
+  }
+
+  private sibling(step: 1 | -1, named: boolean): SyntaxNode | null {
+    const parent = this.parent;
+    if (!parent) return null;
+    const list = named ? parent.namedChildren : parent.children;
+    const at = list.indexOf(this);
+    if (at >= 0) return list[at + step] ?? null;
+    // an anonymous node asking for a named sibling: the nearest named one on that side
+    const all = parent.children;
+    for (let i = all.indexOf(this) + step; i >= 0 && i < all.length; i += step) if (all[i]!.isNamed) return all[i]!;
+    return null;
+  }
+
+  get nextSibling(): SyntaxNode | null {
+    return this.sibling(1, false);
+  }
+
+  get previousSibling(): SyntaxNode | null {
+    return this.sibling(-1, false);
+  }
+
+  get nextNamedSibling(): SyntaxNode | null {
+    return this.sibling(1, true);
+  }
+
+  get previousNamedSibling(): SyntaxNode | null {
+    return this.sibling(-1, true);
+  }
+
+  childForFieldName(name: string): SyntaxNode | null {
+    const field = this.tree.grammar.fieldIds.get(name);
+    if (field === undefined) return null;
+    const words = this.tree.words;
+    const end = this.id + this.word(5);
+    for (let c = this.id + 1; c < end; c += words[c * NODE_WORDS + 5]!) if (words[c * NODE_WORDS + 1] === field) return this.tree.node(c);
+    return null;
+  }
+
+  childrenForFieldName(name: string): SyntaxNode[] {
+    const field = this.tree.grammar.fieldIds.get(name);
+    if (field === undefined) return [];
+    return this.children.filter((c) => this.tree.words[c.id * NODE_WORDS + 1] === field);
+  }
+
+  /** The smallest node holding [start, end], as tree-sitter's descendantForIndex. */
+  descendantForIndex(start: number, end = start): SyntaxNode {
+    let node: SyntaxNode = this;
+    for (;;) {
+      const inner = node.children.find((c) => c.endIndex >= end && c.endIndex > start && c.startIndex <= start);
+      if (!inner) return node;
+      node = inner;
+    }
+  }
+}
