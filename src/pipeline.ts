@@ -221,7 +221,7 @@ export async function fix(paths: string[], cfg: Config & { target?: unknown }, o
   const roots = paths.length > 0 ? paths : ['.'];
   const { files, skipped } = await analyse(roots, cfg, opts.cwd);
   // rewritten files are read again over the index of the project as it is on disk
-  const extract = projectExtractor(files.map((f) => f.source), rootFinder(roots, opts.cwd));
+  const extract = await projectExtractor(files.map((f) => f.source), rootFinder(roots, opts.cwd));
   // codemods rewrite Python (and text files); JavaScript/TypeScript have no codemods yet
   const fixable = files.filter((f) => f.source.language === 'python' || f.source.language === 'text');
   return runFix(fixable, skipped, cfg, { ...opts, extract });

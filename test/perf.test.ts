@@ -74,8 +74,9 @@ describe('prefilter', () => {
   });
 
   it('passes what it cannot scan', () => {
-    yes('x = "unterminated\n');
-    yes('x = f"{d["k"]}"\n');
+    // (files the cheap text check sends to the string scanner)
+    yes('cur.execute(q)\nx = "unterminated\n');
+    yes('cur.execute(q)\nx = f"{d["k"]}"\n');
   });
 
   it('leaves out files with nothing SQLite-shaped', () => {
@@ -85,6 +86,23 @@ describe('prefilter', () => {
     no('x = b"SELECT a FROM t WHERE b = 1"\n');
     no('# SELECT a FROM t WHERE b = 1\nx = 1\n');
     no('s = "update"\ncur.close()\n');
+    // `execute` in a comment or a docstring is not a call: a lone keyword prefix ('d') is then nothing
+    no('# run execute() first\nmode = "d"\n');
+    no("def f():\n    '''Ask the cursor to fetchall.'''\n    return 's'\n");
+    // an unterminated literal: tree-sitter's strings start after a quote, where no keyword follows
+    no('x = "unterminated\n');
+  });
+
+  it('passes escapes and continuations that may hide a keyword or a trigger', () => {
+    yes('q = "\\n  SELECT a FROM t WHERE b = 1"\n');
+    yes('q = "SEL\\x45CT a FROM t WHERE b = 1"\n');
+    yes('DB = "app.d\\\nb"\n');
+    yes('x = f"{cur.execute(q)}"\nq = "S"\n');
+  });
+
+  it('gives up on long runs of keyword-led literals, passing the file', () => {
+    const lines = Array.from({ length: 4000 }, (_, i) => `    "with item ${i} do it.\\n"`).join('\n');
+    yes(`DOC = (\n${lines}\n)\n`);
   });
 });
 

@@ -20,8 +20,9 @@ import { looksLikeSql } from '../sql/looks-like-sql.js';
  * - a string literal (or implicit concatenation of literals) whose text reads as SQL: 3xx rules
  *   fire on unexecuted SQL. Checked exactly as the analyzer does (same decoding, looksLikeSql);
  * - `x.execute(sql)` / `x.fetchall(sql)` on an unknown receiver, where `sql` is assembled with `+`,
- *   `%`, format() or names: when the file says `execute` or `fetch` and some literal opens with a
- *   SQL statement keyword (or is a bare keyword prefix, `"SEL" + "ECT …"`);
+ *   `%`, format() or names: when one of those method names occurs as code (outside comments and
+ *   literals other than f-strings) and some literal opens with a SQL statement keyword (or is a
+ *   bare keyword prefix, `"SEL" + "ECT …"`);
  * - calls of project connection factories, possibly defined in another file: the factory's name
  *   and its module's (engine.ts checks `mentionsWord` against the project index).
  * Every other fact (cursor ops, `lastrowid`, `row_factory`, pandas on a connection …) needs a
@@ -93,6 +94,8 @@ function pieceText(text: string, p: Piece): string {
  */
 class StringScanner {
   readonly groups: Piece[][] = [];
+  /** [start, end) of comments and of literals other than f-strings, in file order: text that is not code */
+  readonly notCode: number[] = [];
   private depth = 0;
 
   constructor(private readonly text: string) {}
@@ -110,6 +113,7 @@ class StringScanner {
         // # comment, up to the end of the line
         const nl = t.indexOf('\n', i);
         special.lastIndex = nl < 0 ? t.length : nl;
+        this.notCode.push(i, special.lastIndex);
         continue;
       }
       if (ch !== '"' && ch !== "'") {
@@ -127,6 +131,8 @@ class StringScanner {
         this.groups.push(group);
       }
       group.push(piece);
+      // f-string fields are code (cur.execute may sit in one): those literals stay searchable
+      if (!piece.fstring) this.notCode.push(start, end);
       lastEnd = end;
       special.lastIndex = end;
     }
@@ -280,7 +286,7 @@ function opensWithKeyword(sql: string): boolean {
  * read as SQL starts where a piece (or the text after a comment that piece closes) opens with a
  * statement keyword or a keyword prefix the next piece completes.
  */
-function groupReadsAsSql(pieces: string[]): boolean {
+function groupReadsAsSql(pieces: string[], budget: { chars: number }): boolean {
   for (let k = 0; k < pieces.length; k++) {
     const piece = pieces[k]!;
     const close = piece.indexOf('*/');
@@ -290,6 +296,10 @@ function groupReadsAsSql(pieces: string[]): boolean {
       if (readsAsSql(joined)) return true;
       for (let m = k + 1; m < pieces.length; m++) {
         joined += pieces[m]!;
+        // every run is tokenized anew: a long run of keyword-led lines (documentation kept in
+        // implicit concatenations) would cost time quadratic in its length; past the budget, pass the file
+        budget.chars -= joined.length;
+        if (budget.chars < 0) throw new Unsure();
         if (readsAsSql(joined)) return true;
       }
     }
@@ -300,14 +310,64 @@ function groupReadsAsSql(pieces: string[]): boolean {
 /** True when analysing this Python text could produce a fact, leaving out calls of project factories. */
 export function pythonMayHoldFacts(text: string): boolean {
   if (hasWordTrigger(text)) return true;
-  const scanner = new StringScanner(text);
+  if (!mayHoldSqlText(text)) return false;
   try {
-    scanner.run();
+    return scanLiterals(text);
   } catch (e) {
     if (e instanceof Unsure) return true;
     throw e;
   }
-  const execOrFetch = text.includes('execute') || text.includes('fetch');
+}
+
+/**
+ * Keyword prefixes as the scanner compares them: ASCII case folded, and the two letters that
+ * String.prototype.toUpperCase maps into ASCII (ſ -> S, ı -> I) counted as what they become.
+ */
+function prefixPattern(word: string): string {
+  let out = '';
+  for (const c of word) out += c === 'S' ? '[sſ]' : c === 'I' ? '[iı]' : c;
+  return out;
+}
+
+const LEADING_SPACE = '[ \\t\\n\\r\\f\\v\\ufeff]*';
+const WORDS = STATEMENT_KEYWORDS.map(prefixPattern).join('|');
+const PREFIXES = [...KEYWORD_PREFIXES].sort((a, b) => b.length - a.length).map(prefixPattern).join('|');
+/**
+ * Where a literal's text may start a statement: a quote, whitespace, then a statement keyword as a
+ * whole word, or an escape or SQL comment before anything else (they hide what follows from this
+ * pattern), or a keyword prefix cut short by an escape or by the end of the literal when another
+ * literal follows (`"SEL" "ECT"`: adjacent literals are one string).
+ */
+const SQL_OPENING = new RegExp(
+  `['"]${LEADING_SPACE}(?:\\\\|/\\*|--|(?:${WORDS})(?![\\w$\\u0080-\\uffff])|(?:${PREFIXES})(?:\\\\|['"][ \\t\\f\\r\\n\\\\]*(?:#[^\\n]*\\n[ \\t\\f\\r\\n\\\\]*)*[rRbBfFuUtT]{0,2}['"]))`,
+  'i',
+);
+/** A call of a cursor method on a receiver of unknown origin needs one of these names in the file. */
+const EXECUTE_OR_FETCH_WORD = /\b(?:execute|executemany|fetchone|fetchall|fetchmany)\b/;
+/** Escapes that decode to letters or dots: a word trigger may hide behind them. */
+const LETTER_ESCAPE = /\\[xuUN0-7]/;
+const LINE_CONTINUATION = /\\\r?\n/g;
+
+/**
+ * False only when no literal of the file can read as SQL, no cursor-method call can be made on
+ * an unknown receiver, and no escape can hide a word trigger: then the string scanner has nothing
+ * to find. A SQL literal's decoded text opens, after whitespace and SQL comments, with a keyword;
+ * its source text then shows that keyword after the quote, or an escape, a comment opener or a
+ * continuation into the next literal before it (SQL_OPENING). A comment closed in another piece
+ * (`*\/`) sends the file to the scanner too.
+ */
+function mayHoldSqlText(text: string): boolean {
+  if (SQL_OPENING.test(text) || EXECUTE_OR_FETCH_WORD.test(text) || LETTER_ESCAPE.test(text) || text.includes('*/')) return true;
+  // "sq\<newline>lite": a backslash-newline inside a literal disappears from its value
+  return text.includes('\\\n') || text.includes('\\\r') ? hasWordTrigger(text.replace(LINE_CONTINUATION, '')) : false;
+}
+
+/** The string scanner's verdict (throws Unsure where it cannot tell). */
+function scanLiterals(text: string): boolean {
+  const scanner = new StringScanner(text);
+  scanner.run();
+  const budget = { chars: 4 * text.length + (1 << 20) };
+  const execOrFetch = EXECUTE_OR_FETCH.some((w) => mentionsCodeWord(text, scanner.notCode, w));
   for (const group of scanner.groups) {
     // a group holding bytes is never SQL (appendString refuses it)
     if (group.some((p) => p.bytes)) continue;
@@ -317,8 +377,29 @@ export function pythonMayHoldFacts(text: string): boolean {
       // without an escape the piece's text is a slice of the file, already searched
       if (!p.fstring && p.translated && hasWordTrigger(pieces[k]!)) return true;
     }
-    if (groupReadsAsSql(pieces)) return true;
+    if (groupReadsAsSql(pieces, budget)) return true;
     if (execOrFetch) for (const piece of pieces) if (opensWithKeyword(piece)) return true;
+  }
+  return false;
+}
+
+/**
+ * The methods that make a call on a receiver of unknown origin a cursor operation
+ * (analyzer.ts EXECUTE_METHODS and FETCH_METHODS; executescript is a word trigger of its own).
+ * The analyzer reads them as the attribute of a call, an identifier: code, never a comment or a
+ * plain literal's text.
+ */
+const EXECUTE_OR_FETCH = ['execute', 'executemany', 'fetchone', 'fetchall', 'fetchmany'];
+
+/** `word` as a whole identifier outside the ranges (sorted [start, end) pairs) that are not code. */
+function mentionsCodeWord(text: string, notCode: number[], word: string): boolean {
+  let r = 0;
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    while (r < notCode.length && notCode[r + 1]! <= at) r += 2;
+    if (r < notCode.length && notCode[r]! <= at) continue;
+    const before = at > 0 ? text.charCodeAt(at - 1) : -1;
+    const after = at + word.length < text.length ? text.charCodeAt(at + word.length) : -1;
+    if (!(before >= 0 && isIdChar(before)) && !(after >= 0 && isIdChar(after))) return true;
   }
   return false;
 }

@@ -190,7 +190,7 @@ async function projectSources(
   const rootOf = rootFinder(roots, opts.cwd);
 
   // fix in memory, unsafe changes included: the question is whether the SQL `fix` can produce runs
-  const extractIndex = projectExtractor(files.map((f) => f.source), rootOf);
+  const extractIndex = await projectExtractor(files.map((f) => f.source), rootOf);
   const fixes = await fixFiles(files, { codemods: opts.codemods ?? allCodemods, target, unsafeFixes: true, extract: extractIndex });
   const fixedText = new Map<string, string>();
   const fixFailures: VerifyResult['fixFailures'] = [];
