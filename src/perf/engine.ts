@@ -172,6 +172,8 @@ export async function analyseFiles(
   const indexed = new Map<string, PythonModuleIndex>();
   const indexFailed = new Set<string>();
   const indexQueries = new Map<string, string[]>();
+  /** trees the index pass parsed, handed to the facts pass of the same file (each is used once) */
+  const trees = new Map<string, Uint32Array>();
 
   let executor: Executor | undefined;
   const executorFor = (bytes: number): Executor => {
@@ -226,6 +228,7 @@ export async function analyseFiles(
     }
     for (const r of await run(tasks, false)) {
       if (r.kind !== 'index') continue;
+      if (r.tree && selected.has(r.path)) trees.set(r.path, r.tree);
       if (r.index) {
         indexed.set(r.path, r.index);
         indexQueries.set(r.path, r.queried);
@@ -334,7 +337,11 @@ export async function analyseFiles(
         errors.delete(s.path);
         stats.cacheHits++;
         if (round === 0) progress.advance(1);
-      } else tasks.push({ kind: 'facts', source: s });
+      } else {
+        const tree = trees.get(s.path);
+        trees.delete(s.path);
+        tasks.push(tree ? { kind: 'facts', source: s, tree } : { kind: 'facts', source: s });
+      }
     }
     if (tasks.length > 0) {
       executorFor(taskBytes(tasks)).setup(inputs());

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
-import { TaskRunner } from './tasks.js';
+import { TaskRunner, treeBuffers } from './tasks.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 const YIELD_EVERY = 8;
@@ -95,7 +95,7 @@ export class WorkerExecutor implements Executor {
         const got = await new Promise<TaskResult[]>((resolve) => {
           this.pending.set(id, resolve);
           const msg: ToWorker = { t: 'batch', id, tasks: slice };
-          w.postMessage(msg);
+          w.postMessage(msg, treeBuffers(slice));
         });
         for (let k = 0; k < got.length; k++) results[from + k] = got[k]!;
         onDone?.(got.length);

@@ -1,7 +1,7 @@
 import type { FileFacts, SourceFile } from '../model/facts.js';
 import { extractPythonFacts, ModuleTable, ProjectIndex } from '../lang/python/index.js';
 import { ModuleAnalyzer } from '../lang/python/analyzer.js';
-import { parsePython } from '../lang/python/parser.js';
+import { parsePython, treeOf } from '../lang/python/parser.js';
 import type { PythonModuleIndex } from '../lang/python/index.js';
 import { extractTextFacts } from '../lang/text/index.js';
 
@@ -13,11 +13,12 @@ export interface ProjectInputs {
   indexes: PythonModuleIndex[];
 }
 
-export type Task = { kind: 'index'; source: SourceFile } | { kind: 'facts'; source: SourceFile };
+/** tree: the file's syntax tree as the index pass parsed it, so the facts pass need not parse again */
+export type Task = { kind: 'index'; source: SourceFile } | { kind: 'facts'; source: SourceFile; tree?: Uint32Array };
 
 export type TaskResult =
   /** queried: what the index pass asked about other files (a forecast of the facts pass's questions) */
-  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string }
+  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string; tree?: Uint32Array }
   /** queried: `file\0name` of every export asked about (RecordingProject) */
   | { kind: 'facts'; path: string; facts?: FileFacts; queried: string[]; error?: string };
 
@@ -69,16 +70,19 @@ export class TaskRunner {
       // indexPython(), with a project that notes the questions
       const project = new RecordingProject(this.table, []);
       try {
-        const a = new ModuleAnalyzer(parsePython(source.text), source.text, source.path, project, 'index');
+        const tree = parsePython(source.text);
+        const a = new ModuleAnalyzer(tree, source.text, source.path, project, 'index');
         a.run();
-        return { kind: 'index', path: source.path, index: a.index(), queried: [...project.queried].sort() };
+        return { kind: 'index', path: source.path, index: a.index(), queried: [...project.queried].sort(), tree: tree.words };
       } catch (e) {
         return { kind: 'index', path: source.path, queried: [], error: message(e) };
       }
     }
     this.project.queried = new Set();
     try {
-      const facts = source.language === 'python' ? extractPythonFacts(source, this.project) : extractTextFacts(source);
+      // a tree moved to a worker that then died is empty here (detached): parse again
+      const tree = task.tree && task.tree.length > 0 ? treeOf(source.text, task.tree) : undefined;
+      const facts = source.language === 'python' ? extractPythonFacts(source, this.project, tree) : extractTextFacts(source);
       return { kind: 'facts', path: source.path, facts, queried: [...this.project.queried].sort() };
     } catch (e) {
       return { kind: 'facts', path: source.path, queried: [...this.project.queried].sort(), error: message(e) };
@@ -88,4 +92,11 @@ export class TaskRunner {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The tree buffers a message carries: moved to the other thread, not copied. */
+export function treeBuffers(items: readonly (Task | TaskResult)[]): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const t of items) if ('tree' in t && t.tree) out.push(t.tree.buffer as ArrayBuffer);
+  return out;
 }

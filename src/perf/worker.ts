@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
-import { TaskRunner } from './tasks.js';
+import { TaskRunner, treeBuffers } from './tasks.js';
 
 /** Messages from the main thread: project inputs, then batches of tasks. */
 export type ToWorker = { t: 'setup'; inputs: ProjectInputs; tableChanged: boolean } | { t: 'batch'; id: number; tasks: Task[] };
@@ -27,6 +27,6 @@ parentPort?.on('message', (msg: ToWorker) => {
       if (++n % YIELD_EVERY === 0) await turn();
     }
     const reply: FromWorker = { t: 'done', id: msg.id, results };
-    parentPort!.postMessage(reply);
+    parentPort!.postMessage(reply, treeBuffers(results));
   });
 });

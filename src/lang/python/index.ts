@@ -1,6 +1,7 @@
 import type { FileFacts, SourceFile } from '../../model/facts.js';
 import { ModuleAnalyzer } from './analyzer.js';
 import { parsePython } from './parser.js';
+import type { Tree } from './parser.js';
 import type { ModuleTable, PythonModuleIndex } from './project.js';
 import { ProjectIndex } from './project.js';
 
@@ -17,8 +18,8 @@ export function indexPython(file: SourceFile, table: ModuleTable): PythonModuleI
 }
 
 /** Every SQLite fact of one Python file: a pure function of (file, project index). */
-export function extractPythonFacts(file: SourceFile, project: ProjectIndex): FileFacts {
-  const tree = parsePython(file.text);
+export function extractPythonFacts(file: SourceFile, project: ProjectIndex, parsed?: Tree): FileFacts {
+  const tree = parsed ?? parsePython(file.text);
   const a = new ModuleAnalyzer(tree, file.text, file.path, project, 'facts');
   a.run();
   return a.facts;

@@ -122,3 +122,8 @@ export function parsePython(text: string): Tree {
   const b = current();
   return new Tree(text, b.flatten(text), b.grammar);
 }
+
+/** A tree parsed before, from its words (parsePython(text).words, on any thread of this process). */
+export function treeOf(text: string, words: Uint32Array): Tree {
+  return new Tree(text, words, current().grammar);
+}

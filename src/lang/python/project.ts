@@ -59,6 +59,7 @@ export class ModuleTable {
   private readonly files = new Set<string>();
   /** the dotted name a file is known by: relative to the scan root it was found under */
   private readonly names = new Map<string, string>();
+  private readonly nearest = new Map<string, string>();
 
   constructor(files: { path: string; root?: string }[]) {
     for (const { path, root } of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
@@ -96,6 +97,10 @@ export class ModuleTable {
     const list = this.bySuffix.get(dotted);
     if (!list || list.length === 0) return undefined;
     if (list.length === 1) return list[0];
+    // a file asks about the same module again and again (every use of an imported name)
+    const key = `${dotted}\0${fromFile}`;
+    const known = this.nearest.get(key);
+    if (known !== undefined) return known;
     let best = list[0]!;
     let bestScore = -1;
     for (const f of list) {
@@ -105,6 +110,7 @@ export class ModuleTable {
         bestScore = score;
       }
     }
+    this.nearest.set(key, best);
     return best;
   }
 }
