@@ -5,6 +5,7 @@ import { COMPARISON_OPERATORS, isPunct, isWord, quotedContent } from '../src/sql
 import { HOLE_TEXT, toFileRange } from '../src/sql/map.js';
 import { SqlRewrite, emitRewrite, once, paramRanges, sqlTargets } from '../src/sql/rewrite.js';
 import { sqlSnippet } from '../src/sql/rulekit.js';
+import { columnValues, timeTypeOf } from '../src/sql/column-values.js';
 
 /** What SQL309 flags. */
 const NAMES = ['DATETIME', 'DATE', 'TIME', 'JULIANDAY', 'STRFTIME', 'UNIXEPOCH', 'TIMEDIFF'];
@@ -161,7 +162,33 @@ function fromTimestamp(text: string, binary: boolean, ts: Timestamp): Replacemen
   return { text, binary, ...(ts.kept ? { kept: ts.kept } : {}), ...(notes.length > 0 ? { unsafe: notes.join('; ') } : {}) };
 }
 
-function replacementOf(sig: SqlToken[], name: string, args: Arg[], driverPercent: boolean, params: Range[]): Replacement | Refused {
+/** The date/time column a call's value goes into or is compared with (the project's schema says so). */
+interface Into {
+  type: 'timestamp' | 'timestamptz' | 'date';
+  /** `table.column` */
+  column: string;
+}
+
+/**
+ * strftime(format, …) whose text goes into (or is compared with) a TIMESTAMP or DATE column: the typed
+ * value, when the format is exactly what SQLite's datetime() or date() would give (so the column holds the
+ * same point in time, at the same precision), else a refusal.
+ */
+function typedStrftime(format: string, ts: Timestamp, into: Into): Replacement | Refused {
+  // '%Y-%m-%d %H:%M:%S' is SQLite's datetime(): whole seconds of the UTC wall clock
+  if (format === '%Y-%m-%d %H:%M:%S' && into.type === 'timestamp') return fromTimestamp(`date_trunc('second', ${ts.expr})`, false, ts);
+  // '%Y-%m-%d' is SQLite's date()
+  if (format === '%Y-%m-%d' && into.type === 'date') return fromTimestamp(`CAST(${ts.expr} AS DATE)`, false, ts);
+  if (format === '%Y-%m-%d' && into.type === 'timestamp') return fromTimestamp(`date_trunc('day', ${ts.expr})`, false, ts);
+  const type = into.type === 'timestamptz' ? 'TIMESTAMPTZ' : into.type.toUpperCase();
+  return new Refused(
+    'text-into-timestamp',
+    `strftime('${format}', …) gives text, and ${into.column} is a ${type} column in PostgreSQL: write a ${type} expression for it by hand ` +
+      `(e.g. date_trunc('second', now() AT TIME ZONE 'UTC')), or keep the text in a TEXT column.`,
+  );
+}
+
+function replacementOf(sig: SqlToken[], name: string, args: Arg[], driverPercent: boolean, params: Range[], into?: Into): Replacement | Refused {
   switch (name) {
     case 'DATETIME':
     case 'DATE':
@@ -192,6 +219,10 @@ function replacementOf(sig: SqlToken[], name: string, args: Arg[], driverPercent
         return new Refused('non-literal-format', 'The strftime format is not a string literal: rewrite it with to_char by hand.');
       }
       const rest = args.slice(1);
+      if (into) {
+        const ts = timestamp(sig, rest, "now() AT TIME ZONE 'UTC'", params);
+        return ts instanceof Refused ? ts : typedStrftime(format, ts, into);
+      }
       if (format === '%s') {
         // not to_char(…, '%s'), which returns the literal text
         const ts = timestamp(sig, rest, 'now()', params);
@@ -228,12 +259,19 @@ function keptArg(name: string, args: Arg[]): Arg | undefined {
   return at && at.value === undefined ? at : undefined;
 }
 
-function planCall(sql: SqlString, sig: SqlToken[], call: CallMatch, source: string, driverPercent: boolean): Refused | { rw: SqlRewrite; title: string; unsafe?: string } {
+function planCall(
+  sql: SqlString,
+  sig: SqlToken[],
+  call: CallMatch,
+  source: string,
+  driverPercent: boolean,
+  into?: Into,
+): Refused | { rw: SqlRewrite; title: string; unsafe?: string } {
   const name = call.name.upper ?? '';
   if (call.close < 0) return new Refused('unreadable-call', 'The call is not closed in this string: rewrite it by hand.');
   const args = argsOf(sig, call);
   if (args.some((a) => a.first > a.last)) return new Refused('unreadable-call', 'An argument is empty: rewrite it by hand.');
-  const r = replacementOf(sig, name, args, driverPercent, paramRanges(tokensOf(sql)));
+  const r = replacementOf(sig, name, args, driverPercent, paramRanges(tokensOf(sql)), into);
   if (r instanceof Refused) return r;
   const prev = sig[call.nameIndex - 1];
   const next = sig[call.close + 1];
@@ -265,11 +303,16 @@ export default defineCodemod({
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {
+      const values = columnValues(sig, ctx.schema);
       for (const call of functionCalls(sig, NAMES)) {
         const at = tokenRange(sig, call.nameIndex, call.close < 0 ? call.open : call.close);
         // a statement run with parameters under %s-style drivers: its literal % are written %%
         const driverPercent = sql.hasParams && ctx.target.paramstyle !== 'numeric';
-        const planned = planCall(sql, sig, call, ctx.source.text, driverPercent);
+        // VALUES (…, strftime(…)) into a TIMESTAMP column: a typed value, not to_char's text
+        const value = values.find((v) => v.first === call.nameIndex && v.last === call.close);
+        const time = value ? timeTypeOf(value.type) : undefined;
+        const into = value && time ? { type: time, column: `${value.table.name}.${value.column}` } : undefined;
+        const planned = planCall(sql, sig, call, ctx.source.text, driverPercent, into);
         if (planned instanceof Refused) {
           out.refuse(toFileRange(sql, at), planned.reason, planned.detail);
           continue;

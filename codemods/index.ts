@@ -12,6 +12,7 @@ import iifToCase from './iif-to-case.js';
 import insertOrIgnoreToOnConflict from './insert-or-ignore-to-on-conflict.js';
 import insertOrReplaceToUpsert from './insert-or-replace-to-upsert.js';
 import instrToStrpos from './instr-to-strpos.js';
+import integerToBooleanLiteral from './integer-to-boolean-literal.js';
 import isValueToDistinctFrom from './is-value-to-distinct-from.js';
 import lastrowidToReturning from './lastrowid-to-returning.js';
 import limitCommaToOffset from './limit-comma-to-offset.js';
@@ -36,6 +37,7 @@ export const allCodemods: Codemod[] = [
   insertOrIgnoreToOnConflict,
   insertOrReplaceToUpsert,
   instrToStrpos,
+  integerToBooleanLiteral,
   isValueToDistinctFrom,
   lastrowidToReturning,
   limitCommaToOffset,

@@ -58,6 +58,7 @@ import sqliteTypeNameRule from './sqlite-type-name.js';
 import likeCaseInsensitiveRule from './like-case-insensitive.js';
 import iifRule from './iif.js';
 import isValueComparisonRule from './is-value-comparison.js';
+import booleanAsIntegerRule from './boolean-as-integer.js';
 import dbPathRule from './db-path.js';
 import unusedSuppressionRule from './unused-suppression.js';
 
@@ -122,6 +123,7 @@ export const allRules: Rule[] = [
   likeCaseInsensitiveRule,
   iifRule,
   isValueComparisonRule,
+  booleanAsIntegerRule,
   dbPathRule,
   unusedSuppressionRule,
 ];

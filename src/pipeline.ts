@@ -14,6 +14,7 @@ import type { FileCounts, FileSummary, RunResult, Skipped } from './model/run.js
 import { allRules } from '../rules/index.js';
 import { allCodemods } from '../codemods/index.js';
 import { linkExternalSql, projectExtractor, rootFinder } from './project.js';
+import { projectSchema } from './edit/schema.js';
 import type { AnalysedFile } from './project.js';
 
 export type { AnalysedFile } from './project.js';
@@ -176,13 +177,14 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
   const findings: Finding[] = [];
   const summaries: FileSummary[] = [];
   const sources = new Map<string, string>();
+  const ctx = { schema: projectSchema(files.map((f) => f.facts)) };
   for (const { source, facts } of files) {
     // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run
     if (factless(facts)) {
       summaries.push({ path: source.path, language: source.language, counts: countsOf(facts, []), usesSqlite: false });
       continue;
     }
-    const { findings: own, errors } = runRules(rules, facts, source, cfg);
+    const { findings: own, errors } = runRules(rules, facts, source, cfg, ctx);
     // a rule's codemod fixes only the languages it plans for (every codemod is Python's today)
     for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
     for (const e of errors) {

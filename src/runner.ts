@@ -3,7 +3,9 @@ import type { FileFacts, Range, SourceFile, Suppression } from './model/facts.js
 import { CATEGORIES } from './model/finding.js';
 import type { Category, Finding, Severity } from './model/finding.js';
 import type { Config } from './model/config.js';
-import type { Rule, RuleHit } from './model/rule.js';
+import type { TableSchema } from './model/codemod.js';
+import type { Rule, RuleContext, RuleHit } from './model/rule.js';
+import { projectSchema } from './edit/schema.js';
 import type { FileSummary, RunSummary, Skipped } from './model/run.js';
 import { LineIndex } from './util/lines.js';
 import unusedSuppression from '../rules/unused-suppression.js';
@@ -54,9 +56,16 @@ export function enabledRules(rules: Rule[], cfg: Pick<Config, 'rules'>): Rule[] 
 /**
  * Runs every enabled rule over one file's facts and turns the hits into findings:
  * coordinates, snippet and fingerprint filled in, exact duplicates dropped, suppressions applied.
+ * `ctx.schema` is the project's; without one, the file's own CREATE TABLEs are its whole schema.
  */
-export function runRules(rules: Rule[], facts: FileFacts, source: SourceFile, cfg: Config): RuleRunResult {
+export function runRules(rules: Rule[], facts: FileFacts, source: SourceFile, cfg: Config, ctx?: RuleContext): RuleRunResult {
   const lines = new LineIndex(source.text);
+  let own: ReadonlyMap<string, TableSchema> | undefined;
+  const context: RuleContext = ctx ?? {
+    get schema() {
+      return (own ??= projectSchema([facts]));
+    },
+  };
   const errors: RuleError[] = [];
   const raw: Finding[] = [];
   const seen = new Set<string>();
@@ -66,7 +75,7 @@ export function runRules(rules: Rule[], facts: FileFacts, source: SourceFile, cf
     const severity = effectiveSeverity(rule, cfg);
     const produced: Finding[] = [];
     try {
-      const hits: RuleHit[] = rule.detect(facts);
+      const hits: RuleHit[] = rule.detect(facts, context);
       if (!Array.isArray(hits)) throw new TypeError(`detect returned ${typeof hits}, not an array`);
       for (const hit of hits) {
         const range = clampRange(hit.range, source.text.length);

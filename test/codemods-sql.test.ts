@@ -34,6 +34,7 @@ const SQL_CODEMODS = [
   'insert-or-ignore-to-on-conflict',
   'insert-or-replace-to-upsert',
   'instr-to-strpos',
+  'integer-to-boolean-literal',
   'is-value-to-distinct-from',
   'limit-comma-to-offset',
   'pragma-table-info',
@@ -76,10 +77,13 @@ function schemaOf(file: AnalysedFile): Map<string, TableSchema> {
       return names;
     };
     for (const table of createTables(sig)) {
-      const t: TableSchema = { name: identifierName(sig[table.nameIndex]!), columns: [], primaryKey: [], unique: [] };
+      const t: TableSchema = { name: identifierName(sig[table.nameIndex]!), columns: [], primaryKey: [], unique: [], columnTypes: {} };
       for (const col of table.columns) {
         const name = identifierName(sig[col.nameIndex]!);
         t.columns.push(name);
+        // done BOOLEAN, at DATETIME, note VARCHAR(80) -> 'VARCHAR'
+        const typeWords = col.type ? sig.slice(col.type.first, col.type.last + 1).map(word).filter((w) => w !== undefined) : [];
+        t.columnTypes![name.toLowerCase()] = typeWords.join(' ');
         for (let k = col.constraints?.first ?? 1; col.constraints && k <= col.constraints.last; k++) {
           if (word(sig[k]) === 'PRIMARY') t.primaryKey = [name];
           if (word(sig[k]) === 'UNIQUE') t.unique.push([name]);

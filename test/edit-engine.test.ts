@@ -263,6 +263,8 @@ describe('the project schema', () => {
       columns: ['id', 'account_id', 'symbol', 'qty', 'code'],
       primaryKey: ['id'],
       unique: [['code'], ['account_id', 'symbol']],
+      // COLLATE NOCASE is a constraint, not part of the type
+      columnTypes: { id: 'INTEGER', account_id: 'INTEGER', symbol: 'TEXT', qty: 'REAL', code: 'TEXT' },
     });
     expect(schema.get('balances')).toMatchObject({ primaryKey: ['account_id', 'asset'], unique: [] });
   });

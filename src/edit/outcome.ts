@@ -8,6 +8,7 @@ import { LineIndex } from '../util/lines.js';
 import type { FileFix } from './engine.js';
 import { manualItems } from './manual.js';
 import { offsetMapper } from './offsets.js';
+import { projectSchema } from './schema.js';
 
 export interface FixOutcome {
   /** what fix refuses, placed in the files on disk */
@@ -35,11 +36,12 @@ export async function fixOutcome(
   const left = new Map<string, number>();
   const key = (file: string, ruleId: string, line: number) => `${file}\0${ruleId}\0${line}`;
   const byPath = new Map(fixes.map((f) => [f.source.path, f]));
+  const ctx = { schema: projectSchema(after.map((f) => f.facts)) };
   for (const { source, facts } of after) {
     const before = byPath.get(source.path)?.source.text ?? source.text;
     const toDisk = offsetMapper(before, source.text);
     const lines = new LineIndex(before);
-    for (const f of runRules(rules, facts, source, cfg).findings) {
+    for (const f of runRules(rules, facts, source, cfg, ctx).findings) {
       const k = key(f.file, f.ruleId, lines.position(toDisk(f.range.start)).line);
       left.set(k, (left.get(k) ?? 0) + 1);
     }

@@ -39,6 +39,18 @@ function findWords(sig: SqlToken[], span: Span, words: string[]): number {
   return -1;
 }
 
+/** `BOOLEAN`, `VARCHAR(20)` -> `VARCHAR`, `TIMESTAMP WITH TIME ZONE`: the type words, upper-cased, without a size; '' when typeless. */
+function typeName(sig: SqlToken[], span: Span | undefined): string {
+  if (!span) return '';
+  const words: string[] = [];
+  for (let i = span.first; i <= span.last; i++) {
+    const w = word(sig[i]);
+    if (!w) break;
+    words.push(w);
+  }
+  return words.join(' ');
+}
+
 function tableSchema(sig: SqlToken[], t: CreateTable): TableSchema {
   const name = identifierName(sig[t.nameIndex]!);
   const schema: TableSchema = { name, columns: [], primaryKey: [], unique: [] };
@@ -47,6 +59,7 @@ function tableSchema(sig: SqlToken[], t: CreateTable): TableSchema {
     if (!isName(nameTok)) continue;
     const colName = identifierName(nameTok);
     schema.columns.push(colName);
+    (schema.columnTypes ??= {})[colName.toLowerCase()] = typeName(sig, col.type);
     if (!col.constraints) continue;
     // id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE
     if (findWords(sig, col.constraints, ['PRIMARY', 'KEY']) >= 0) schema.primaryKey = [colName];

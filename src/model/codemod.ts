@@ -52,6 +52,16 @@ export interface TableSchema {
   primaryKey: string[];
   /** UNIQUE constraints, each a column list */
   unique: string[][];
+  /** lower-cased column name -> declared type as written in the CREATE TABLE, upper-cased words without a
+   *  size (`BOOLEAN`, `DATETIME`, `VARCHAR`, `TIMESTAMP WITH TIME ZONE`); '' for a typeless column */
+  columnTypes?: Record<string, string>;
+}
+
+/** The declared type of `column` in `table`, or undefined when the schema does not say. */
+export function columnType(table: TableSchema, column: string): string | undefined {
+  const types = table.columnTypes;
+  const key = column.toLowerCase();
+  return types && Object.prototype.hasOwnProperty.call(types, key) ? types[key] : undefined;
 }
 
 /** What a codemod may read besides the file's facts. */

@@ -1,3 +1,4 @@
+import type { TableSchema } from './codemod.js';
 import type { FileFacts, Range } from './facts.js';
 import type { Category, Severity } from './finding.js';
 
@@ -5,6 +6,12 @@ import type { Category, Severity } from './finding.js';
 export interface RuleHit {
   range: Range;
   message: string;
+}
+
+/** What a rule may read besides the file's facts. */
+export interface RuleContext {
+  /** tables declared by a `CREATE TABLE` anywhere in the scanned project, by lower-cased name */
+  schema: ReadonlyMap<string, TableSchema>;
 }
 
 export interface Rule {
@@ -25,7 +32,8 @@ export interface Rule {
   /** The codemod that fixes it. */
   fixedBy?: string;
   status?: 'active' | 'removed';
-  detect(facts: FileFacts): RuleHit[];
+  /** `ctx` is always passed by the runner; rules that need no project-wide knowledge leave it out. */
+  detect(facts: FileFacts, ctx?: RuleContext): RuleHit[];
 }
 
 export function defineRule(rule: Rule): Rule {

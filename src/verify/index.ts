@@ -4,6 +4,7 @@ import { allCodemods } from '../../codemods/index.js';
 import { allRules } from '../../rules/index.js';
 import { fixFiles } from '../edit/fix.js';
 import { offsetMapper } from '../edit/offsets.js';
+import { projectSchema } from '../edit/schema.js';
 import { resolveTarget } from '../edit/target.js';
 import type { Codemod } from '../model/codemod.js';
 import type { Config } from '../model/config.js';
@@ -77,11 +78,12 @@ function sqlSources(
   disk: (path: string) => { text: string; toDisk: (o: Offset) => Offset; changed: boolean },
 ): SqlSource[] {
   const out: SqlSource[] = [];
+  const ctx = { schema: projectSchema(files.map((f) => f.facts)) };
   for (const { source, facts } of [...files].sort((x, y) => (x.source.path < y.source.path ? -1 : x.source.path > y.source.path ? 1 : 0))) {
     const candidates = facts.sqlStrings.filter((s) => isSqlToCheck(s));
     if (candidates.length === 0) continue;
     const { text: diskText, toDisk, changed } = disk(source.path);
-    const findings = runRules(rules, facts, source, cfg).findings;
+    const findings = runRules(rules, facts, source, cfg, ctx).findings;
     const diskLine = lineOfText(diskText);
     const findingsIn = findingsLookup(findings, rules, (o) => diskLine(toDisk(o)));
     const seen = new Set<string>();

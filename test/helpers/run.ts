@@ -4,6 +4,7 @@ import type { Finding } from '../../src/model/finding.js';
 import { analyse, audit } from '../../src/pipeline.js';
 import type { AnalysedFile } from '../../src/pipeline.js';
 import { runRules } from '../../src/runner.js';
+import { projectSchema } from '../../src/edit/schema.js';
 
 import { repoRoot } from './paths.js';
 
@@ -14,7 +15,8 @@ export async function findingsFor(paths: string[]): Promise<{ findings: Finding[
   const cfg = defaultConfig(repoRoot);
   const { files } = await analyse(paths, cfg, repoRoot);
   const findings: Finding[] = [];
-  for (const f of files) findings.push(...runRules(allRules, f.facts, f.source, cfg).findings);
+  const ctx = { schema: projectSchema(files.map((f) => f.facts)) };
+  for (const f of files) findings.push(...runRules(allRules, f.facts, f.source, cfg, ctx).findings);
   return { findings, files };
 }
 
