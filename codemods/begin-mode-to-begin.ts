@@ -7,6 +7,7 @@ export default defineCodemod({
   name: 'begin-mode-to-begin',
   title: 'Rewrite `BEGIN IMMEDIATE/EXCLUSIVE/DEFERRED` as `BEGIN`',
   resolves: ['SQL319'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

@@ -2,6 +2,7 @@ import { defineCodemod } from '../src/model/codemod.js';
 import type { CodemodOutput, Edit, Target } from '../src/model/codemod.js';
 import type { Connection, FileFacts, Range } from '../src/model/facts.js';
 import { hasImport, insertLineAfter, lineOf, pyString, within } from '../src/codemods/python.js';
+import { planJsConnections } from '../src/codemods/javascript.js';
 
 /** connect() keywords PostgreSQL does not need: busy timeout, thread check, statement cache. */
 const DROPPABLE = new Set(['timeout', 'check_same_thread', 'cached_statements']);
@@ -143,8 +144,13 @@ export default defineCodemod({
   name: 'connect-to-factory',
   title: 'Open connections through the configured factory (`with get_connection("trades") as conn:`)',
   resolves: ['SQL001', 'SQL002', 'SQL003'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, { source, target }, out) {
     const text = source.text;
+    if (source.language === 'javascript' || source.language === 'typescript') {
+      planJsConnections(facts, target, text, isCommonJs(source.path, facts), (c) => logicalName(c, facts, target, text), out);
+      return;
+    }
     const unit = facts.indentUnit ?? '    ';
     const rewrites: Rewrite[] = [];
     for (const conn of facts.connections) {
@@ -228,4 +234,12 @@ function refuseLeftovers(facts: FileFacts, text: string, out: CodemodOutput): vo
       `\`${text.slice(p.range.start, p.range.end)}\` names a SQLite file: left in place; remove it once nothing reads, backs up or mounts that file.`,
     );
   }
+}
+
+/** `.cjs`, or a `.js` file that only `require`s its drivers. */
+function isCommonJs(path: string, facts: FileFacts): boolean {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.cjs') || lower.endsWith('.cts')) return true;
+  if (lower.endsWith('.mjs') || lower.endsWith('.mts')) return false;
+  return facts.imports.some((i) => i.form === 'require') && !facts.imports.some((i) => i.form === 'import');
 }

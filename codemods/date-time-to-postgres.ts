@@ -300,6 +300,7 @@ export default defineCodemod({
   name: 'date-time-to-postgres',
   title: "Rewrite SQLite's date and time functions (`datetime('now')`, `strftime()`, modifiers) in PostgreSQL terms",
   resolves: ['SQL309'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

@@ -5,6 +5,7 @@ export default defineCodemod({
   name: 'double-equals-to-equals',
   title: 'Rewrite the `==` comparison as `=`',
   resolves: ['SQL324'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

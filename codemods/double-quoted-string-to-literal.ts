@@ -11,6 +11,7 @@ export default defineCodemod({
   name: 'double-quoted-string-to-literal',
   title: "Rewrite double-quoted string values (`status = \"open\"`) as single-quoted literals (`'open'`)",
   resolves: ['SQL323'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     const columns = new Set<string>();

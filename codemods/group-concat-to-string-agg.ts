@@ -7,6 +7,7 @@ export default defineCodemod({
   name: 'group-concat-to-string-agg',
   title: "Rewrite `GROUP_CONCAT(x[, sep])` as `STRING_AGG(CAST(x AS TEXT), sep)` (sep defaults to ',')",
   resolves: ['SQL312'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

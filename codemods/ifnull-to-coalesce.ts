@@ -6,6 +6,7 @@ export default defineCodemod({
   name: 'ifnull-to-coalesce',
   title: 'Rewrite `IFNULL(a, b)` as `COALESCE(a, b)`',
   resolves: ['SQL311'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

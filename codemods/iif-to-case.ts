@@ -7,6 +7,7 @@ export default defineCodemod({
   name: 'iif-to-case',
   title: 'Rewrite `iif(c, a, b)` as `CASE WHEN c THEN a ELSE b END`',
   resolves: ['SQL327'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

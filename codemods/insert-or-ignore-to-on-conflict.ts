@@ -9,6 +9,7 @@ export default defineCodemod({
   name: 'insert-or-ignore-to-on-conflict',
   title: 'Rewrite `INSERT OR IGNORE` as `INSERT … ON CONFLICT DO NOTHING`',
   resolves: ['SQL302'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

@@ -17,6 +17,7 @@ export default defineCodemod({
   name: 'insert-or-replace-to-upsert',
   title: 'Rewrite `INSERT OR REPLACE` / `REPLACE INTO` as `INSERT … ON CONFLICT (key) DO UPDATE`',
   resolves: ['SQL301'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

@@ -6,6 +6,7 @@ export default defineCodemod({
   name: 'instr-to-strpos',
   title: 'Rewrite `instr(s, x)` as `strpos(s, x)`',
   resolves: ['SQL313'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

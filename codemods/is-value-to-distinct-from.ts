@@ -9,6 +9,7 @@ export default defineCodemod({
   name: 'is-value-to-distinct-from',
   title: 'Rewrite value comparisons `a IS b` / `a IS NOT b` as `IS [NOT] DISTINCT FROM`',
   resolves: ['SQL328'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

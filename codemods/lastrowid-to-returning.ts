@@ -1,5 +1,5 @@
 import { defineCodemod } from '../src/model/codemod.js';
-import type { CodemodOutput } from '../src/model/codemod.js';
+import type { CodemodOutput, Edit } from '../src/model/codemod.js';
 import type { ApiUse, SqlString } from '../src/model/facts.js';
 import { significant, tokensOf } from '../src/sql/analyze.js';
 import { isPunct, isWord, statements } from '../src/sql/clauses.js';
@@ -12,10 +12,15 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export default defineCodemod({
   name: 'lastrowid-to-returning',
-  title: 'Replace `cur.lastrowid` after an INSERT with `INSERT … RETURNING <key>` and `cur.fetchone()[0]`',
+  title: 'Replace `cur.lastrowid` (JavaScript: `info.lastInsertRowid`, `result.lastID`) after an INSERT with `INSERT … RETURNING <key>` read from the row',
   resolves: ['SQL103'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, { source, schema }, out) {
     const uses = facts.apiUses.filter((u) => u.kind === 'lastrowid');
+    if (source.language === 'javascript' || source.language === 'typescript') {
+      for (const use of uses) planJs(use, uses, facts.sqlStrings, source.language === 'typescript', schema, source.text, out);
+      return;
+    }
     for (const use of uses) {
       const refuse = (reason: string, detail: string) => out.refuse(use.range, reason, detail);
       const receiver = use.name.endsWith('.lastrowid') ? use.name.slice(0, -'.lastrowid'.length) : '';
@@ -54,12 +59,92 @@ function planOne(
   out: CodemodOutput,
 ): void {
   const refuse = (reason: string, detail: string) => out.refuse(use.range, reason, detail);
+  const how = { by: `${receiver}.fetchone()[0]`, read: 'fetchone()' };
+  const planned = returning(use, sql, how, schema, text, refuse);
+  if (!planned) return;
+  const { table, key, edits } = planned;
+  // a named constant may run elsewhere too, where a RETURNING result set is not expected
+  const why = sql.origin !== 'literal' ? 'the SQL text is shared and changes for every use' : !direct ? 'the INSERT runs inside a compound statement: check that a failed INSERT never reaches fetchone()' : undefined;
+  out.change({
+    title: `Return ${table}.${key} from the INSERT instead of reading ${use.name}${why ? ` (unsafe: ${why})` : ''}`,
+    safety: why ? 'unsafe' : 'safe',
+    edits: [...edits, { range: use.range, text: how.by }],
+  });
+}
+
+/**
+ * JavaScript: `const info = db.prepare('INSERT …').run(a, b); … info.lastInsertRowid` becomes
+ * `const info = db.prepare('INSERT … RETURNING id').get(a, b); … info.id`: the row comes back
+ * from `get` (better-sqlite3, the sqlite package) just as it does from a PostgreSQL query. Only
+ * when the result is read for nothing else (`info.changes` has no twin in the returned row).
+ */
+function planJs(
+  use: ApiUse,
+  uses: readonly ApiUse[],
+  sqlStrings: readonly SqlString[],
+  typescript: boolean,
+  schema: ReadonlyMap<string, { primaryKey: string[] }>,
+  text: string,
+  out: CodemodOutput,
+): void {
+  const refuse = (reason: string, detail: string) => out.refuse(use.range, reason, detail);
+  const run = use.runCall;
+  if (!run) {
+    refuse('unknown-sql', `\`${use.name}\` is not read from the result of a known \`run(…)\` call: add \`RETURNING <key>\`, run the INSERT with \`get(…)\` and read the key from the row by hand.`);
+    return;
+  }
+  // db.run('INSERT …', [a], function (err) { … this.lastID … })
+  if (run.via === 'callback') {
+    refuse('callback-this', `sqlite3 hands the new id to the callback as \`${use.name}\`: add \`RETURNING <key>\`, run the INSERT with \`db.get(…, (err, row) => …)\` and read \`row.<key>\` by hand.`);
+    return;
+  }
+  const receiver = run.boundTo;
+  const own = uses.filter((u) => u.runCall?.range.start === run.range.start);
+  if (!receiver || text.slice(run.method.start, run.method.end) !== 'run' || run.reads !== own.length || !use.name.startsWith(`${receiver}.`)) {
+    refuse('result-used', `The result of \`run(…)\` is not bound to one name read only for the new id (\`.changes\` has no twin in a returned row): add RETURNING and read the key from the row by hand.`);
+    return;
+  }
+  const sqls = run.prepared
+    ? sqlStrings.filter((s) => s.executor === 'prepare' && s.callRange && run.prepared!.includes(s.callRange.start))
+    : sqlStrings.filter((s) => s.callRange && s.callRange.start === run.range.start && s.callRange.end === run.range.end);
+  const sql = sqls[0];
+  if (sqls.length !== 1 || !sql || (run.prepared && run.prepared.length !== 1)) {
+    refuse('unknown-sql', `The SQL run before \`${use.name}\` is not known here (or has several values): add RETURNING by hand.`);
+    return;
+  }
+  const planned = returning(use, sql, { by: `${receiver}.<key>`, read: 'get(…)' }, schema, text, refuse);
+  if (!planned) return;
+  const { table, key, edits } = planned;
+  // every read of the id, and the call: all in one change
+  const reads = own.map((u) => ({ range: u.range, text: typescript ? `(${receiver} as { ${key}: number }).${key}` : `${receiver}.${key}` }));
+  // a shared statement (a constant, or one prepared once and run elsewhere too) returns a row everywhere it runs
+  const why = sql.origin !== 'literal' ? 'the SQL text is shared and changes for every use' : undefined;
+  out.change({
+    title: `Return ${table}.${key} from the INSERT with get(…) instead of reading ${use.name}${why ? ` (unsafe: ${why})` : ''}`,
+    safety: why ? 'unsafe' : 'safe',
+    edits: [...edits, { range: run.method, text: 'get' }, ...reads],
+  });
+}
+
+/** The ` RETURNING <key>` edit for an INSERT whose table's single-column key is known, or a refusal. */
+function returning(
+  use: ApiUse,
+  sql: SqlString,
+  how: { by: string; read: string },
+  schema: ReadonlyMap<string, { primaryKey: string[] }>,
+  text: string,
+  refuse: (reason: string, detail: string) => void,
+): { table: string; key: string; edits: Edit[] } | undefined {
+  const no = (reason: string, detail: string): undefined => {
+    refuse(reason, detail);
+    return undefined;
+  };
   const sig = significant(tokensOf(sql));
   const stmts = statements(sig);
   const stmt = stmts[0];
   if (stmts.length !== 1 || !stmt || !isWord(sig[stmt.first], 'INSERT')) {
     refuse('not-an-insert', `\`${use.name}\` reads the id after a statement that is not one INSERT: rewrite by hand.`);
-    return;
+    return undefined;
   }
   // INSERT OR IGNORE/REPLACE: ON CONFLICT … DO NOTHING returns no row; the conflict clause comes first
   if (isWord(sig[stmt.first + 1], 'OR')) {
@@ -78,18 +163,18 @@ function planOne(
     if (isPunct(t, '(')) depth++;
     else if (isPunct(t, ')')) depth--;
     else if (depth !== 0) continue;
-    else if (isWord(t, 'RETURNING')) return refuse('has-returning', 'The INSERT already returns something: read it with fetchone() by hand.');
-    else if (isWord(t, 'SELECT')) return refuse('insert-select', 'INSERT … SELECT may insert many rows; lastrowid was the last one: rewrite by hand.');
+    else if (isWord(t, 'RETURNING')) return no('has-returning', `The INSERT already returns something: read it with ${how.read} by hand.`);
+    else if (isWord(t, 'SELECT')) return no('insert-select', 'INSERT … SELECT may insert many rows; lastrowid was the last one: rewrite by hand.');
     else if (isWord(t, 'VALUES')) values = k;
     // VALUES (…), (…): several rows, lastrowid was the last one's
-    else if (values >= 0 && isPunct(t, ',')) return refuse('multi-row-insert', 'The INSERT adds several rows and lastrowid was the last one: rewrite by hand.');
+    else if (values >= 0 && isPunct(t, ',')) return no('multi-row-insert', 'The INSERT adds several rows and lastrowid was the last one: rewrite by hand.');
   }
   const table = identifierName(sig[shape.table]!);
   const key = schema.get(table.toLowerCase())?.primaryKey;
   if (!key || key.length !== 1 || !PLAIN_NAME.test(key[0]!)) {
     refuse(
       'unknown-key',
-      `No single-column primary key is known for \`${table}\` (no CREATE TABLE in the project): add \`RETURNING <key>\` and \`${receiver}.fetchone()[0]\` by hand.`,
+      `No single-column primary key is known for \`${table}\` (no CREATE TABLE in the project): add \`RETURNING <key>\` and \`${how.by}\` by hand.`,
     );
     return;
   }
@@ -105,13 +190,7 @@ function planOne(
     refuse(rw.failure, rewriteFailureDetail(rw.failure));
     return;
   }
-  // a named constant may run elsewhere too, where a RETURNING result set is not expected
-  const why = sql.origin !== 'literal' ? 'the SQL text is shared and changes for every use' : !direct ? 'the INSERT runs inside a compound statement: check that a failed INSERT never reaches fetchone()' : undefined;
-  out.change({
-    title: `Return ${table}.${key[0]} from the INSERT instead of reading ${use.name}${why ? ` (unsafe: ${why})` : ''}`,
-    safety: why ? 'unsafe' : 'safe',
-    edits: [...rw.edits, { range: use.range, text: `${receiver}.fetchone()[0]` }],
-  });
+  return { table, key: key[0]!, edits: rw.edits };
 }
 
 function isLower(word: string): boolean {

@@ -7,6 +7,7 @@ export default defineCodemod({
   name: 'limit-comma-to-offset',
   title: 'Rewrite `LIMIT offset, count` as `LIMIT count OFFSET offset`',
   resolves: ['SQL318'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

@@ -42,6 +42,7 @@ export default defineCodemod({
   name: 'pragma-table-info',
   title: 'Rewrite `PRAGMA table_info(t)` as an `information_schema.columns` query with the same six columns',
   resolves: ['SQL307'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

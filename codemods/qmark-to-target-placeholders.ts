@@ -47,7 +47,7 @@ interface Refusal {
  * source text that produced the SQL verbatim: in the literal, in each piece of a concatenation,
  * or at the constant the SQL was bound to.
  */
-function planStatement(sql: SqlString, target: Target, text: string): { edits: Edit[]; count: number; safety: 'safe' | 'unsafe' } | Refusal | undefined {
+function planStatement(sql: SqlString, target: Target, text: string, js: boolean): { edits: Edit[]; count: number; safety: 'safe' | 'unsafe' } | Refusal | undefined {
   const tokens = tokensOf(sql);
   const found = placeholders(sql).filter((p) => !isCastSuffix(tokens, p) && !isPostgresNumbered(p));
   if (found.length === 0) return undefined;
@@ -98,7 +98,7 @@ function planStatement(sql: SqlString, target: Target, text: string): { edits: E
     }
     for (const p of numbered) at(p, `$${Number(p.text.slice(1))}`);
   } else {
-    if (target.paramstyle === 'numeric') return numberNamed(sql, text, named, at, edits, refuse);
+    if (target.paramstyle === 'numeric') return numberNamed(sql, text, js, named, at, edits, refuse);
     if (sql.paramsKind === 'sequence') {
       return refuse('named-with-sequence', 'named placeholders are bound from a sequence here; pass a dict keyed by the names, then rewrite to %(name)s.');
     }
@@ -127,20 +127,23 @@ function planStatement(sql: SqlString, target: Target, text: string): { edits: E
  * cur.execute("… :sym … :since … :sym", {"sym": s, "since": t}) for a numeric driver: each
  * distinct name gets the next $k in order of first use (a repeated name reuses its $k), and
  * the dict becomes the tuple in that order. Only SQL written at the call: a constant can be
- * run elsewhere with another dict.
+ * run elsewhere with another dict. JavaScript: db.prepare('… @sym …').get({ sym }) gets the
+ * array `[sym]`.
  */
 function numberNamed(
   sql: SqlString,
   text: string,
+  js: boolean,
   named: SqlToken[],
   at: (p: SqlToken, text: string) => void,
   edits: Edit[],
   refuse: (reason: string, detail: string) => Refusal,
 ): { edits: Edit[]; count: number; safety: 'safe' | 'unsafe' } | Refusal {
+  const dictName = js ? 'object' : 'dict';
   const manual = (why: string) =>
     refuse('named-placeholder-numeric', `numeric ($1..$n) drivers take positional parameters only, and ${why}; number the placeholders and pass the values as a sequence in that order by hand.`);
   const dict = sql.paramsDict;
-  if (!dict) return manual('the parameters are not a literal dict whose order can be rewritten');
+  if (!dict) return manual(`the parameters are not a literal ${dictName} whose order can be rewritten`);
   if (sql.origin !== 'literal' || sql.isDynamic) return manual('the SQL is not written at the call (a constant may be run with other parameters)');
   const order: string[] = [];
   for (const p of named) {
@@ -149,15 +152,15 @@ function numberNamed(
     at(p, `$${order.indexOf(name) + 1}`);
   }
   const value = new Map(dict.entries.map((e) => [e.key, e.value]));
-  if (value.size !== dict.entries.length) return manual('the dict repeats a key');
+  if (value.size !== dict.entries.length) return manual(`the ${dictName} repeats a key`);
   const missing = order.filter((n) => !value.has(n));
-  if (missing.length > 0) return manual(`the dict has no entry for ${missing.map((n) => `\`${n}\``).join(', ')}`);
-  if (dict.entries.length !== order.length) return manual('the dict has entries the statement does not use (their values would no longer be evaluated)');
+  if (missing.length > 0) return manual(`the ${dictName} has no entry for ${missing.map((n) => `\`${n}\``).join(', ')}`);
+  if (dict.entries.length !== order.length) return manual(`the ${dictName} has entries the statement does not use (their values would no longer be evaluated)`);
   const items = order.map((n) => {
     const r = value.get(n)!;
     return text.slice(r.start, r.end);
   });
-  edits.push({ range: dict.range, text: `(${items.join(', ')}${items.length === 1 ? ',' : ''})` });
+  edits.push({ range: dict.range, text: js ? `[${items.join(', ')}]` : `(${items.join(', ')}${items.length === 1 ? ',' : ''})` });
   return { edits, count: named.length, safety: 'safe' };
 }
 
@@ -165,10 +168,11 @@ export default defineCodemod({
   name: 'qmark-to-target-placeholders',
   title: 'Rewrite SQLite placeholders (`?`, `?NNN`, `:name`) to the target driver style',
   resolves: ['SQL201', 'SQL202', 'SQL203'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, { target, source }, out) {
     for (const sql of facts.sqlStrings) {
       if (!sql.executed) continue;
-      const planned = planStatement(sql, target, source.text);
+      const planned = planStatement(sql, target, source.text, source.language === 'javascript' || source.language === 'typescript');
       if (planned === undefined) continue;
       if ('reason' in planned) {
         out.refuse(planned.range, planned.reason, planned.detail);

@@ -100,6 +100,7 @@ export default defineCodemod({
   name: 'sqlite-master-to-information-schema',
   title: "Rewrite `sqlite_master` table listings as `information_schema.tables` queries",
   resolves: ['SQL308'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

@@ -26,6 +26,7 @@ export default defineCodemod({
   name: 'sqlite-types-to-postgres',
   title: 'Rewrite SQLite column and CAST types (REAL, BLOB, DATETIME, CLOB, `BOOLEAN DEFAULT 0`) as PostgreSQL types',
   resolves: ['SQL325'],
+  languages: ['python', 'javascript', 'typescript'],
   plan(facts, ctx, output) {
     const out = once(output);
     for (const { sql, sig } of sqlTargets(facts)) {

@@ -100,7 +100,7 @@ export async function analyse(
 async function indexJsProject(adapter: JsAdapter, sources: SourceFile[], rootOf: (file: string) => string): Promise<JsProjectIndex> {
   const { indexJs, JsModuleTable, JsProjectIndex } = adapter;
   const js = sources.filter((s) => s.language === 'javascript' || s.language === 'typescript');
-  const table = new JsModuleTable(js.map((s) => ({ path: s.path, root: rootOf(s.path) })));
+  const table = new JsModuleTable(js.map((s) => ({ path: s.path, root: rootOf(s.path), absPath: s.absPath })));
   const indexes: JsModuleIndex[] = [];
   let n = 0;
   for (const s of js) {
@@ -185,7 +185,7 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
       continue;
     }
     const { findings: own, errors } = runRules(rules, facts, source, cfg, ctx);
-    // a rule's codemod fixes only the languages it plans for (every codemod is Python's today)
+    // a rule's codemod fixes only the languages it plans for (some are Python's only)
     for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
     for (const e of errors) {
       skipped.push({ path: source.path, reason: 'internal-error', detail: `rule ${e.ruleId} (${e.ruleName}) failed: ${e.message}; its findings for this file are missing. Please report this.` });
@@ -224,7 +224,6 @@ export async function fix(paths: string[], cfg: Config & { target?: unknown }, o
   const { files, skipped } = await analyse(roots, cfg, opts.cwd);
   // rewritten files are read again over the index of the project as it is on disk
   const extract = await projectExtractor(files.map((f) => f.source), rootFinder(roots, opts.cwd));
-  // codemods rewrite Python (and text files); JavaScript/TypeScript have no codemods yet
-  const fixable = files.filter((f) => f.source.language === 'python' || f.source.language === 'text');
-  return runFix(fixable, skipped, cfg, { ...opts, extract });
+  // each codemod plans only for the languages it lists (src/edit/fix.ts)
+  return runFix(files, skipped, cfg, { ...opts, extract });
 }

@@ -47,7 +47,7 @@ export async function projectExtractor(sources: readonly SourceFile[], rootOf: (
   const js = sources.filter((s) => s.language === 'javascript' || s.language === 'typescript');
   if (js.length === 0) return (source) => (source.language === 'python' ? extractPythonFacts(source, project) : extractTextFacts(source));
   const { extractJsFacts, indexJs, JsModuleTable, JsProjectIndex } = await import('./lang/typescript/index.js');
-  const jsTable = new JsModuleTable(js.map((s) => ({ path: s.path, root: rootOf(s.path) })));
+  const jsTable = new JsModuleTable(js.map((s) => ({ path: s.path, root: rootOf(s.path), absPath: s.absPath })));
   const jsIndexes: JsModuleIndex[] = [];
   for (const s of js) {
     try {

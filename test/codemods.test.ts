@@ -8,11 +8,15 @@ import { allRules } from '../rules/index.js';
 import { changedLines } from '../src/edit/diff.js';
 import { planFile, syntaxErrorCount } from '../src/edit/engine.js';
 import { projectSchema } from '../src/edit/schema.js';
-import { analyseAlone, fixText } from '../src/edit/standalone.js';
+import { analyseAlone, fixText, languageOfPath } from '../src/edit/standalone.js';
+import { targetFor } from '../src/edit/target.js';
+import { jsSyntaxErrors } from '../src/lang/typescript/syntax.js';
+import { ts } from 'ts-morph';
 import { defaultConfig } from '../src/model/config.js';
 import type { SourceFile } from '../src/model/facts.js';
 import { runRules } from '../src/runner.js';
 import { codemodCases, codemodFixtureRoot } from './helpers/codemods.js';
+import { newDiagnostics, TARGET_MODULE, typeDiagnostics } from './helpers/typecheck.js';
 
 const pycache = mkdtempSync(join(tmpdir(), 'pgready-pycache-'));
 afterAll(() => rmSync(pycache, { recursive: true, force: true }));
@@ -46,7 +50,7 @@ for (const codemod of allCodemods) {
       it(`${k.name}`, async () => {
         expect(k.output, `${k.outputPath} is missing`).toBeDefined();
         const expected = k.output!;
-        const path = `${k.name}.py`;
+        const path = `${k.name}${k.ext}`;
         const fix = await fixText(path, k.input, [codemod], { target: k.target, unsafeFixes: k.unsafeFixes });
         expect(fix.failure, `engine check failed: ${fix.failure?.detail}`).toBeUndefined();
 
@@ -63,13 +67,19 @@ for (const codemod of allCodemods) {
         }
         for (const r of k.refuse) expect(reasons, `expected a "${r}" refusal`).toContain(r);
 
-        // (2) the output parses with no more syntax errors than the input
-        expect(syntaxErrorCount(expected)).toBeLessThanOrEqual(syntaxErrorCount(k.input));
+        // (2) the output parses with no more syntax errors than the input (JavaScript/TypeScript: none at all)
+        const language = languageOfPath(path);
+        if (language === 'python') expect(syntaxErrorCount(expected)).toBeLessThanOrEqual(syntaxErrorCount(k.input));
+        else expect(jsSyntaxErrors(path, expected).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+        // TypeScript: the rewrite adds no type error
+        if (language === 'typescript' && !k.noChange) {
+          expect(newDiagnostics(typeDiagnostics({ [path]: k.input }, TARGET_MODULE), typeDiagnostics({ [path]: expected }, TARGET_MODULE))).toEqual([]);
+        }
 
         // (3) the output is a fixed point: planning on it gives nothing to apply
-        const source: SourceFile = { path, absPath: `/${path}`, language: 'python', text: expected };
+        const source: SourceFile = { path, absPath: `/${path}`, language, text: expected };
         const facts = analyseAlone(source);
-        const again = planFile([codemod], facts, { source, target: k.target, schema: projectSchema([facts]) });
+        const again = planFile([codemod], facts, { source, target: targetFor(language, k.target), schema: projectSchema([facts]) });
         const applicable = again.changes.filter((c) => k.unsafeFixes || c.safety === 'safe');
         expect(applicable.map((c) => c.title), 'a second run plans more changes').toEqual([]);
 
@@ -85,7 +95,7 @@ for (const codemod of allCodemods) {
 }
 
 describe('rewritten fixture outputs compile with python3 -m py_compile', () => {
-  const outputs = allCodemods.flatMap((c) => codemodCases(c).filter((k) => !k.noChange && k.output !== undefined));
+  const outputs = allCodemods.flatMap((c) => codemodCases(c).filter((k) => !k.noChange && k.output !== undefined && k.ext === '.py'));
   const have = python3();
   if (!have && process.env.CI) {
     it('python3 is required in CI', () => {
@@ -95,7 +105,7 @@ describe('rewritten fixture outputs compile with python3 -m py_compile', () => {
     it.skip('python3 is not on PATH: skipping the py_compile check of rewritten fixtures', () => undefined);
   } else {
     for (const k of outputs) {
-      it(`${k.codemod}/${k.name}.output.py`, () => {
+      it(`${k.codemod}/${k.name}.output${k.ext}`, () => {
         // PYTHONPYCACHEPREFIX keeps the .pyc out of fixtures/
         const run = () => execFileSync('python3', ['-m', 'py_compile', k.outputPath], { env: { ...process.env, PYTHONPYCACHEPREFIX: pycache }, stdio: 'pipe' });
         expect(run).not.toThrow();

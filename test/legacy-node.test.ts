@@ -50,6 +50,12 @@ suite('the legacy-node demo', () => {
     // the cross-file factory: openDb() in app.ts is reported with its qualified name
     const app = run.findings.filter((f) => f.file === 'fixtures/legacy-node/src/app.ts' && f.ruleId === 'SQL003');
     expect(app.map((f) => f.message)).toEqual(['`openDb()` returns a SQLite connection (factory `src/db.openDb`)']);
+    // factories imported through the tsconfig `@/` alias and the package.json `#reports` import
+    const digest = run.findings.filter((f) => f.file === 'fixtures/legacy-node/src/jobs/digest.ts' && f.ruleId === 'SQL003');
+    expect(digest.map((f) => f.message)).toEqual([
+      '`openDb()` returns a SQLite connection (factory `src/db.openDb`)',
+      '`openReports()` returns a SQLite connection (factory `src/reports/summary.openReports`)',
+    ]);
   });
 });
 

@@ -191,6 +191,12 @@ export function syntaxErrorCount(text: string): number {
   return count;
 }
 
+/** TypeScript's parser loads only for runs that rewrite JavaScript/TypeScript files. */
+async function jsSyntaxErrorCounter(path: string): Promise<(text: string) => number> {
+  const { jsSyntaxErrors } = await import('../lang/typescript/syntax.js');
+  return (text) => jsSyntaxErrors(path, text).length;
+}
+
 export interface PgParser {
   loadModule(): Promise<void>;
   parseSync(sql: string): unknown;
@@ -434,15 +440,17 @@ export async function fixFile(source: SourceFile, facts: FileFacts, opts: FixFil
     const { text: next, spans } = applyEdits(text, edits);
     const nextSource: SourceFile = { ...current, text: next };
 
-    if (source.language === 'python') {
-      errorsBefore ??= syntaxErrorCount(text);
-      const errorsAfter = syntaxErrorCount(next);
+    const parsed = source.language === 'python' ? 'Python' : source.language === 'javascript' ? 'JavaScript' : source.language === 'typescript' ? 'TypeScript' : undefined;
+    if (parsed) {
+      const count = parsed === 'Python' ? syntaxErrorCount : await jsSyntaxErrorCounter(source.path);
+      errorsBefore ??= count(text);
+      const errorsAfter = count(next);
       if (errorsAfter > errorsBefore) {
         return original(
           {
             failure: {
               check: 'syntax',
-              detail: `the rewrite would add ${errorsAfter - errorsBefore} Python syntax error(s) (changes by ${[...new Set(accepted.map((c) => c.codemod))].join(', ')}); the file was left untouched. Please report this.`,
+              detail: `the rewrite would add ${errorsAfter - errorsBefore} ${parsed} syntax error(s) (changes by ${[...new Set(accepted.map((c) => c.codemod))].join(', ')}); the file was left untouched. Please report this.`,
             },
           },
           firstPlan,

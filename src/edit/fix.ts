@@ -8,7 +8,7 @@ import type { FixSummary } from './diff.js';
 import { fixFile } from './engine.js';
 import type { FileFix } from './engine.js';
 import { projectSchema } from './schema.js';
-import { resolveTarget } from './target.js';
+import { resolveTarget, targetFor } from './target.js';
 import { assertClean, encodeLike, writeFileAtomically } from './write.js';
 
 export interface FixInput {
@@ -55,7 +55,7 @@ export async function fixFiles(files: readonly FixInput[], opts: FixFilesOptions
       fixes.push(
         await fixFile(source, facts, {
           codemods: opts.codemods,
-          ctx: { target: opts.target, schema },
+          ctx: { target: targetFor(source.language, opts.target), schema },
           reanalyse: (s) => relink(opts.extract(s), uses),
           unsafeFixes: opts.unsafeFixes,
         }),

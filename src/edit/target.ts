@@ -1,10 +1,27 @@
-import type { ParamStyle, Target } from '../model/codemod.js';
+import type { JsTarget, ParamStyle, Target } from '../model/codemod.js';
+import type { Language } from '../model/facts.js';
 import { ConfigError } from '../util/errors.js';
 
 const PARAMSTYLES: readonly ParamStyle[] = ['format', 'pyformat', 'numeric'];
 const RETURNS: readonly Target['connection']['returns'][] = ['context-manager', 'connection'];
-const TARGET_KEYS = ['paramstyle', 'connection', 'databases', 'exceptionsModule'] as const;
+const TARGET_KEYS = ['paramstyle', 'connection', 'databases', 'exceptionsModule', 'javascript'] as const;
 const CONNECTION_KEYS = ['import', 'call', 'returns'] as const;
+const JS_KEYS = ['connection'] as const;
+const JS_CONNECTION_KEYS = ['module', 'export', 'call'] as const;
+
+/** node-postgres behind a project module reached through a package.json "imports" entry: `import { getPool } from '#db'`. */
+export function defaultJsTarget(): JsTarget {
+  return { connection: { module: '#db', export: 'getPool', call: 'getPool({db})' } };
+}
+
+/**
+ * The target as one file's language needs it: JavaScript and TypeScript run on node-postgres,
+ * whose placeholders are always $1..$n whatever the Python paramstyle is.
+ */
+export function targetFor(language: Language, target: Target): Target {
+  if (language !== 'javascript' && language !== 'typescript') return target;
+  return { ...target, paramstyle: 'numeric', javascript: target.javascript ?? defaultJsTarget() };
+}
 
 /** psycopg 3 behind a project module: `from backend.core.database import get_connection`. */
 export function defaultTarget(): Target {
@@ -106,5 +123,43 @@ export function resolveTarget(raw: unknown, file = 'pgready.config.json'): Targe
   if ('exceptionsModule' in obj) {
     target.exceptionsModule = nonEmpty('target.exceptionsModule', obj.exceptionsModule, '"psycopg"');
   }
+
+  if ('javascript' in obj) {
+    const j = obj.javascript;
+    if (!isObject(j)) fail('target.javascript', `must be an object, not ${describe(j)}`, 'Example: "javascript": { "connection": { "module": "#db", "export": "getPool", "call": "getPool({db})" } }.');
+    const js = j as Record<string, unknown>;
+    for (const key of Object.keys(js).sort()) {
+      if (!(JS_KEYS as readonly string[]).includes(key)) fail(`target.javascript.${key}`, 'unknown key', `Allowed keys: ${JS_KEYS.join(', ')}.`);
+    }
+    const out = defaultJsTarget();
+    if ('connection' in js) {
+      const c = js.connection;
+      if (!isObject(c)) fail('target.javascript.connection', `must be an object, not ${describe(c)}`, 'Example: "connection": { "module": "#db", "export": "getPool", "call": "getPool({db})" }.');
+      const conn = c as Record<string, unknown>;
+      for (const key of Object.keys(conn).sort()) {
+        if (!(JS_CONNECTION_KEYS as readonly string[]).includes(key)) {
+          fail(`target.javascript.connection.${key}`, 'unknown key', `Allowed keys: ${JS_CONNECTION_KEYS.join(', ')}.`);
+        }
+      }
+      if ('module' in conn) out.connection.module = nonEmpty('target.javascript.connection.module', conn.module, '"#db" or "@acme/db"');
+      if ('export' in conn) {
+        const name = nonEmpty('target.javascript.connection.export', conn.export, '"getPool"');
+        if (!isJsIdentifier(name)) fail('target.javascript.connection.export', `must be a JavaScript identifier, not ${describe(name)}`, 'Example: "getPool".');
+        out.connection.export = name;
+      }
+      if ('call' in conn) out.connection.call = nonEmpty('target.javascript.connection.call', conn.call, '"getPool({db})"');
+    }
+    target.javascript = out;
+  }
   return target;
+}
+
+/** `getPool`, `_db`, `$pool`: ASCII identifier characters, not starting with a digit. */
+function isJsIdentifier(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i]!;
+    const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c === '$' || (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return name.length > 0;
 }

@@ -43,6 +43,20 @@ export interface Target {
   databases: Record<string, string>;
   /** where PostgreSQL driver exceptions come from, e.g. `psycopg` (psycopg.errors.UniqueViolation) */
   exceptionsModule: string;
+  /** JavaScript/TypeScript files (node-postgres: placeholders are always $1..$n); defaults in src/edit/target.ts */
+  javascript?: JsTarget;
+}
+
+/** `target.javascript`: what `fix` rewrites a SQLite database construction to in JavaScript/TypeScript. */
+export interface JsTarget {
+  connection: {
+    /** the module specifier to import from, e.g. `#db` (a package.json "imports" entry) or `@acme/db` */
+    module: string;
+    /** the named export to import, e.g. `getPool` */
+    export: string;
+    /** the call that replaces `new Database(file)`; `{db}` becomes the logical database name as a string literal */
+    call: string;
+  };
 }
 
 /** A table as a `CREATE TABLE` found in the project (or config) declares it. */

@@ -136,6 +136,9 @@ export interface CursorOp {
   /** What happens to the call's result: dropped (`cur.execute(…)` as a statement), a method
    *  called on it (`conn.execute(…).fetchall()`), or anything else. */
   resultUse?: 'discarded' | 'method' | 'other';
+  /** JavaScript: whether the call sits in an async function, is awaited already, and is read
+   *  further (`stmt.run(a).changes`, `db.get(sql)?.name`), for rewriting a synchronous driver to `await`. */
+  jsAwait?: { inAsync: boolean; awaited: boolean; chained: boolean };
 }
 
 /** A run of SQL text that maps linearly onto the file, or one SQL character produced by an
@@ -252,6 +255,23 @@ export interface ApiUse {
   /** For `lastrowid`: the statement it is read in, and the statement before that in its block. */
   statement?: Range;
   previousStatement?: Range;
+  /** JavaScript `info.lastInsertRowid` / `result.lastID` / `this.lastID`: the `run(…)` call that produced the value. */
+  runCall?: JsRunCall;
+}
+
+/** Where a JavaScript run result comes from: `const info = stmt.run(a)`, `await db.run(sql)`, or `this` in a sqlite3 callback. */
+export interface JsRunCall {
+  /** the `run(…)` call */
+  range: Range;
+  /** its method name (`run`) */
+  method: Range;
+  /** `this.lastID` inside `db.run(sql, params, function () { … })`, or a result bound to a name */
+  via: 'callback' | 'result';
+  /** for `stmt.run(…)`: the starts of the `prepare(…)` calls the statement may come from */
+  prepared?: Offset[];
+  /** `const info = …run(…)`: the name the result is bound to, and how often that name is read in its function */
+  boundTo?: string;
+  reads?: number;
 }
 
 export type ThirdPartyKind =

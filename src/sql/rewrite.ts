@@ -26,6 +26,10 @@ interface Literal {
   fstring: boolean;
 }
 
+function isIdentChar(c: string | undefined): boolean {
+  return c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_' || c === '$');
+}
+
 function runIndexAt(map: SqlRun[], s: number): number {
   let lo = 0;
   let hi = map.length - 1;
@@ -53,17 +57,17 @@ function literalOf(sql: SqlString, source: string, index: number): Literal | und
   while (k > 0 && runFileEnd(sql.map[k - 1]!) === sql.map[k]!.fileStart) k--;
   const contentStart = sql.map[k]!.fileStart;
   const q = source[contentStart - 1];
+  // `SELECT … ${x} …`: a JavaScript template literal
+  if (q === '`') return { quote: q, raw: false, fstring: false };
   if (q !== '"' && q !== "'") return undefined;
   const triple = source[contentStart - 2] === q && source[contentStart - 3] === q;
-  let p = contentStart - (triple ? 3 : 1) - 1;
-  let raw = false;
-  let fstring = false;
-  while (p >= 0 && 'rRfFbBuUtT'.includes(source[p]!)) {
-    const c = source[p]!.toLowerCase();
-    if (c === 'r') raw = true;
-    else if (c === 'f' || c === 't') fstring = true;
-    p--;
-  }
+  const quoteStart = contentStart - (triple ? 3 : 1);
+  let p = quoteStart - 1;
+  while (p >= 0 && 'rRfFbBuUtT'.includes(source[p]!)) p--;
+  // a Python prefix is at most two letters after a non-name character; JavaScript's `typeof'x'` has none
+  const prefix = quoteStart - 1 - p <= 2 && !isIdentChar(source[p]) ? source.slice(p + 1, quoteStart).toLowerCase() : '';
+  const raw = prefix.includes('r');
+  const fstring = prefix.includes('f') || prefix.includes('t');
   return { quote: triple ? q + q + q : q, raw, fstring };
 }
 
@@ -71,6 +75,8 @@ function literalOf(sql: SqlString, source: string, index: number): Literal | und
 function escapeFor(text: string, lit: Literal, before: string | undefined, after: string | undefined): string | undefined {
   const q = lit.quote[0]!;
   let out = text;
+  // a template literal takes line breaks as they are; `\`, `` ` `` and `${` need a backslash
+  if (q === '`') return out.split('\\').join('\\\\').split('`').join('\\`').split('${').join('\\${');
   if (out.includes('\n') && lit.quote.length === 1) return undefined;
   if (out.includes('\\')) {
     if (lit.raw) return undefined;

@@ -1,12 +1,12 @@
 import { ts } from 'ts-morph';
-import type { ApiUseKind, Connection, FileFacts, Range, SqlString, ThirdPartyKind } from '../../model/facts.js';
+import type { ApiUseKind, Connection, CursorOp, FileFacts, JsRunCall, Range, SqlString, StatementPos, ThirdPartyKind } from '../../model/facts.js';
 import { emptyFacts, sortFacts } from '../../model/facts.js';
 import { builtSql, looksLikeSql } from '../../sql/analyze.js';
 import { SqlBuilder } from '../../sql/map.js';
 import { parseSuppression } from '../suppress.js';
 import type { JsExport, JsFunctionInfo, JsLib, JsModuleIndex, JsProjectIndex, JsReturnRef } from './project.js';
 import type { JsStringNode } from './strings.js';
-import { appendJsString, isJsString, literalValue } from './strings.js';
+import { appendJsString, appendTemplate, isJsString, literalValue } from './strings.js';
 
 /** Driver modules, by import specifier. */
 const SQLITE_MODULES: Record<string, JsLib> = {
@@ -36,11 +36,43 @@ const FOREIGN_MODULES = new Set([
   '@libsql/client',
   'duckdb',
 ]);
-/** ORM modules that select SQLite by being imported. */
-const ORM_MODULES = new Set(['drizzle-orm/better-sqlite3', 'drizzle-orm/sqlite-core', 'drizzle-orm/node-sqlite', '@mikro-orm/sqlite', '@mikro-orm/better-sqlite']);
-/** `client: 'sqlite3'` (knex), `dialect: 'sqlite'` (Sequelize), `type: 'better-sqlite3'` (TypeORM), `driver: 'sqlite'` */
+/** ORM modules that select SQLite by being imported: Drizzle's SQLite drivers and schema builder, MikroORM's SQLite drivers. */
+const ORM_MODULES = new Set([
+  'drizzle-orm/better-sqlite3',
+  'drizzle-orm/sqlite-core',
+  'drizzle-orm/node-sqlite',
+  'drizzle-orm/bun-sqlite',
+  'drizzle-orm/sql-js',
+  'drizzle-orm/libsql',
+  'drizzle-orm/expo-sqlite',
+  'drizzle-orm/op-sqlite',
+  'drizzle-orm/d1',
+  '@mikro-orm/sqlite',
+  '@mikro-orm/better-sqlite',
+  '@mikro-orm/libsql',
+]);
+/**
+ * `client: 'sqlite3'` (knex), `dialect: 'sqlite'` (Sequelize, drizzle-kit), `type: 'better-sqlite3'` / `'sqljs'`
+ * (TypeORM), `type: 'sqlite'` (MikroORM 5), `driver: 'better-sqlite'` (drizzle-kit before 0.21)
+ */
 const ORM_KEYS = new Set(['client', 'dialect', 'type', 'driver']);
-const ORM_VALUES = new Set(['sqlite', 'sqlite3', 'better-sqlite3']);
+const ORM_VALUES = new Set(['sqlite', 'sqlite3', 'better-sqlite3', 'better-sqlite', 'sqljs']);
+/**
+ * Tagged-template SQL builders, by module: the export names that are the tag. Their `${value}`
+ * holes become bind parameters (`.sql` with `?` for SQLite, `.text` with `$n` for node-postgres),
+ * so they are placeholders, not string interpolation. Any other export (`raw`, `join`, `empty`)
+ * builds SQL text: a `${join(ids)}` hole stays dynamic.
+ */
+const SQL_TAG_EXPORTS: Record<string, string[]> = {
+  'sql-template-strings': ['default', 'SQL'],
+  'sql-template-tag': ['default', 'sql'],
+  '@databases/sql': ['default', 'sql'],
+  '@databases/sqlite': ['sql'],
+};
+/** drizzle-orm's `sql` tag interpolates columns and tables as often as values: its holes stay dynamic. */
+function isDrizzle(spec: string): boolean {
+  return spec === 'drizzle-orm' || spec.startsWith('drizzle-orm/');
+}
 
 /** Connection methods whose first argument is SQL. */
 const SQL_METHODS = new Set(['run', 'all', 'get', 'each', 'exec', 'prepare']);
@@ -55,8 +87,13 @@ const BARE_EXTENSION = /^\.(db|sqlite|sqlite3|db3)$/i;
 /** SQLite result codes as the drivers put them in `err.code`: `SQLITE_CONSTRAINT_UNIQUE` */
 const SQLITE_ERROR_CODE = /^SQLITE_[A-Z_]+$/;
 
+/** What a `${…}` of a SQL-tagged template stands for: a bind parameter, SQL text of its own, or text only known at run time. */
+type TagSpan = { t: 'param' } | { t: 'sql'; value: Str } | { t: 'dynamic' };
+
 type Str =
   | { t: 'lit'; node: JsStringNode }
+  /** sql`SELECT … ${id}` with a tag whose holes are bind parameters */
+  | { t: 'tagged'; node: ts.TaggedTemplateExpression; spans: TagSpan[] }
   | { t: 'hole'; start: number; end: number }
   | { t: 'cat'; parts: Str[]; at?: Range };
 
@@ -71,11 +108,15 @@ type Value =
   | { k: 'opener' }
   /** `sqlite3.verbose` */
   | { k: 'verbose' }
+  /** a SQL template tag; `params`: its holes are bind parameters (false for drizzle-orm's `sql`) */
+  | { k: 'sqltag'; params: boolean }
+  /** `raw` / `join` of a SQL tag module: a call builds SQL text */
+  | { k: 'sqlfrag' }
   | { k: 'conn'; lib: JsLib }
   /** a prepared statement; `at` = the start offsets of the prepare calls it may come from */
   | { k: 'stmt'; at: number[]; weak: boolean }
   /** what `stmt.run()` returns (`{ changes, lastInsertRowid }`), or `this` in a sqlite3 callback */
-  | { k: 'runinfo'; weak: boolean }
+  | { k: 'runinfo'; weak: boolean; call?: JsRunCall }
   | { k: 'str'; alts: Str[] }
   | { k: 'pfunc'; file: string; name: string }
   | { k: 'import'; file: string; name: string }
@@ -100,6 +141,8 @@ function sameValue(a: Value, b: Value): boolean {
 function merge(a: Value, b: Value): Value {
   if (a.k === 'str' && b.k === 'str') return { k: 'str', alts: [...a.alts, ...b.alts] };
   if (a.k === 'stmt' && b.k === 'stmt') return { k: 'stmt', at: [...new Set([...a.at, ...b.at])], weak: a.weak && b.weak };
+  // kind ? sql`AND kind = ${kind}` : empty: SQL text chosen at run time
+  if (a.k === 'sqlfrag' || b.k === 'sqlfrag') return { k: 'sqlfrag' };
   if (a.k === 'unknown') return b;
   if (b.k === 'unknown') return a;
   if (sameValue(a, b)) return a;
@@ -181,6 +224,17 @@ function propName(name: ts.PropertyName | ts.BindingName | undefined): string | 
   return undefined;
 }
 
+/** `await db.get(sql)` / `stmt.run(a).changes` / a call in a non-async function. */
+function awaitShape(node: ts.CallExpression): NonNullable<CursorOp['jsAwait']> {
+  let p: ts.Node = node.parent;
+  while (ts.isParenthesizedExpression(p)) p = p.parent;
+  const chained = (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p) || ts.isCallExpression(p)) && p.expression === node;
+  let f: ts.Node | undefined = node.parent;
+  while (f && !isFunctionLike(f)) f = f.parent;
+  const inAsync = !!f && !!ts.getModifiers(f as ts.FunctionLikeDeclaration)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  return { inAsync, awaited: ts.isAwaitExpression(p), chained };
+}
+
 /** `module.exports` / `exports` */
 function isModuleExports(n: ts.Expression): boolean {
   const e = unwrap(n);
@@ -221,7 +275,7 @@ export class JsModuleAnalyzer {
   private usesSqlite = false;
   private foreignDriver = false;
   /** prepare call start -> bind parameters passed when the statement runs */
-  private readonly stmtParams = new Map<number, { arity?: number; kind: SqlString['paramsKind'] }>();
+  private readonly stmtParams = new Map<number, { arity?: number; kind: SqlString['paramsKind']; dict?: SqlString['paramsDict']; runs: number }>();
   private readonly preparedExternal = new Map<number, FileFacts['externalSqlUses']>();
   /** literal start -> module-level const name it initialises */
   private readonly constantOf = new Map<number, string>();
@@ -315,6 +369,7 @@ export class JsModuleAnalyzer {
     if (isFunctionLike(node)) return this.visitFunction(node, scope, undefined);
     if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return this.visitClass(node, scope);
     if (ts.isImportDeclaration(node)) return this.visitImport(node, scope);
+    if (ts.isImportEqualsDeclaration(node)) return this.visitImportEquals(node, scope);
     if (ts.isExportDeclaration(node)) return this.visitExportDeclaration(node, scope);
     if (ts.isExportAssignment(node)) {
       // export default () => new Database(file)
@@ -378,8 +433,9 @@ export class JsModuleAnalyzer {
       const method = node.expression.name.text;
       if (['run', 'exec', 'all', 'get', 'each'].includes(method)) {
         const recv = this.eval(node.expression.expression, scope);
-        if (recv.k === 'conn' || (recv.k === 'stmt' && !recv.weak)) cbThis = { k: 'runinfo', weak: false };
-        else if (recv.k === 'unknown' || recv.k === 'stmt') cbThis = { k: 'runinfo', weak: true };
+        const call: JsRunCall = { range: this.range(node), method: this.range(node.expression.name), via: 'callback' };
+        if (recv.k === 'conn' || (recv.k === 'stmt' && !recv.weak)) cbThis = { k: 'runinfo', weak: false, call };
+        else if (recv.k === 'unknown' || recv.k === 'stmt') cbThis = { k: 'runinfo', weak: true, call };
       }
     }
     for (const a of node.arguments) {
@@ -501,7 +557,7 @@ export class JsModuleAnalyzer {
       scope.vars.set(name, value);
       if (scope === this.moduleScope) {
         const lit = unwrap(init);
-        if (isJsString(lit) || (ts.isBinaryExpression(lit) && lit.operatorToken.kind === ts.SyntaxKind.PlusToken)) this.constantOf.set(lit.getStart(this.sf), name);
+        if (isJsString(lit) || ts.isTaggedTemplateExpression(lit) || (ts.isBinaryExpression(lit) && lit.operatorToken.kind === ts.SyntaxKind.PlusToken)) this.constantOf.set(lit.getStart(this.sf), name);
         // const QUERIES = { byId: 'SELECT …' }: each string member is a constant `QUERIES.byId`
         if (ts.isObjectLiteralExpression(lit)) {
           this.objectConstants(lit, `${name}.`);
@@ -624,7 +680,9 @@ export class JsModuleAnalyzer {
       if (!ts.isPropertyAssignment(p)) continue;
       const name = propName(p.name);
       const init = unwrap(p.initializer);
-      if (name && (isJsString(init) || (ts.isBinaryExpression(init) && init.operatorToken.kind === ts.SyntaxKind.PlusToken))) this.constantOf.set(init.getStart(this.sf), `${prefix}${name}`);
+      if (name && (isJsString(init) || ts.isTaggedTemplateExpression(init) || (ts.isBinaryExpression(init) && init.operatorToken.kind === ts.SyntaxKind.PlusToken))) {
+        this.constantOf.set(init.getStart(this.sf), `${prefix}${name}`);
+      }
     }
   }
 
@@ -693,6 +751,16 @@ export class JsModuleAnalyzer {
     }
   }
 
+  /** `import Database = require('better-sqlite3')`: TypeScript's CommonJS import, the module's own value. */
+  private visitImportEquals(node: ts.ImportEqualsDeclaration, scope: Scope): void {
+    const ref = node.moduleReference;
+    if (!ts.isExternalModuleReference(ref)) return;
+    const spec = literalValue(ref.expression);
+    if (spec === undefined) return;
+    this.noteModule(spec, node, [{ local: node.name.text, imported: 'default' }], 'require');
+    scope.vars.set(node.name.text, this.requireValue(spec));
+  }
+
   private visitImport(node: ts.ImportDeclaration, scope: Scope): void {
     const spec = literalValue(node.moduleSpecifier);
     if (spec === undefined) return;
@@ -706,6 +774,38 @@ export class JsModuleAnalyzer {
     for (const n of names) scope.vars.set(n.local, this.moduleMember(spec, n.imported));
   }
 
+  /** Every reference to one of `names` outside `decl` (values and types; not `x.name` members or `{ name: … }` keys). */
+  private referencesOf(names: ReadonlySet<string>, decl: ts.Node): Range[] {
+    const out: Range[] = [];
+    const skip = this.range(decl);
+    const visit = (x: ts.Node): void => {
+      if (ts.isIdentifier(x) && names.has(x.text)) {
+        const p = x.parent;
+        const member = (ts.isPropertyAccessExpression(p) && p.name === x) || (ts.isQualifiedName(p) && p.right === x) || (ts.isPropertyAssignment(p) && p.name === x);
+        const at = this.range(x);
+        if (!member && (at.start < skip.start || at.start >= skip.end)) out.push(at);
+      }
+      ts.forEachChild(x, visit);
+    };
+    visit(this.sf);
+    return out;
+  }
+
+  /** A top-level statement's position: its indentation, whether it is alone on its lines, and those lines. */
+  private statementPos(node: ts.Node): StatementPos {
+    const text = this.sf.text;
+    const range = this.range(node);
+    let start = range.start;
+    while (start > 0 && text[start - 1] !== '\n') start--;
+    let end = range.end;
+    while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+    const before = text.slice(start, range.start);
+    const alone = before.trim() === '' && (end === text.length || text[end] === '\n' || text[end] === '\r');
+    if (text[end] === '\r') end++;
+    if (text[end] === '\n') end++;
+    return { range, indent: before.trim() === '' ? before : '', alone, lines: { start, end } };
+  }
+
   /** Records an import/require of a driver, ORM or foreign module. */
   private noteModule(spec: string, node: ts.Node, names: { local: string; imported: string }[], form: 'import' | 'require' | 'importlib'): void {
     const lib = SQLITE_MODULES[spec];
@@ -713,12 +813,14 @@ export class JsModuleAnalyzer {
       this.usesSqlite = true;
       if (this.recording && this.mode === 'facts' && this.once(node, 'import')) {
         const members = names.filter((n) => n.imported !== 'default' && n.imported !== '*').map((n) => n.imported);
+        const whole = ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node) || ts.isVariableStatement(node);
         this.facts.imports.push({
           range: this.range(node),
           module: spec,
           member: members.length ? members.join(', ') : undefined,
           alias: names.map((n) => n.local).join(', ') || spec,
           form,
+          ...(whole && names.length > 0 ? { statement: this.statementPos(node), names: names.length, uses: this.referencesOf(new Set(names.map((n) => n.local)), node) } : {}),
         });
       }
     }
@@ -744,6 +846,9 @@ export class JsModuleAnalyzer {
       return this.member(whole, name);
     }
     if (FOREIGN_MODULES.has(spec) || spec.startsWith('pg/')) return { k: 'foreign' };
+    const tags = SQL_TAG_EXPORTS[spec];
+    if (tags) return tags.includes(name) ? { k: 'sqltag', params: true } : name === '*' ? UNKNOWN : { k: 'sqlfrag' };
+    if (isDrizzle(spec)) return name === 'sql' ? { k: 'sqltag', params: false } : UNKNOWN;
     const file = this.project.table.resolve(spec, this.file);
     if (!file) return UNKNOWN;
     if (name === '*') return { k: 'projmod', file };
@@ -753,7 +858,7 @@ export class JsModuleAnalyzer {
   /** `require(spec)`: the module's own value (`module.exports = …`) or its namespace. */
   private requireValue(spec: string): Value {
     const lib = SQLITE_MODULES[spec];
-    if (lib || FOREIGN_MODULES.has(spec)) return this.moduleMember(spec, 'default');
+    if (lib || FOREIGN_MODULES.has(spec) || SQL_TAG_EXPORTS[spec]) return this.moduleMember(spec, 'default');
     const file = this.project.table.resolve(spec, this.file);
     if (!file) return UNKNOWN;
     if (this.mode === 'facts' && !this.project.hasDefault(file)) return { k: 'projmod', file };
@@ -826,7 +931,58 @@ export class JsModuleAnalyzer {
     }
     if (ts.isArrowFunction(n) || ts.isFunctionExpression(n)) return { k: 'lambda', node: n };
     if (ts.isObjectLiteralExpression(n)) return { k: 'objlit', node: n };
+    if (ts.isTaggedTemplateExpression(n)) {
+      const tagged = this.taggedSql(n, scope, depth);
+      return tagged ? { k: 'str', alts: [tagged] } : UNKNOWN;
+    }
     return UNKNOWN;
+  }
+
+  /**
+   * sql`SELECT … WHERE id = ${id}` with a tag whose holes are bind parameters: a tag imported
+   * from a SQL_TAG_EXPORTS module, or a project helper named `sql` / `SQL` (a function of the
+   * project or a name pgready cannot follow). Other tags (`html`, `gql`, drizzle-orm's `sql`,
+   * a PostgreSQL client's `sql`) are not: their templates stay plain strings with holes.
+   */
+  private taggedSql(n: ts.TaggedTemplateExpression, scope: Scope, depth: number): Str | undefined {
+    const tag = unwrap(n.tag);
+    const v = this.eval(tag, scope, depth + 1);
+    const name = ts.isIdentifier(tag) ? tag.text : ts.isPropertyAccessExpression(tag) ? tag.name.text : undefined;
+    const helper = (name === 'sql' || name === 'SQL') && (v.k === 'unknown' || v.k === 'pfunc' || v.k === 'import' || v.k === 'extconst');
+    if (!(v.k === 'sqltag' && v.params) && !helper) return undefined;
+    const tagText = tag.getText(this.sf);
+    const spans: TagSpan[] = [];
+    if (ts.isTemplateExpression(n.template)) {
+      for (const span of n.template.templateSpans) {
+        const e = unwrap(span.expression);
+        // ${sql`AND kind = ${kind}`}, ${byKind} holding one: a fragment, inlined with its own parameters
+        if (ts.isTaggedTemplateExpression(e) || ts.isIdentifier(e)) {
+          const inner = this.eval(e, scope, depth + 1);
+          if (inner.k === 'str' && inner.alts.length === 1 && inner.alts[0]!.t === 'tagged') {
+            spans.push({ t: 'sql', value: inner.alts[0]! });
+            continue;
+          }
+        }
+        spans.push(this.isSqlFragment(e, tagText, scope, depth) ? { t: 'dynamic' } : { t: 'param' });
+      }
+    }
+    return { t: 'tagged', node: n, spans };
+  }
+
+  /** `${join(ids)}`, `${sql.raw(col)}`, `${empty}`, `${cond ? sql`AND …` : empty}`: SQL text chosen at run time, not a value. */
+  private isSqlFragment(e: ts.Expression, tagText: string, scope: Scope, depth: number): boolean {
+    const u = unwrap(e);
+    if (ts.isConditionalExpression(u)) return this.isSqlFragment(u.whenTrue, tagText, scope, depth) || this.isSqlFragment(u.whenFalse, tagText, scope, depth);
+    if (ts.isBinaryExpression(u) && [ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(u.operatorToken.kind)) {
+      return this.isSqlFragment(u.left, tagText, scope, depth) || this.isSqlFragment(u.right, tagText, scope, depth);
+    }
+    if (ts.isCallExpression(u)) {
+      const callee = unwrap(u.expression);
+      if (ts.isPropertyAccessExpression(callee) && callee.expression.getText(this.sf) === tagText) return true;
+      return this.eval(callee, scope, depth + 1).k === 'sqlfrag';
+    }
+    const v = this.eval(u, scope, depth + 1);
+    return v.k === 'sqlfrag' || (v.k === 'str' && v.alts.some((a) => a.t === 'tagged'));
   }
 
   private member(obj: Value, name: string): Value {
@@ -873,6 +1029,12 @@ export class JsModuleAnalyzer {
         return obj.name === 'default' || obj.name === '*' ? { k: 'import', file: obj.file, name } : UNKNOWN;
       case 'foreign':
         return obj;
+      case 'sqltag':
+        // const { SQL } = require('sql-template-strings'); sql.join(…), SQL.raw(…)
+        return name === 'sql' || name === 'SQL' || name === 'default' ? obj : { k: 'sqlfrag' };
+      case 'str':
+        // q.sql / q.text of q = sql`…`: the same statement (sql-template-strings, sql-template-tag)
+        return (name === 'sql' || name === 'text') && obj.alts.every((a) => a.t === 'tagged') ? obj : UNKNOWN;
       default:
         return UNKNOWN;
     }
@@ -891,13 +1053,13 @@ export class JsModuleAnalyzer {
       switch (recv.k) {
         case 'conn':
           if (method === 'prepare') return { k: 'stmt', at: [n.getStart(this.sf)], weak: false };
-          if (method === 'run' && (recv.lib === 'sqlite' || recv.lib === 'node:sqlite')) return { k: 'runinfo', weak: false };
+          if (method === 'run' && (recv.lib === 'sqlite' || recv.lib === 'node:sqlite')) return { k: 'runinfo', weak: false, call: this.runCall(n, callee) };
           // sqlite3's db.run(…) / db.exec(…) return the database: calls chain
           if (recv.lib === 'sqlite3' && ['run', 'exec', 'serialize', 'parallelize', 'configure'].includes(method)) return recv;
           return UNKNOWN;
         case 'stmt':
           if (STMT_CHAIN_METHODS.has(method)) return recv;
-          if (method === 'run') return { k: 'runinfo', weak: recv.weak };
+          if (method === 'run') return { k: 'runinfo', weak: recv.weak, call: { ...this.runCall(n, callee), prepared: recv.at } };
           return UNKNOWN;
         case 'unknown': {
           const first = n.arguments[0];
@@ -975,9 +1137,34 @@ export class JsModuleAnalyzer {
     return { start: node.getStart(this.sf), end: node.end };
   }
 
-  private api(kind: ApiUseKind, node: ts.Node, name: string): void {
+  private api(kind: ApiUseKind, node: ts.Node, name: string, runCall?: JsRunCall): void {
     if (!this.once(node, `api-${kind}`)) return;
-    this.facts.apiUses.push({ range: this.range(node), kind, name });
+    this.facts.apiUses.push({ range: this.range(node), kind, name, ...(runCall ? { runCall } : {}) });
+  }
+
+  /**
+   * `const info = stmt.run(a)` / `const r = await db.run(sql)`: the call, and the name its result is
+   * bound to with how often that name is read in the enclosing function (shadowing counts too).
+   */
+  private runCall(n: ts.CallExpression, callee: ts.PropertyAccessExpression): JsRunCall {
+    const call: JsRunCall = { range: this.range(n), method: this.range(callee.name), via: 'result' };
+    let parent: ts.Node = n.parent;
+    while (ts.isAwaitExpression(parent) || ts.isParenthesizedExpression(parent)) parent = parent.parent;
+    if (!ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name) || parent.initializer === undefined) return call;
+    const name = parent.name.text;
+    let body: ts.Node = parent;
+    while (body.parent && !isFunctionLike(body) && !ts.isSourceFile(body)) body = body.parent;
+    let reads = 0;
+    const visit = (x: ts.Node): void => {
+      if (ts.isIdentifier(x) && x.text === name && x !== parent.name) {
+        const p = x.parent;
+        const isMember = (ts.isPropertyAccessExpression(p) && p.name === x) || (ts.isPropertyAssignment(p) && p.name === x);
+        if (!isMember) reads++;
+      }
+      ts.forEachChild(x, visit);
+    };
+    visit(body);
+    return { ...call, boundTo: name, reads };
   }
 
   private third(kind: ThirdPartyKind, r: Range, name: string): void {
@@ -1106,7 +1293,41 @@ export class JsModuleAnalyzer {
       boundTo = `this.${parent.name.getText(this.sf)}`;
     } else if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent)) binding = 'return';
     else if (ts.isExpressionStatement(parent) || ts.isCallExpression(parent)) binding = 'inline';
-    this.facts.connections.push({ range: this.range(node), callee, via, factory, library, database, keywords, boundTo, binding });
+    const escapes = ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) ? this.connectionEscapes(parent) : undefined;
+    this.facts.connections.push({ range: this.range(node), callee, via, factory, library, database, keywords, boundTo, binding, ...(escapes ? { escapes } : {}) });
+  }
+
+  /**
+   * `const db = new Database(file)`: the uses of `db` that let the connection out of this file or
+   * function (returned, exported, passed to a call, stored elsewhere). Calls on it (`db.prepare(…)`) do not.
+   */
+  private connectionEscapes(decl: ts.VariableDeclaration): NonNullable<Connection['escapes']> {
+    const name = (decl.name as ts.Identifier).text;
+    const out: NonNullable<Connection['escapes']> = [];
+    const stmt = decl.parent?.parent;
+    // export const db = new Database(file)
+    if (stmt && ts.isVariableStatement(stmt) && ts.getModifiers(stmt)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) out.push({ range: this.range(decl.name), how: 'stored' });
+    let body: ts.Node = decl;
+    while (body.parent && !isFunctionLike(body) && !ts.isSourceFile(body)) body = body.parent;
+    const visit = (x: ts.Node): void => {
+      if (ts.isIdentifier(x) && x.text === name && x !== decl.name) {
+        const p = x.parent;
+        const member = (ts.isPropertyAccessExpression(p) && p.name === x) || (ts.isPropertyAssignment(p) && p.name === x) || ts.isTypeReferenceNode(p) || ts.isQualifiedName(p);
+        const receiver = (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === x;
+        if (!member && !receiver) {
+          const how: NonNullable<Connection['escapes']>[number]['how'] =
+            ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === x)
+              ? 'returned'
+              : ts.isCallExpression(p) || ts.isNewExpression(p)
+                ? 'passed'
+                : 'stored';
+          out.push({ range: this.range(x), how });
+        }
+      }
+      ts.forEachChild(x, visit);
+    };
+    visit(body);
+    return out;
   }
 
   /** `db.run(sql, params, cb)`, `db.prepare(sql)`, `db.pragma(…)` on a SQLite database. */
@@ -1120,7 +1341,7 @@ export class JsModuleAnalyzer {
       else if (method === 'backup') this.api('backup', node, `${recvText}.backup`);
     }
     if (!SQL_METHODS.has(method) || !this.once(node, 'op')) return;
-    this.facts.cursorOps.push({ range: this.range(node), methodRange: this.range(callee.name), method, receiver: 'connection', receiverText: recvText });
+    this.facts.cursorOps.push({ range: this.range(node), methodRange: this.range(callee.name), method, receiver: 'connection', receiverText: recvText, jsAwait: awaitShape(node) });
     const sqlNode = node.arguments[0];
     if (!sqlNode) return;
     const params = this.paramsOf(node.arguments.slice(1));
@@ -1144,7 +1365,11 @@ export class JsModuleAnalyzer {
       sql.hasParams = params.hasParams;
       sql.paramsArity = params.arity;
       sql.paramsKind = params.kind;
+      if (params.dict) sql.paramsDict = params.dict;
       sql.origin = origin;
+      // db.all(SQL`… ${id}`): the tag hands its holes to the driver as parameters
+      const tagParams = sql.hasParams ? 0 : this.tagParamCount(alt);
+      if (tagParams > 0) Object.assign(sql, { hasParams: true, paramsArity: tagParams, paramsKind: 'sequence' });
       this.facts.sqlStrings.push(sql);
     }
   }
@@ -1154,27 +1379,34 @@ export class JsModuleAnalyzer {
     if (!STMT_RUN_METHODS.has(method) && !STMT_CHAIN_METHODS.has(method)) return;
     if (STMT_RUN_METHODS.has(method) || method === 'pluck') {
       if (this.once(node, 'op')) {
-        this.facts.cursorOps.push({ range: this.range(node), methodRange: this.range(callee.name), method, receiver: 'cursor', receiverText: callee.expression.getText(this.sf) });
+        this.facts.cursorOps.push({ range: this.range(node), methodRange: this.range(callee.name), method, receiver: 'cursor', receiverText: callee.expression.getText(this.sf), jsAwait: awaitShape(node) });
       }
     }
     const params = this.paramsOf(node.arguments);
-    if (!params.hasParams) return;
-    for (const at of recv.at) if (!this.stmtParams.has(at)) this.stmtParams.set(at, { arity: params.arity, kind: params.kind });
+    if (!params.hasParams || !this.once(node, 'stmt-params')) return;
+    for (const at of recv.at) {
+      const seen = this.stmtParams.get(at);
+      if (seen) seen.runs++;
+      else this.stmtParams.set(at, { arity: params.arity, kind: params.kind, dict: params.dict, runs: 1 });
+    }
   }
 
   /** Bind parameters among call arguments; a trailing callback is not one. */
-  private paramsOf(args: readonly ts.Expression[]): { hasParams: boolean; arity?: number; kind?: SqlString['paramsKind'] } {
+  private paramsOf(args: readonly ts.Expression[]): { hasParams: boolean; arity?: number; kind?: SqlString['paramsKind']; dict?: SqlString['paramsDict'] } {
     const ps = args.filter((a) => {
       const u = unwrap(a);
       return !ts.isFunctionExpression(u) && !ts.isArrowFunction(u);
     });
     if (ps.length === 0) return { hasParams: false };
+    // db.run(sql, { $id: id }, done): after an array or object of parameters, a name is the callback
+    const [p0, p1] = ps.map(unwrap);
+    if (ps.length === 2 && p0 && p1 && (ts.isArrayLiteralExpression(p0) || ts.isObjectLiteralExpression(p0)) && (ts.isIdentifier(p1) || ts.isPropertyAccessExpression(p1))) ps.pop();
     if (ps.length === 1) {
       const p = unwrap(ps[0]!);
       if (ts.isArrayLiteralExpression(p)) {
         return p.elements.some(ts.isSpreadElement) ? { hasParams: true, kind: 'sequence' } : { hasParams: true, arity: p.elements.length, kind: 'sequence' };
       }
-      if (ts.isObjectLiteralExpression(p)) return { hasParams: true, kind: 'mapping' };
+      if (ts.isObjectLiteralExpression(p)) return { hasParams: true, kind: 'mapping', dict: this.paramsDict(p) };
       // stmt.get(7): one positional value
       if (ts.isLiteralExpression(p) || isJsString(p) || p.kind === ts.SyntaxKind.TrueKeyword || p.kind === ts.SyntaxKind.FalseKeyword || p.kind === ts.SyntaxKind.NullKeyword) {
         return { hasParams: true, arity: 1, kind: 'sequence' };
@@ -1184,6 +1416,29 @@ export class JsModuleAnalyzer {
     }
     if (ps.some(ts.isSpreadElement)) return { hasParams: true, kind: 'sequence' };
     return { hasParams: true, arity: ps.length, kind: 'sequence' };
+  }
+
+  /**
+   * `{ id, name: n.trim() }` (better-sqlite3, keys without the prefix) or `{ $id: id, ':name': n }`
+   * (sqlite3, keys with it): the entries by parameter name. Undefined for spreads, computed keys and methods.
+   */
+  private paramsDict(obj: ts.ObjectLiteralExpression): SqlString['paramsDict'] {
+    const entries: { key: string; value: Range }[] = [];
+    for (const p of obj.properties) {
+      let key: string | undefined;
+      let value: ts.Node;
+      if (ts.isShorthandPropertyAssignment(p)) {
+        key = p.name.text;
+        value = p.name;
+      } else if (ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name)) {
+        key = propName(p.name);
+        value = p.initializer;
+      } else return undefined;
+      if (key === undefined) return undefined;
+      const bare = key.length > 1 && (key[0] === '$' || key[0] === ':' || key[0] === '@') ? key.slice(1) : key;
+      entries.push({ key: bare, value: this.range(value) });
+    }
+    return { range: this.range(obj), entries };
   }
 
   /** `info.lastInsertRowid`, `this.lastID` / `this.changes` in a sqlite3 callback, `result.changes`. */
@@ -1205,8 +1460,8 @@ export class JsModuleAnalyzer {
     const text = node.getText(this.sf);
     const kind: ApiUseKind = name === 'changes' ? 'changes' : 'lastrowid';
     if (obj.k === 'runinfo') {
-      if (obj.weak) this.inferred(() => this.api(kind, node, text), 'sqlish');
-      else this.api(kind, node, text);
+      if (obj.weak) this.inferred(() => this.api(kind, node, text, obj.call), 'sqlish');
+      else this.api(kind, node, text, obj.call);
     } else if (name === 'lastInsertRowid' && obj.k !== 'foreign') {
       // only better-sqlite3 and node:sqlite results have lastInsertRowid
       this.inferred(() => this.api(kind, node, text), 'sqlish');
@@ -1237,8 +1492,19 @@ export class JsModuleAnalyzer {
     const walk = (s: Str): void => {
       if (s.t === 'lit') this.consumed.add(s.node.getStart(this.sf));
       else if (s.t === 'cat') s.parts.forEach(walk);
+      else if (s.t === 'tagged') {
+        this.consumed.add(s.node.template.getStart(this.sf));
+        for (const sp of s.spans) if (sp.t === 'sql') walk(sp.value);
+      }
     };
     v.alts.forEach(walk);
+  }
+
+  /** The bind parameters SQL-tagged templates in `s` pass. */
+  private tagParamCount(s: Str): number {
+    if (s.t === 'cat') return s.parts.reduce((n, p) => n + this.tagParamCount(p), 0);
+    if (s.t !== 'tagged') return 0;
+    return s.spans.reduce((n, sp) => n + (sp.t === 'param' ? 1 : sp.t === 'sql' ? this.tagParamCount(sp.value) : 0), 0);
   }
 
   private buildSql(s: Str, consume = true): SqlString | undefined {
@@ -1247,8 +1513,29 @@ export class JsModuleAnalyzer {
     let start = Infinity;
     let end = -Infinity;
     let assembled: Range | undefined;
+    /** $1…$n for the holes of SQL-tagged templates, numbered through the whole statement */
+    let param = 0;
     const walk = (x: Str): void => {
       switch (x.t) {
+        case 'tagged': {
+          const tpl = x.node.template;
+          const s0 = tpl.getStart(this.sf);
+          if (consume) this.consumed.add(s0);
+          // the statement is the outermost template, wherever its fragments come from
+          assembled ??= { start: s0, end: tpl.end };
+          start = Math.min(start, s0);
+          end = Math.max(end, tpl.end);
+          let i = 0;
+          appendTemplate(b, tpl, this.sf, (_span, hs, he) => {
+            const sp = x.spans[i++];
+            if (sp?.t === 'sql') walk(sp.value);
+            else if (sp?.t === 'dynamic') {
+              b.hole(hs, he);
+              dynamicKind ??= 'template';
+            } else b.translated(`$${++param}`, hs, he);
+          });
+          return;
+        }
         case 'cat':
           if (x.at) assembled ??= x.at;
           for (const p of x.parts) walk(p);
@@ -1270,7 +1557,10 @@ export class JsModuleAnalyzer {
       }
     };
     walk(s);
-    return builtSql(b, assembled ?? { start: start === Infinity ? 0 : start, end: end === -Infinity ? 0 : end }, dynamicKind);
+    const sql = builtSql(b, assembled ?? { start: start === Infinity ? 0 : start, end: end === -Infinity ? 0 : end }, dynamicKind);
+    const tagParams = this.tagParamCount(s);
+    if (tagParams > 0) Object.assign(sql, { hasParams: true, paramsArity: tagParams, paramsKind: 'sequence' });
+    return sql;
   }
 
   // ---------------------------------------------------------------- the end of the file
@@ -1286,6 +1576,8 @@ export class JsModuleAnalyzer {
         sql.hasParams = true;
         sql.paramsArity = p.arity;
         sql.paramsKind = p.kind;
+        // a statement run with two objects: neither one can be rewritten for both
+        if (p.dict && p.runs === 1) sql.paramsDict = p.dict;
       }
     }
     for (const [at, uses] of this.preparedExternal) {
@@ -1343,6 +1635,9 @@ export class JsModuleAnalyzer {
       }
     }
     if (!sqlToo || this.consumed.has(start)) return;
+    // const FIND = sql`SELECT … WHERE id = ${id}`: a statement with bind parameters, not an interpolated string
+    const tagged = ts.isTaggedTemplateExpression(node.parent) && node.parent.template === node ? this.taggedSql(node.parent, this.moduleScope, 0) : undefined;
+    if (tagged) return this.sweptSql(tagged, node.parent);
     // 'SELECT … ' + 'FROM t': one SQL string for the outermost concatenation
     let top: ts.Node = node;
     while (ts.isBinaryExpression(top.parent) && top.parent.operatorToken.kind === ts.SyntaxKind.PlusToken) top = top.parent;
@@ -1353,7 +1648,11 @@ export class JsModuleAnalyzer {
     const value = top === node ? ({ k: 'str', alts: [{ t: 'lit', node }] } as Value) : this.eval(top as ts.Expression, this.moduleScope);
     if (value.k !== 'str') return;
     const alt = value.alts[0];
-    if (!alt) return;
+    if (alt) this.sweptSql(alt, top);
+  }
+
+  /** Records SQL text nobody executes here, when it reads as SQL; `top` is the expression a constant may name. */
+  private sweptSql(alt: Str, top: ts.Node): void {
     const probe = this.buildSql(alt, false);
     if (!probe || !looksLikeSql(probe.text)) return;
     const sql = this.buildSql(alt);

@@ -15,13 +15,18 @@ const FILES_PER_PROJECT = 64;
 /**
  * Parses one file's text into a syntax tree. Nothing is loaded from disk: no tsconfig, no
  * lib files, no node_modules; the in-memory project only ever holds texts given to it here.
+ * (Module aliases from tsconfig.json / package.json are JsModuleTable's business: config.ts.)
  */
 export function parseJs(file: SourceFile): ts.SourceFile {
   if (!project || parsed % FILES_PER_PROJECT === 0) {
     project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true }, skipLoadingLibFiles: true });
   }
-  // a fresh path per parse: the index and facts passes read the same file twice
-  const path = `/${parsed++}/${file.path.replace(/^\/+/, '')}`;
+  // a fresh path per parse: the index and facts passes read the same file twice. `..` segments
+  // (a file scanned outside the working directory) would climb out of the fresh directory
+  const path = `/${parsed++}/${file.path
+    .split('/')
+    .filter((seg) => seg !== '' && seg !== '.' && seg !== '..')
+    .join('/')}`;
   return project.createSourceFile(path, file.text, { scriptKind: scriptKindOf(file.path) }).compilerNode;
 }
 

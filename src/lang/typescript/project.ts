@@ -2,6 +2,8 @@ import { posix } from 'node:path';
 import type { ConnectionFactory, Range } from '../../model/facts.js';
 import { factoriesDefinedIn, factoryKey, solveFactories } from '../factories.js';
 import type { FactoryMap } from '../factories.js';
+import { JsAliasResolver, readTextFromDisk } from './config.js';
+import type { ReadText } from './config.js';
 
 /** The SQLite driver a value comes from. */
 export type JsLib = 'sqlite3' | 'better-sqlite3' | 'sqlite' | 'node:sqlite';
@@ -64,18 +66,50 @@ function extensionOf(p: string): string {
   return dot <= 0 ? '' : base.slice(dot);
 }
 
-/** The JavaScript/TypeScript files of the scanned project and how relative specifiers resolve to them. */
+/** `base` as written, its TypeScript source for an emitted name, with each extension, as a directory index. */
+function withExtensions(base: string): string[] {
+  const candidates = [base];
+  const ext = extensionOf(base);
+  for (const alt of EMITTED[ext] ?? []) candidates.push(base.slice(0, -ext.length) + alt);
+  for (const e of SOURCE_EXTENSIONS) candidates.push(base + e);
+  for (const e of SOURCE_EXTENSIONS) candidates.push(`${base}/index${e}`);
+  return candidates;
+}
+
+/** A file of the table; `absPath` (from the SourceFile) lets tsconfig `paths` and package.json `imports` aliases reach it. */
+export interface JsTableEntry {
+  path: string;
+  root?: string;
+  absPath?: string;
+}
+
+function toPosix(p: string): string {
+  return p.split('\\').join('/');
+}
+
+/** The JavaScript/TypeScript files of the scanned project and how import specifiers resolve to them. */
 export class JsModuleTable {
   private readonly files = new Set<string>();
   private readonly names = new Map<string, string>();
+  /** absolute path (with `/`) -> project path, and back */
+  private readonly byAbs = new Map<string, string>();
+  private readonly absOf = new Map<string, string>();
+  private readonly aliases: JsAliasResolver;
 
-  constructor(files: { path: string; root?: string }[]) {
-    for (const { path, root } of files) {
+  /** `readText` reads tsconfig.json, jsconfig.json and package.json files (from disk unless a test gives its own). */
+  constructor(files: JsTableEntry[], readText: ReadText = readTextFromDisk) {
+    this.aliases = new JsAliasResolver(readText);
+    for (const { path, root, absPath } of files) {
       this.files.add(path);
       const r = root && root !== '.' ? root.replace(/\/$/, '') : '';
       const rel = r && path.startsWith(`${r}/`) ? path.slice(r.length + 1) : path;
       const ext = extensionOf(rel);
       this.names.set(path, ext ? rel.slice(0, -ext.length) : rel);
+      if (absPath) {
+        const abs = toPosix(absPath);
+        this.byAbs.set(abs, path);
+        this.absOf.set(path, abs);
+      }
     }
   }
 
@@ -88,17 +122,27 @@ export class JsModuleTable {
     return this.names.get(file) ?? file;
   }
 
-  /** `./db.js` / `../lib/db` / `./store` (a directory with index.ts) seen in `fromFile`; packages resolve to nothing. */
+  /**
+   * `./db.js` / `../lib/db` / `./store` (a directory with index.ts) seen in `fromFile`, and the
+   * aliases of its tsconfig.json / jsconfig.json (`@/db`) and package.json (`#db`); packages
+   * resolve to nothing.
+   */
   resolve(specifier: string, fromFile: string): string | undefined {
-    if (!specifier.startsWith('./') && !specifier.startsWith('../') && specifier !== '.' && specifier !== '..') return undefined;
+    if (!specifier.startsWith('./') && !specifier.startsWith('../') && specifier !== '.' && specifier !== '..') return this.resolveAlias(specifier, fromFile);
     const dir = posix.dirname(fromFile);
-    const base = posix.normalize(posix.join(dir, specifier));
-    const candidates = [base];
-    const ext = extensionOf(base);
-    for (const alt of EMITTED[ext] ?? []) candidates.push(base.slice(0, -ext.length) + alt);
-    for (const e of SOURCE_EXTENSIONS) candidates.push(base + e);
-    for (const e of SOURCE_EXTENSIONS) candidates.push(`${base}/index${e}`);
-    return candidates.find((c) => this.files.has(c));
+    return withExtensions(posix.normalize(posix.join(dir, specifier))).find((c) => this.files.has(c));
+  }
+
+  private resolveAlias(specifier: string, fromFile: string): string | undefined {
+    const from = this.absOf.get(fromFile);
+    if (!from) return undefined;
+    for (const base of this.aliases.candidates(specifier, from)) {
+      for (const c of withExtensions(base)) {
+        const file = this.byAbs.get(c);
+        if (file) return file;
+      }
+    }
+    return undefined;
   }
 }
 

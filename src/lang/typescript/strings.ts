@@ -133,19 +133,33 @@ export function appendJsString(out: SqlBuilder, node: JsStringNode, sf: ts.Sourc
     appendChunk(out, text.slice(start, partEnd(node)), start, true);
     return 0;
   }
+  // `${expr}`: the hole covers the whole substitution, from `${` to `}`
+  appendTemplate(out, node, sf, (_span, start, end) => out.hole(start, end));
+  return node.templateSpans.length;
+}
+
+/**
+ * Appends a template literal's text; `onSpan(span, start, end)` appends what each `${…}`
+ * stands for, `start` at its `$`, `end` just past its `}`.
+ */
+export function appendTemplate(out: SqlBuilder, node: ts.TemplateLiteral, sf: ts.SourceFile, onSpan: (span: ts.TemplateSpan, start: number, end: number) => void): void {
+  const text = sf.text;
+  if (ts.isNoSubstitutionTemplateLiteral(node)) {
+    const start = partStart(node, sf);
+    appendChunk(out, text.slice(start, partEnd(node)), start, true);
+    return;
+  }
   const head = node.head;
   const hs = partStart(head, sf);
   appendChunk(out, text.slice(hs, partEnd(head)), hs, true);
   let prev: ts.TemplateHead | ts.TemplateMiddle | ts.TemplateTail = head;
   for (const span of node.templateSpans) {
-    // `${expr}`: the hole covers the whole substitution, from `${` to `}`
     const lit = span.literal;
-    out.hole(partEnd(prev), lit.getStart(sf) + 1);
+    onSpan(span, partEnd(prev), lit.getStart(sf) + 1);
     const ls = partStart(lit, sf);
     appendChunk(out, text.slice(ls, partEnd(lit)), ls, true);
     prev = lit;
   }
-  return node.templateSpans.length;
 }
 
 /** The run-time value of a literal without holes, or undefined. */
