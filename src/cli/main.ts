@@ -129,10 +129,14 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
         throw err;
       });
 
-    await parser.parseAsync(argv, {}, (_err, _args, output) => {
-      // --help and --version: yargs hands back the text instead of printing it
-      if (output) ctx.stdout.write(`${output}\n`);
-    });
+    // --help and --version: yargs hands the text to a parse callback instead of printing it. With a
+    // callback it also renders the help on every run (about 20 ms), so give one only when asked.
+    const asksForText = argv.some((a) => a === '--help' || a === '-h' || a === '--version');
+    if (asksForText) {
+      await parser.parseAsync(argv, {}, (_err, _args, output) => {
+        if (output) ctx.stdout.write(`${output}\n`);
+      });
+    } else await parser.parseAsync(argv);
     return code;
   } catch (e) {
     if (e instanceof UsageError) {
