@@ -3,29 +3,18 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { Writable } from '../src/cli/context.js';
 import { defaultConfig } from '../src/model/config.js';
 import { loadPostgresParser, postgresProblem } from '../src/edit/engine.js';
 import { defaultTarget } from '../src/edit/target.js';
 import { analyse, audit } from '../src/pipeline.js';
 import { isSqlToCheck } from '../src/sql/rulekit.js';
+import { runCli } from './helpers/cli.js';
 import { repoRoot } from './helpers/paths.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pgready-fix-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function sink(): Writable & { text: string } {
-  const s = { text: '', isTTY: false, write: (t: string) => (s.text += t) };
-  return s;
-}
-
-async function run(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(argv, { cwd, stdout, stderr, env: {} });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = runCli;
 
 function copyOfLegacy(name: string): string {
   const dir = join(scratch, name);

@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { Writable } from '../src/cli/context.js';
 import { defaultConfig } from '../src/model/config.js';
 import { audit } from '../src/pipeline.js';
 import { jsSyntaxErrors } from '../src/lang/typescript/syntax.js';
@@ -12,6 +10,7 @@ import { openPglite } from '../src/verify/backend.js';
 import type { SqlBackend } from '../src/verify/backend.js';
 import { verify } from '../src/verify/index.js';
 import type { VerifiedStatement, VerifyResult } from '../src/verify/model.js';
+import { runCli } from './helpers/cli.js';
 import { repoRoot } from './helpers/paths.js';
 import { newDiagnostics, TARGET_MODULE, typeDiagnostics } from './helpers/typecheck.js';
 
@@ -19,17 +18,7 @@ const DEMO = 'fixtures/legacy-node';
 const scratch = mkdtempSync(join(tmpdir(), 'pgready-node-fix-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function sink(): Writable & { text: string } {
-  const s = { text: '', isTTY: false, write: (t: string) => (s.text += t) };
-  return s;
-}
-
-async function run(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(argv, { cwd, stdout, stderr, env: {} });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = runCli;
 
 function copyOf(fixture: string, name: string): string {
   const dir = join(scratch, name);

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extractJsFacts, indexJs, JsModuleTable, JsProjectIndex } from '../src/lang/typescript/index.js';
-import type { FileFacts, SourceFile } from '../src/model/facts.js';
+import { jsProject } from './helpers/js.js';
+import type { FileFacts } from '../src/model/facts.js';
 import { placeholders } from '../src/sql/analyze.js';
 import { isVerbatim, toFileRange } from '../src/sql/map.js';
 
-function project(files: Record<string, string>): (path: string) => FileFacts {
-  const sources = new Map<string, SourceFile>();
-  for (const [path, text] of Object.entries(files)) {
-    sources.set(path, { path, absPath: `/p/${path}`, language: /\.[cm]?tsx?$/.test(path) ? 'typescript' : 'javascript', text });
-  }
-  const table = new JsModuleTable([...sources.values()].map((s) => ({ path: s.path, root: '.' })));
-  const index = new JsProjectIndex(table, [...sources.values()].map((s) => indexJs(s, table)));
-  return (path) => extractJsFacts(sources.get(path)!, index);
-}
+const project = jsProject;
 
 function one(text: string, path = 'm.ts'): FileFacts {
   return project({ [path]: text })(path);

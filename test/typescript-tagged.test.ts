@@ -5,19 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { allCodemods } from '../codemods/index.js';
 import { defaultConfig } from '../src/model/config.js';
 import { fix } from '../src/pipeline.js';
-import { extractJsFacts, indexJs, JsModuleTable, JsProjectIndex } from '../src/lang/typescript/index.js';
-import type { FileFacts, SourceFile, SqlString } from '../src/model/facts.js';
+import { jsProject } from './helpers/js.js';
+import type { SqlString } from '../src/model/facts.js';
 import { isVerbatim, toFileRange } from '../src/sql/map.js';
 
-function project(files: Record<string, string>): (path: string) => FileFacts {
-  const sources = new Map<string, SourceFile>();
-  for (const [path, text] of Object.entries(files)) {
-    sources.set(path, { path, absPath: `/p/${path}`, language: /\.[cm]?tsx?$/.test(path) ? 'typescript' : 'javascript', text });
-  }
-  const table = new JsModuleTable([...sources.values()].map((s) => ({ path: s.path, root: '.' })));
-  const index = new JsProjectIndex(table, [...sources.values()].map((s) => indexJs(s, table)));
-  return (path) => extractJsFacts(sources.get(path)!, index);
-}
+const project = jsProject;
 
 const one = (text: string, path = 'm.ts') => project({ [path]: text })(path);
 

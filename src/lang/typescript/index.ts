@@ -3,6 +3,7 @@ import type { FileFacts, SourceFile } from '../../model/facts.js';
 import { JsModuleAnalyzer } from './analyzer.js';
 import type { JsModuleIndex, JsModuleTable } from './project.js';
 import { JsProjectIndex } from './project.js';
+import { scriptKindOf } from './syntax.js';
 
 export { JsModuleTable, JsProjectIndex } from './project.js';
 export type { JsModuleIndex } from './project.js';
@@ -30,13 +31,6 @@ export function parseJs(file: SourceFile): ts.SourceFile {
   return project.createSourceFile(path, file.text, { scriptKind: scriptKindOf(file.path) }).compilerNode;
 }
 
-function scriptKindOf(path: string): ts.ScriptKind {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
-  if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
-  if (lower.endsWith('.ts') || lower.endsWith('.mts') || lower.endsWith('.cts')) return ts.ScriptKind.TS;
-  return ts.ScriptKind.JS;
-}
 
 function languageOf(file: SourceFile): 'javascript' | 'typescript' {
   return file.language === 'typescript' ? 'typescript' : 'javascript';

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 
-function scriptKindOf(path: string): ts.ScriptKind {
+/** What TypeScript parses a file as, by its extension. */
+export function scriptKindOf(path: string): ts.ScriptKind {
   const lower = path.toLowerCase();
   if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
   if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;

@@ -1,0 +1,15 @@
+import type { Writable } from '../../src/cli/context.js';
+import { main } from '../../src/cli/main.js';
+
+function sink(): Writable & { text: string } {
+  const s = { text: '', isTTY: false, write: (t: string) => (s.text += t) };
+  return s;
+}
+
+/** `pgready …argv` in `cwd`, in process, with empty env: exit code and what it wrote. */
+export async function runCli(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = sink();
+  const stderr = sink();
+  const code = await main(argv, { cwd, stdout, stderr, env: {} });
+  return { code, out: stdout.text, err: stderr.text };
+}
