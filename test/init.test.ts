@@ -7,7 +7,7 @@ import { allRules } from '../rules/index.js';
 import { moduleNameOf } from '../src/cli/init.js';
 import { main } from '../src/cli/main.js';
 import { loadConfig } from '../src/config.js';
-import { defaultTarget, resolveTarget } from '../src/edit/target.js';
+import { defaultJsTarget, defaultTarget, resolveTarget } from '../src/edit/target.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -48,9 +48,10 @@ describe('pgready init', () => {
     expect(r.out).toContain('wrote pgready.config.json');
     const cfg = loadConfig(cwd, { knownRules: allRules });
     expect(cfg.source).toBe(join(cwd, 'pgready.config.json'));
-    expect(resolveTarget(cfg.target)).toEqual(defaultTarget());
-    const raw = JSON.parse(readFileSync(join(cwd, 'pgready.config.json'), 'utf8')) as { target: { connection: { call: string } } };
+    expect(resolveTarget(cfg.target)).toEqual({ ...defaultTarget(), javascript: defaultJsTarget() });
+    const raw = JSON.parse(readFileSync(join(cwd, 'pgready.config.json'), 'utf8')) as { target: { connection: { call: string }; javascript: { connection: { module: string } } } };
     expect(raw.target.connection.call).toBe('get_connection({db})');
+    expect(raw.target.javascript.connection.module).toBe('#db');
   });
 
   it('refuses to overwrite an existing config unless --force', async () => {

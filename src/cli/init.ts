@@ -3,7 +3,7 @@ import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { CONFIG_FILE } from '../config.js';
-import { defaultTarget } from '../edit/target.js';
+import { defaultJsTarget, defaultTarget } from '../edit/target.js';
 import { DB_MODULE_TEMPLATE } from '../edit/templates/db-module.js';
 import type { Target } from '../model/codemod.js';
 import { UsageError } from '../util/errors.js';
@@ -47,6 +47,7 @@ export function starterConfig(target: Target): string {
       connection: target.connection,
       databases: target.databases,
       exceptionsModule: target.exceptionsModule,
+      javascript: target.javascript ?? defaultJsTarget(),
     },
   };
   return `${JSON.stringify(config, null, 2)}\n`;
