@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
 import type { Executor } from './pool.js';
 import { InlineExecutor, WorkerExecutor } from './pool.js';
+import { mayBind } from './binds.js';
 import { mentionsWord, pythonMayHoldFacts } from './prefilter.js';
 import type { ProgressSink } from './progress.js';
 import { SILENT } from './progress.js';
@@ -285,7 +286,9 @@ export async function analyseFiles(
   const filesOf = (queried: string[]): string[] => [...new Set(queried.map((q) => q.slice(0, q.indexOf('\0'))))].sort();
   /**
    * An export query about a file not indexed got "no such name", as a full run's would, unless the
-   * file may bind the name: every part of it (`Cls.method`) occurs in its text as a word.
+   * file may bind the name as the index records names: every part of it (`Cls.method`) stands in a
+   * binding position in its text (src/perf/binds.ts). A name that is only imported or used there
+   * (`from test import support` asks test/__init__.py about `support`) needs no index of that file.
    */
   const needsIndex = (q: string): string | undefined => {
     const parts = q.split('\0');
@@ -293,7 +296,7 @@ export async function analyseFiles(
     if (parts.length !== 2 || indexed.has(file) || indexFailed.has(file)) return undefined;
     const s = byPath.get(file);
     if (!s) return undefined;
-    return parts[1]!.split('.').every((w) => mentionsWord(s.text, w)) ? file : undefined;
+    return parts[1]!.split('.').every((w) => mayBind(s.text, w)) ? file : undefined;
   };
   const facts = new Map<string, FileFacts>();
   const errors = new Map<string, string>();
