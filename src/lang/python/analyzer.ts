@@ -64,6 +64,8 @@ const FOREIGN_DRIVERS = new Set([
   'snowflake',
   'django',
 ]);
+const IMPORT_STATEMENTS = ['import_statement', 'import_from_statement'];
+const SCOPES_AND_IMPORTS = ['function_definition', 'class_definition', 'import_statement', 'import_from_statement'];
 const KNOWN_MODULES = new Set(['sqlite3', 'aiosqlite', 'contextlib', 'functools', 'importlib', 'pandas']);
 const DB_FILE = /\.(db|sqlite|sqlite3|db3)$/i;
 const SQLITE_URL = /^sqlite(\+[A-Za-z0-9_]+)?:/i;
@@ -1380,20 +1382,9 @@ export class ModuleAnalyzer {
    * text nobody executes here.
    */
   private sweepStrings(root: SyntaxNode): SyntaxNode[] {
+    // every literal, in document order: strings nest only in f-string fields, which are swept too
     const literals: SyntaxNode[] = [];
-    const stack: SyntaxNode[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'string' || n.type === 'concatenated_string') {
-        if (this.visitLiteral(n)) literals.push(n);
-        if (n.type === 'string') {
-          // f-string fields may hold strings of their own
-          for (const c of n.namedChildren) if (c.type === 'interpolation') stack.push(c);
-          continue;
-        }
-      }
-      for (let i = n.namedChildCount - 1; i >= 0; i--) stack.push(n.namedChild(i)!);
-    }
+    for (const n of root.tree.nodesOfType(['string', 'concatenated_string'])) if (this.visitLiteral(n)) literals.push(n);
     return literals.sort((a, b) => a.startIndex - b.startIndex);
   }
 
@@ -1454,19 +1445,14 @@ export class ModuleAnalyzer {
   }
 
   private collectDocstrings(root: SyntaxNode): void {
-    const stack: SyntaxNode[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'module' || n.type === 'block') {
-        for (const stmt of n.namedChildren) {
-          // any bare string statement is documentation, not SQL that runs
-          if (stmt.type === 'expression_statement' && stmt.namedChildCount === 1) {
-            const only = stmt.namedChildren[0]!;
-            if (only.type === 'string' || only.type === 'concatenated_string') this.docstrings.add(only.startIndex);
-          }
+    for (const n of root.tree.nodesOfType(['module', 'block'])) {
+      for (const stmt of n.namedChildren) {
+        // any bare string statement is documentation, not SQL that runs
+        if (stmt.type === 'expression_statement' && stmt.namedChildCount === 1) {
+          const only = stmt.namedChildren[0]!;
+          if (only.type === 'string' || only.type === 'concatenated_string') this.docstrings.add(only.startIndex);
         }
       }
-      for (const c of n.namedChildren) stack.push(c);
     }
   }
 
@@ -1490,33 +1476,23 @@ export class ModuleAnalyzer {
     }
   }
 
+  /** Import statements outside functions and classes (and not inside another import statement). */
   private collectImportStatements(root: SyntaxNode): void {
     const out: NonNullable<FileFacts['importStatements']> = [];
-    const stack: SyntaxNode[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'import_statement' || n.type === 'import_from_statement') {
-        out.push({ text: n.text, at: statementPos(n, this.text) });
-        continue;
-      }
-      if (n.type === 'function_definition' || n.type === 'class_definition') continue;
-      for (let i = n.namedChildCount - 1; i >= 0; i--) stack.push(n.namedChild(i)!);
+    const tree = root.tree;
+    for (const n of tree.nodesOfType(IMPORT_STATEMENTS)) {
+      if (tree.hasAncestorOfType(n.id, SCOPES_AND_IMPORTS)) continue;
+      out.push({ text: n.text, at: statementPos(n, this.text) });
     }
     this.facts.importStatements = out.sort((a, b) => a.at.range.start - b.at.range.start);
   }
 
   private collectComments(root: SyntaxNode): void {
-    const stack: SyntaxNode[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'comment') {
-        if (n.text.includes('pgready')) {
-          const s = parseSuppression(n.text, this.range(n), n.startPosition.row);
-          if (s) this.facts.suppressions.push(s);
-        }
-        continue;
+    for (const n of root.tree.nodesOfType(['comment'])) {
+      if (n.text.includes('pgready')) {
+        const s = parseSuppression(n.text, this.range(n), n.startPosition.row);
+        if (s) this.facts.suppressions.push(s);
       }
-      for (let i = 0; i < n.childCount; i++) stack.push(n.child(i)!);
     }
   }
 }

@@ -284,18 +284,14 @@ function useKind(id: SyntaxNode, span: Range): ConnectionEscape['how'] | undefin
 
 /** The file's indentation step: the first indented block's indent beyond its header's. */
 export function indentUnit(root: SyntaxNode, text: string): string | undefined {
-  const stack: SyntaxNode[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'block' && n.parent) {
-      const first = n.namedChildren.find((c) => c.type !== 'comment');
-      if (first && first.startPosition.row > n.parent.startPosition.row) {
-        const outer = statementPos(n.parent, text).indent;
-        const inner = statementPos(first, text).indent;
-        if (inner.startsWith(outer) && inner.length > outer.length) return inner.slice(outer.length);
-      }
+  for (const n of root.tree.nodesOfType(['block'])) {
+    if (!n.parent) continue;
+    const first = n.namedChildren.find((c) => c.type !== 'comment');
+    if (first && first.startPosition.row > n.parent.startPosition.row) {
+      const outer = statementPos(n.parent, text).indent;
+      const inner = statementPos(first, text).indent;
+      if (inner.startsWith(outer) && inner.length > outer.length) return inner.slice(outer.length);
     }
-    for (let i = n.namedChildCount - 1; i >= 0; i--) stack.push(n.namedChild(i)!);
   }
   return undefined;
 }
@@ -303,17 +299,14 @@ export function indentUnit(root: SyntaxNode, text: string): string | undefined {
 /** References to a module alias (`sqlite3` in `sqlite3.connect`), outside import statements. */
 export function aliasUses(root: SyntaxNode, alias: string): Range[] {
   const out: Range[] = [];
-  const stack: SyntaxNode[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'import_statement' || n.type === 'import_from_statement') continue;
-    if (n.type === 'identifier' && n.text === alias) {
-      const p = n.parent;
-      const isAttrName = p?.type === 'attribute' && p.childForFieldName('attribute')?.id === n.id;
-      const isKwName = p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === n.id;
-      if (!isAttrName && !isKwName) out.push({ start: n.startIndex, end: n.endIndex });
-    }
-    for (let i = n.namedChildCount - 1; i >= 0; i--) stack.push(n.namedChild(i)!);
+  const tree = root.tree;
+  for (const n of tree.nodesOfType(['identifier'])) {
+    if (n.endIndex - n.startIndex !== alias.length || n.text !== alias) continue;
+    if (tree.hasAncestorOfType(n.id, ['import_statement', 'import_from_statement'])) continue;
+    const p = n.parent;
+    const isAttrName = p?.type === 'attribute' && p.childForFieldName('attribute')?.id === n.id;
+    const isKwName = p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === n.id;
+    if (!isAttrName && !isKwName) out.push({ start: n.startIndex, end: n.endIndex });
   }
   return out.sort((a, b) => a.start - b.start);
 }

@@ -67,6 +67,33 @@ export class Tree {
     return n;
   }
 
+  /**
+   * Every named node of these types, in document order (preorder), found by scanning the flat
+   * array: no node objects are made for the rest of the tree.
+   */
+  nodesOfType(types: readonly string[]): SyntaxNode[] {
+    const symbols = this.grammar.types;
+    const wanted = new Set<number>();
+    for (let id = 0; id < symbols.length; id++) if (types.includes(symbols[id]!)) wanted.add(id);
+    if (types.includes('ERROR')) wanted.add(ERROR_SYMBOL);
+    const out: SyntaxNode[] = [];
+    const words = this.words;
+    for (let i = 0, n = this.nodeCount; i < n; i++) {
+      const w = words[i * NODE_WORDS]!;
+      if (wanted.has(w & 0xffff) && ((w >>> 16) & FLAG_NAMED) !== 0) out.push(this.node(i)!);
+    }
+    return out;
+  }
+
+  /** Whether the node at `index` lies inside a node of one of these types. */
+  hasAncestorOfType(index: number, types: readonly string[]): boolean {
+    for (let p = this.words[index * NODE_WORDS + 4]!; p !== NO_PARENT; p = this.words[p * NODE_WORDS + 4]!) {
+      const symbol = this.words[p * NODE_WORDS]! & 0xffff;
+      if (types.includes(symbol === ERROR_SYMBOL ? 'ERROR' : (this.grammar.types[symbol] ?? ''))) return true;
+    }
+    return false;
+  }
+
   /** tree-sitter's point: rows count `\n`; the column counts UTF-16 code units from the line start. */
   point(offset: number): Point {
     if (!this.lineStarts) {
