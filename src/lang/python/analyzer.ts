@@ -71,6 +71,23 @@ const DB_FILE = /\.(db|sqlite|sqlite3|db3)$/i;
 const SQLITE_URL = /^sqlite(\+[A-Za-z0-9_]+)?:/i;
 const BARE_EXTENSION = /^\.(db|sqlite|sqlite3|db3)$/i;
 
+/** A Map that counts its changes: a cached view of it is still current while the count stands. */
+class CountingMap<K, V> extends Map<K, V> {
+  changes = 0;
+  override set(key: K, value: V): this {
+    this.changes++;
+    return super.set(key, value);
+  }
+  override delete(key: K): boolean {
+    this.changes++;
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.changes++;
+    super.clear();
+  }
+}
+
 class Scope {
   readonly vars: Map<string, Value>;
   readonly globals = new Set<string>();
@@ -128,9 +145,11 @@ export class ModuleAnalyzer {
   private readonly functions = new Map<string, FnCtx>();
   private fn: FnCtx | undefined;
   private cls: string | undefined;
-  private readonly moduleScope = new Scope(undefined, 'module');
+  private readonly moduleScope = new Scope(undefined, 'module', new CountingMap<string, Value>());
   /** top-level names as bound after the whole module ran (seen from function bodies) */
-  private finalModule = new Map<string, Value>();
+  private finalModule = new CountingMap<string, Value>();
+  /** the last moduleView, with the change counts of the two maps it was built from */
+  private view: { vars: number; final: number; map: Map<string, Value> } | undefined;
   private readonly recorded = new Set<string>();
   private readonly consumed = new Set<number>();
   private readonly constantOf = new Map<number, string>();
@@ -164,7 +183,8 @@ export class ModuleAnalyzer {
     // pass 1: learn bindings (module names, class attributes, function results) without recording
     this.recording = false;
     this.visitBlock(root, this.moduleScope);
-    this.finalModule = new Map(this.moduleScope.vars);
+    this.finalModule = new CountingMap(this.moduleScope.vars);
+    this.view = undefined;
     this.moduleScope.vars.clear();
     // pass 2: the same walk, recording facts; function bodies see the final module bindings
     this.recording = true;
@@ -471,8 +491,14 @@ export class ModuleAnalyzer {
 
   /** Module bindings as seen from a function body: what is bound now, else what the module binds by its end. */
   private moduleView(scope: Scope): Map<string, Value> {
+    // the methods of a class, and functions defined one after another, see the same module: one
+    // view serves them all until a module binding changes (nobody writes to a view)
+    const vars = (scope.vars as CountingMap<string, Value>).changes;
+    const final = this.finalModule.changes;
+    if (this.view && this.view.vars === vars && this.view.final === final) return this.view.map;
     const view = new Map(this.finalModule);
     for (const [k, v] of scope.vars) view.set(k, view.has(k) ? mergeValues(view.get(k)!, v) : v);
+    this.view = { vars, final, map: view };
     return view;
   }
 
