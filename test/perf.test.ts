@@ -7,7 +7,7 @@ import { main } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
 import { defaultConfig } from '../src/model/config.js';
 import type { EngineStats, PerfOptions } from '../src/perf/engine.js';
-import { pythonMayHoldFacts } from '../src/perf/prefilter.js';
+import { needsLiteralScan, pythonMayHoldFacts } from '../src/perf/prefilter.js';
 import { audit } from '../src/pipeline.js';
 import { repoRoot } from './helpers/paths.js';
 
@@ -103,6 +103,105 @@ describe('prefilter', () => {
   it('gives up on long runs of keyword-led literals, passing the file', () => {
     const lines = Array.from({ length: 4000 }, (_, i) => `    "with item ${i} do it.\\n"`).join('\n');
     yes(`DOC = (\n${lines}\n)\n`);
+  });
+
+  it('finds every word trigger, in any ASCII case, and nothing short of one', () => {
+    const words = ['sqlite', '.db', 'pgready', 'apswdatabase', 'executescript', 'iterdump', 'create_function',
+      'create_aggregate', 'create_collation', 'create_window_function', 'set_authorizer', 'set_progress_handler',
+      'set_trace_callback', 'load_extension'];
+    for (const w of words) {
+      yes(`x = y.${w}\n`);
+      yes(`x = y.${w.toUpperCase()}\n`);
+      yes(`x = "${[...w].map((c, i) => (i % 2 ? c.toUpperCase() : c)).join('')}"\n`);
+      // a letter short at either end
+      no(`x = y.${w.slice(0, -1)}\n`);
+      no(`x = ${w.slice(1)}\n`);
+    }
+    no('import pdb\npdb.set_trace()\nx = d.b\n');
+    // only ASCII case folds: ſ is no s here
+    no('x = "ſqlite"\n');
+  });
+
+  // the cheap checks before the string scanner: they must let through every literal that may read as SQL
+  const scans = (text: string) => expect(needsLiteralScan(text), text).toBe(true);
+  const skips = (text: string) => expect(needsLiteralScan(text), text).toBe(false);
+
+  it('sends every literal that may read as SQL to the scanner, however it opens', () => {
+    for (const text of [
+      'Q = """\n    SELECT a FROM t WHERE b = 1\n"""\n',
+      "Q = '\\x53ELECT a FROM t WHERE b = 1'\n",
+      'Q = "\\x20SELECT a FROM t WHERE b = 1"\n',
+      'Q = "\\040SELECT a FROM t WHERE b = 1"\n',
+      'Q = "ſELECT a FROM t WHERE b = 1"\n',
+      'Q = "insert into t (a) values (1)"\n',
+      // the word after the keyword is cut by the literal's end or by an escape
+      'Q = ("CREATE TA" "BLE t (a INT)")\n',
+      'Q = "CREATE TA\\x42LE t (a INT)"\n',
+      'Q = ("INSERT "\n     "INTO t (a) VALUES (1)")\n',
+      'Q = ("update t "  # the table\n     "set a = 1")\n',
+      "Q = '''update t as\\nx set a = 1'''\n",
+      'Q = f"UPDATE {table} SET a = 1"\n',
+      'Q = "WITH x(a) AS (SELECT 1) SELECT a FROM x"\n',
+      // short statements: alone, in capitals
+      'Q = "END"\n',
+      "Q = 'END TRANSACTION'\n",
+      // comments before the keyword, in this piece or closed in it
+      'Q = ("-- note" "\\nSELECT 1")\n',
+      "Q = '-- note\\nSELECT 1'\n",
+      'Q = "/* c */ CREATE TABLE t (a)"\n',
+      'Q = ("/* the" "*/ DROP TABLE t")\n',
+      // a keyword spread over several literals
+      'Q = ("D" "ELETE FROM t WHERE a = 1")\n',
+      'Q = ("D" "E" "LETE FROM t WHERE a = 1")\n',
+      // with execute in the file, any literal opening with a keyword or a bare prefix of one
+      'cur.execute(q)\nx = ("a", "d")\n',
+      'q = "update"\ncur.execute(q + " t set a = 1")\n',
+      // a trigger behind an escape or a backslash-newline (LF, CRLF, a lone CR)
+      'DB = "app\\x2edb"\n',
+      'DB = "app.d\\\nb"\n',
+      'DB = "app.d\\\r\nb"\n',
+      'DB = "app.d\\\rb"\n',
+    ]) {
+      scans(text);
+      yes(text);
+    }
+  });
+
+  it('leaves out the literals that cannot read as SQL before scanning', () => {
+    for (const text of [
+      // keywords as words of everyday code
+      'w.index("end")\nmode = "r"\n',
+      'x = data.decode("utf-8", errors="replace")\n',
+      'text.index("insert linestart")\n',
+      'x = "begin"\n',
+      'x = "Select"\n',
+      // prose: the word after the keyword is none its statement allows
+      'def f():\n    """Create a new widget."""\n    return 1\n',
+      'x = "Update your profile."\n',
+      'x = "Delete the file"\n',
+      'x = "with the item"\n',
+      // a with statement after a docstring or in a triple-quoted string
+      'def f():\n    """Read it."""\n    with open(p) as f:\n        return f.read()\n',
+      "x = ('''\n    with self.lock:\n''')\n",
+      // a closing quote at a line's end, a with statement on the next
+      "x = 'a'\nwith open(p) as f:\n    pass\n",
+      // escapes that decode to no letter, space or comment; argparse options
+      "x = '\\x00' + '\\n'\n",
+      "p.add_argument('--verbose', action='store_true')\n",
+    ]) {
+      skips(text);
+      no(text);
+    }
+  });
+
+  it('stops joining a run of literals once it cannot read as SQL', () => {
+    // every run opens with `with the`: refuted at once, where tokenizing each run would exhaust the budget
+    const lines = Array.from({ length: 4000 }, (_, i) => `    "with the item ${i}.\\n"`).join('\n');
+    no(`DOC = (\n${lines}\n)\n`);
+    // a table of one-letter literals: "D" "E" "F" is no keyword
+    const table = Array.from({ length: 200 }, (_, i) => `    ${JSON.stringify(String.fromCharCode(65 + (i % 26)))}  # ${i}`).join('\n');
+    no(`T = (\n${table}\n)\n`);
+    yes(`T = (\n${table}\n    "D" "ELETE FROM t WHERE a = 1"\n)\n`);
   });
 });
 

@@ -1,6 +1,6 @@
 import { appendString } from '../lang/python/strings.js';
 import type { SyntaxNode } from '../lang/python/parser.js';
-import { SqlBuilder } from '../sql/map.js';
+import { HOLE_TEXT, SqlBuilder } from '../sql/map.js';
 import { looksLikeSql } from '../sql/looks-like-sql.js';
 
 /*
@@ -28,7 +28,8 @@ import { looksLikeSql } from '../sql/looks-like-sql.js';
  * Every other fact (cursor ops, `lastrowid`, `row_factory`, pandas on a connection …) needs a
  * SQLite import or connection in the same file first, which one of the triggers above gives.
  * Literal values are decoded with the analyzer's own code (appendString); words are searched in the
- * raw text and in every decoded literal, so escapes (`"app\x2edb"`) cannot hide a trigger.
+ * raw text and in every decoded literal an escape or a backslash-newline may change (mayHideTrigger),
+ * so escapes (`"app\x2edb"`) cannot hide a trigger.
  * When the string scanner meets something it does not understand (an unterminated literal, a quote
  * inside an f-string field that could close it), the file passes.
  */
@@ -47,8 +48,47 @@ const WORD_TRIGGERS = ['sqlite', '.db', 'pgready', 'apswdatabase', 'executescrip
   'create_aggregate', 'create_collation', 'create_window_function', 'set_authorizer', 'set_progress_handler',
   'set_trace_callback', 'load_extension'];
 
-// one case-insensitive pass (ASCII case only, which is all the analyzer's own checks fold)
-const WORD_TRIGGER = new RegExp(WORD_TRIGGERS.map((w) => w.replace('.', '\\.')).join('|'), 'i');
+/** A regex class for one character of a word, ASCII case folded (all the analyzer's own checks fold). */
+function foldClass(c: string): string {
+  const lower = c.toLowerCase();
+  const upper = c.toUpperCase();
+  if (lower !== upper) return `[${lower}${upper}]`;
+  return /[\w]/.test(c) ? c : `\\${c}`;
+}
+
+function folded(word: string): string {
+  return [...word].map(foldClass).join('');
+}
+
+/**
+ * WORD_TRIGGERS as one regex that irregexp scans fast: each word is found at its rarest letter in
+ * Python code (q, w, y, x, b, m, _), the text before that letter checked by a lookbehind, the rest
+ * after it: irregexp then tries the alternatives only at those letters (a plain case-insensitive
+ * alternation costs 3x the time). It matches where a word of WORD_TRIGGERS occurs, and nowhere
+ * else (test/perf.test.ts tries each word in several cases, and near misses).
+ */
+function anchoredTriggers(): RegExp {
+  const byAnchor = new Map<string, string[]>();
+  for (const w of WORD_TRIGGERS) {
+    // create_*, set_*, load_extension share the underscore; the other words their rarest letter
+    let k = w.indexOf('_');
+    if (k < 0) {
+      const rarity = 'qwyxbm';
+      k = [...w].reduce((best, c, i) => {
+        const r = rarity.indexOf(c);
+        const b = rarity.indexOf(w[best]!);
+        return r >= 0 && (b < 0 || r < b) ? i : best;
+      }, 0);
+    }
+    const anchor = w[k]!.toLowerCase();
+    const alts = byAnchor.get(anchor) ?? [];
+    alts.push(`(?<=${folded(w.slice(0, k + 1))})${folded(w.slice(k + 1))}`);
+    byAnchor.set(anchor, alts);
+  }
+  return new RegExp([...byAnchor].map(([a, alts]) => `${foldClass(a)}(?:${alts.join('|')})`).join('|'));
+}
+
+const WORD_TRIGGER = anchoredTriggers();
 
 function hasWordTrigger(text: string): boolean {
   return WORD_TRIGGER.test(text);
@@ -75,6 +115,21 @@ interface Piece {
 
 class Unsure extends Error {}
 
+/** SqlBuilder's text without its offset map: the same value, built with less garbage. */
+class TextBuilder extends SqlBuilder {
+  override verbatim(text: string): void {
+    this.text += text;
+  }
+
+  override translated(text: string): void {
+    this.text += text;
+  }
+
+  override hole(): void {
+    this.text += HOLE_TEXT;
+  }
+}
+
 /** The text a literal reads as (f-string fields become holes), decoded by the analyzer's own code. */
 function pieceText(text: string, p: Piece): string {
   if (!p.translated && !p.fstring) return text.slice(p.contentStart, p.contentEnd);
@@ -83,7 +138,7 @@ function pieceText(text: string, p: Piece): string {
   const last = { type: 'string_end', startIndex: p.contentEnd, endIndex: p.end };
   const namedChildren = p.interps.map(([s, e]) => ({ type: 'interpolation', startIndex: s, endIndex: e }));
   const node = { type: 'string', firstChild: first, lastChild: last, namedChildren, startIndex: p.start, endIndex: p.end } as unknown as SyntaxNode;
-  const b = new SqlBuilder();
+  const b = new TextBuilder();
   appendString(b, node, text, 'plain');
   return b.text;
 }
@@ -280,6 +335,20 @@ function opensWithKeyword(sql: string): boolean {
 }
 
 /**
+ * Whether no text joined after `run` can make it read as SQL: its first word is settled (a
+ * character follows it, or it is no keyword's start: appending only lengthens it, and toUpperCase
+ * maps each character on its own) and no statement keyword, or what follows the keyword rules the
+ * statement out (HEAD_REFUTED). The comments and whitespace before that word are settled too:
+ * firstWord only finds a word after comments closed in the text.
+ */
+function runCannotRead(run: string): boolean {
+  const w = firstWord(run, 0);
+  if (!w) return false;
+  if (!KEYWORDS.has(w.upper)) return w.end < run.length || !KEYWORD_PREFIXES.has(w.upper);
+  return HEAD_REFUTED.test(run);
+}
+
+/**
  * Whether the group, or any run of adjacent pieces in it, reads as SQL. tree-sitter groups adjacent
  * literals as Python does, but in code with syntax errors it may group them otherwise, so every run
  * counts. Leading whitespace and comments do not change what looksLikeSql says, so a run that can
@@ -291,7 +360,7 @@ function groupReadsAsSql(pieces: string[], budget: { chars: number }): boolean {
     const piece = pieces[k]!;
     const close = piece.indexOf('*/');
     for (const head of close >= 0 ? [piece, piece.slice(close + 2)] : [piece]) {
-      if (!opensWithKeyword(head)) continue;
+      if (!opensWithKeyword(head) || HEAD_REFUTED.test(head)) continue;
       let joined = head;
       if (readsAsSql(joined)) return true;
       for (let m = k + 1; m < pieces.length; m++) {
@@ -301,6 +370,7 @@ function groupReadsAsSql(pieces: string[], budget: { chars: number }): boolean {
         budget.chars -= joined.length;
         if (budget.chars < 0) throw new Unsure();
         if (readsAsSql(joined)) return true;
+        if (runCannotRead(joined)) break;
       }
     }
   }
@@ -309,10 +379,25 @@ function groupReadsAsSql(pieces: string[], budget: { chars: number }): boolean {
 
 /** True when analysing this Python text could produce a fact, leaving out calls of project factories. */
 export function pythonMayHoldFacts(text: string): boolean {
-  if (hasWordTrigger(text)) return true;
-  if (!mayHoldSqlText(text)) return false;
+  // most files hold no word trigger, no execute/fetch name and no letter escape: one pass tells
+  const signal = ANY_SIGNAL.test(text);
+  if (signal && hasWordTrigger(text)) return true;
+  const execOrFetch = signal && EXECUTE_OR_FETCH_WORD.test(text);
+  const hiddenTrigger = (signal && LETTER_ESCAPE.test(text)) || hidesTriggerInContinuation(text);
+  const sql = mayOpenSql(text, execOrFetch);
+  if (!hiddenTrigger && !sql) return false;
+  return scanVerdict(text, execOrFetch, hiddenTrigger, sql);
+}
+
+/** Whether the string scanner has to read a file without word triggers (the cheap checks; for tests). */
+export function needsLiteralScan(text: string): boolean {
+  return mayHideTrigger(text) || mayOpenSql(text, EXECUTE_OR_FETCH_WORD.test(text));
+}
+
+/** The string scanner's verdict; where it cannot tell, the file passes. */
+function scanVerdict(text: string, execOrFetch: boolean, hiddenTrigger: boolean, sql: boolean): boolean {
   try {
-    return scanLiterals(text);
+    return scanLiterals(text, execOrFetch, hiddenTrigger, sql);
   } catch (e) {
     if (e instanceof Unsure) return true;
     throw e;
@@ -333,50 +418,371 @@ const LEADING_SPACE = '[ \\t\\n\\r\\f\\v\\ufeff]*';
 const WORDS = STATEMENT_KEYWORDS.map(prefixPattern).join('|');
 const PREFIXES = [...KEYWORD_PREFIXES].sort((a, b) => b.length - a.length).map(prefixPattern).join('|');
 /**
- * Where a literal's text may start a statement: a quote, whitespace, then a statement keyword as a
- * whole word, or an escape or SQL comment before anything else (they hide what follows from this
- * pattern), or a keyword prefix cut short by an escape or by the end of the literal when another
- * literal follows (`"SEL" "ECT"`: adjacent literals are one string).
+ * What may open a statement where a piece's text goes on after a `*\/`: after whitespace, a
+ * statement keyword as a whole word, or an escape or SQL comment before anything else (they hide
+ * what follows from this pattern), or a keyword prefix cut short by an escape or by the end of the
+ * literal (another literal may complete it). Any case: a superset of what the scanner looks for.
  */
-const SQL_OPENING = new RegExp(
-  `['"]${LEADING_SPACE}(?:\\\\|/\\*|--|(?:${WORDS})(?![\\w$\\u0080-\\uffff])|(?:${PREFIXES})(?:\\\\|['"][ \\t\\f\\r\\n\\\\]*(?:#[^\\n]*\\n[ \\t\\f\\r\\n\\\\]*)*[rRbBfFuUtT]{0,2}['"]))`,
-  'i',
-);
-/** A call of a cursor method on a receiver of unknown origin needs one of these names in the file. */
-const EXECUTE_OR_FETCH_WORD = /\b(?:execute|executemany|fetchone|fetchall|fetchmany)\b/;
-/** Escapes that decode to letters or dots: a word trigger may hide behind them. */
-const LETTER_ESCAPE = /\\[xuUN0-7]/;
-const LINE_CONTINUATION = /\\\r?\n/g;
+const OPENING_BODY = `${LEADING_SPACE}(?:\\\\|/\\*|--|(?:${WORDS})(?![\\w$\\u0080-\\uffff])|(?:${PREFIXES})(?:\\\\|['"]))`;
+/** A comment closed in a piece (`*\/`), then what may open a statement: the scanner reads on after it. */
+const COMMENT_CLOSE_OPENING = new RegExp(`\\*/${OPENING_BODY}`, 'i');
 
 /**
- * False only when no literal of the file can read as SQL, no cursor-method call can be made on
- * an unknown receiver, and no escape can hide a word trigger: then the string scanner has nothing
- * to find. A SQL literal's decoded text opens, after whitespace and SQL comments, with a keyword;
- * its source text then shows that keyword after the quote, or an escape, a comment opener or a
- * continuation into the next literal before it (SQL_OPENING). A comment closed in another piece
- * (`*\/`) sends the file to the scanner too.
+ * A keyword as a regex without the i flag: ASCII case folded, ſ and ı as what toUpperCase makes them
+ * (S and I). The other letters it maps into ASCII (ß, the ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ) give SS, FF, FI,
+ * FL, ST, which no word these patterns compare with holds.
  */
-function mayHoldSqlText(text: string): boolean {
-  if (SQL_OPENING.test(text) || EXECUTE_OR_FETCH_WORD.test(text) || LETTER_ESCAPE.test(text) || text.includes('*/')) return true;
-  // "sq\<newline>lite": a backslash-newline inside a literal disappears from its value
-  return text.includes('\\\n') || text.includes('\\\r') ? hasWordTrigger(text.replace(LINE_CONTINUATION, '')) : false;
+function keywordClasses(word: string): string {
+  let out = '';
+  for (const c of word) out += c === 'S' ? '[sSſ]' : c === 'I' ? '[iIı]' : `[${c.toLowerCase()}${c}]`;
+  return out;
 }
 
-/** The string scanner's verdict (throws Unsure where it cannot tell). */
-function scanLiterals(text: string): boolean {
+function anyOf(words: string[]): string {
+  return `(?:${words.map(keywordClasses).join('|')})`;
+}
+
+/**
+ * Statements looksLikeSql accepts as the keyword alone (`"BEGIN"`), and only written in capitals
+ * (shortStatement and the VACUUM/ANALYZE/REINDEX case check isUpperWord on the keyword's token).
+ */
+const SHORT_KEYWORDS = ['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'VACUUM', 'ANALYZE', 'REINDEX'];
+const NOT_ID_AHEAD = '(?![\\w$\\u0080-\\uffff])';
+/**
+ * After a literal's closing quote, what lets another literal continue the string: whitespace (as
+ * tree-sitter's extras read it, a superset of the scanner's), line continuations, comments, a
+ * prefix and a quote.
+ */
+const NEXT_LITERAL = '(?:[\\s\\\\\\u2060\\u200b]|#[^\\n]*\\n)*[rRbBfFuUtT]{0,3}[\'"]';
+/**
+ * A word of the source that is one whole SQL word of the decoded text: an identifier-like run not
+ * followed by an identifier character, an escape other than `\n \t \r \f` (`\x41` may extend it),
+ * the literal's closing quote `close` with another literal after it (which may extend it) or `{`
+ * (an f-string field glued to it). The other quote is text of the literal, and ends the word. Where
+ * the end is not sure, no shape below matches: the word is neither refuted nor taken as allowed.
+ */
+const WORD = '[A-Za-z_\\u0080-\\uffff][\\w$\\u0080-\\uffff]*';
+function wordEnd(close: string): string {
+  return `(?![\\w$\\u0080-\\uffff{]|\\\\(?![ntrf])|${close}${NEXT_LITERAL})`;
+}
+/**
+ * A character that is a whole SQL token that is no word: punctuation, operators, placeholders,
+ * illegal characters. Left out: what may start a comment (`-`, `/`), an escape, quotes, quoted
+ * identifiers (`` ` ``, `[`), `{` (f-string fields and template holes), `%` (`%s` reads as a hole)
+ * and `$` (an identifier character to SQLite).
+ */
+const PUNCT = '[!#&()*+,.:;<=>?@\\]^|}~]';
+const PUNCT_NO_PAREN = '[!#&)*+,.:;<=>?@\\]^|}~]';
+const PUNCT_NO_DOT = '[!#&()*+,:;<=>?@\\]^|}~]';
+
+/**
+ * What the next token after a statement keyword must be (statementAt in looks-like-sql.ts), as
+ * shapes of the text that make looksLikeSql say no, given `ws`: whitespace as the text may hold it,
+ * `end`: what ends a word for sure, and `quoted`: a quoted identifier that is a whole token (or '').
+ * Each shape shows whole tokens that no text after them can change: words end at `end`, a PUNCT
+ * character is a token that is no word, however it continues.
+ */
+function refutations(keyword: string, ws: string, end: string, quoted = ''): string[] {
+  const next = (allowed: string[]): string[] => [
+    // DELETE the…, CREATE a new…: a word that is not one the grammar allows
+    `${ws}+(?!${anyOf(allowed)}${end})${WORD}${end}`,
+    // CREATE(, DELETE.: no word at all
+    `${ws}*${PUNCT}`,
+  ];
+  const notAs = `(?!${anyOf(['AS'])}${end})`;
+  const notRecursive = `(?!${anyOf(['RECURSIVE'])}${end})`;
+  switch (keyword) {
+    case 'INSERT':
+      return next(['OR', 'INTO']);
+    case 'REPLACE':
+      return next(['INTO']);
+    case 'DELETE':
+      return next(['FROM']);
+    case 'CREATE':
+      return next(['TEMP', 'TEMPORARY', 'UNIQUE', 'VIRTUAL', 'TABLE', 'INDEX', 'VIEW', 'TRIGGER']);
+    case 'DROP':
+      return next(['TABLE', 'INDEX', 'VIEW', 'TRIGGER']);
+    case 'ALTER':
+      return next(['TABLE']);
+    case 'EXPLAIN':
+      return next(['QUERY', ...STATEMENT_KEYWORDS]);
+    case 'WITH': {
+      // WITH [RECURSIVE] name [(cols)] AS [NOT] [MATERIALIZED] (
+      const name = quoted ? `(?:${ws}+${notRecursive}${WORD}|${ws}*${quoted})` : `${ws}+${notRecursive}${WORD}`;
+      const cols = `${ws}*\\([^()'"\\\\\`[\\]{}\\n/-]*\\)`;
+      const afterAs = `${ws}*(?:(?!${anyOf(['NOT', 'MATERIALIZED'])}${end})${WORD}${end}|${PUNCT_NO_PAREN})`;
+      return [
+        `${ws}*${PUNCT}`,
+        // with self.lock:  with a, b:
+        `${name}${ws}*${PUNCT_NO_PAREN}`,
+        // with the …  with x as y:  with open(path) as f:
+        `${name}(?:${cols})?(?:${ws}+${notAs}${WORD}${end}|${ws}+${anyOf(['AS'])}${end}${afterAs})`,
+        `${name}${cols}${ws}*${PUNCT_NO_PAREN}`,
+        // with length "1".
+        ...(quoted ? [`${name}${ws}*${quoted}`] : []),
+      ];
+    }
+    case 'UPDATE': {
+      // UPDATE [OR x] t [[AS] a] [INDEXED BY i | NOT INDEXED] SET
+      const table = `${ws}+(?!${anyOf(['OR'])}${end})${WORD}`;
+      const after = `(?:${ws}*${PUNCT}|${ws}+(?!${anyOf(['SET', 'INDEXED', 'NOT'])}${end})${WORD}${end})`;
+      return [
+        `${ws}*${PUNCT}`,
+        `${table}${ws}*${PUNCT_NO_DOT}`,
+        // update your profile.  update the list of …
+        `${table}${ws}+(?!${anyOf(['AS', 'SET', 'INDEXED', 'NOT'])}${end})${WORD}${end}${after}`,
+      ];
+    }
+    case 'PRAGMA':
+      // PRAGMA [schema.]name [= value | (value)]: no second word
+      return [`${ws}*${PUNCT}`, `${ws}+${WORD}${ws}+${WORD}${end}`];
+    case 'RELEASE':
+      // RELEASE [SAVEPOINT] name, alone
+      return [`${ws}*${PUNCT}`, `${ws}+(?!${anyOf(['SAVEPOINT'])}${end})${WORD}${ws}+${WORD}${end}`];
+    case 'SAVEPOINT':
+      return [`${ws}*${PUNCT}`, `${ws}+${WORD}${ws}+${WORD}${end}`];
+    default:
+      return [];
+  }
+}
+
+/** Two hex digits of an ASCII letter; of \t \n \f \r and space. */
+const HEX_LETTER = '(?:4[1-9a-fA-F]|5[0-9aA]|6[1-9a-fA-F]|7[0-9aA])';
+const HEX_SPACE = '(?:0[9acdAC]|20)';
+/** Escapes that may decode to an ASCII letter, ſ (U+017F) or ı (U+0131): what a keyword is made of. */
+const LETTER_ESCAPE_BODY = `x${HEX_LETTER}|u(?:00${HEX_LETTER}|0131|017[fF])|U0000(?:00${HEX_LETTER}|0131|017[fF])|1[0-7]{2}|461|577`;
+/**
+ * Escapes that may decode to what opens a statement, whitespace aside: a letter, `-` or `/`
+ * (comments). `\\ \' \" \a \b \v`, `\N{…}` (U+FFFD, an identifier) and unknown escapes (the
+ * backslash stays: an illegal token) never do.
+ */
+const OPENING_ESCAPE = `\\\\(?:${LETTER_ESCAPE_BODY}|x2[dfDF]|u002[dfDF]|U0000002[dfDF]|0?5[57])`;
+/**
+ * Escapes that decode to whitespace to the SQL tokenizer (\t \n \f \r, space, the byte-order mark),
+ * and backslash-newlines (nothing). In a raw literal the backslash stays: an illegal token, so
+ * reading them as whitespace only passes more. An octal escape takes up to three digits.
+ */
+const SPACE_ESCAPE = [
+  '\\\\[ntrfv]',
+  '\\\\(?:\\r\\n?|\\n)',
+  `\\\\(?:x|u00|U000000)${HEX_SPACE}`,
+  '\\\\(?:u|U0000)[fF][eE][fF][fF]',
+  '\\\\(?:01[1245]|1[1245](?![0-7])|040|40(?![0-7]))',
+].join('|');
+
+/** The letters that continue a keyword prefix into some statement keyword. */
+function nextLetters(prefix: string): string[] {
+  return [...new Set(STATEMENT_KEYWORDS.filter((k) => k.length > prefix.length && k.startsWith(prefix)).map((k) => k[prefix.length]!))];
+}
+
+/**
+ * A keyword prefix the decoded text may continue into a keyword: an escape that may decode to a
+ * letter or a backslash-newline follows, or the literal ends (SPLIT) and the next literal opens with
+ * a letter that continues some keyword with this prefix, an escape, or another quote (an empty or
+ * triple-quoted literal). When that letter ends its literal too, the one after must go on likewise
+ * (`"D" "E" "F"` is no keyword: tables of one-letter literals). A next literal opening with anything
+ * else ends the word: whitespace, comments and punctuation end it; an f-string field glues an
+ * identifier to it.
+ */
+const SPLIT = `['"]${NEXT_LITERAL}`;
+const PREFIX_CONTINUED = `(?:${[...KEYWORD_PREFIXES]
+  .sort((a, b) => b.length - a.length)
+  .map((p) => {
+    const letters = nextLetters(p).map((c) => {
+      const grown = p + c;
+      if (KEYWORDS.has(grown)) return keywordClasses(c);
+      const after = [...nextLetters(grown).map(keywordClasses), `[\\\\'"]`].join('|');
+      return `${keywordClasses(c)}(?!${SPLIT})|${keywordClasses(c)}${SPLIT}(?:${after})`;
+    });
+    return `${keywordClasses(p)}(?:\\\\(?:${LETTER_ESCAPE_BODY}|\\r|\\n)|${SPLIT}(?:${[...letters, `[\\\\'"]`].join('|')}))`;
+  })
+  .join('|')})`;
+
+/**
+ * Where a literal may open text that reads as SQL on its own (the SQL of files with no
+ * execute/fetch call), from looksLikeSql's necessary conditions:
+ * - the quote opens a literal: a single-quoted one holds no raw line break (Python ends it there,
+ *   and the scanner gives up on it), so only after a triple quote may line breaks lead;
+ * - escapes as leading whitespace (SPACE_ESCAPE); other escapes count when they may decode to what
+ *   opens a statement (OPENING_ESCAPE);
+ * - a keyword other than the short ones needs a token after it (every statementAt branch reads
+ *   s[i + 1]): it may not be followed, after whitespace, by the literal's closing quote unless
+ *   another literal may follow (NEXT_LITERAL; with no adjacent literal the run is this piece
+ *   alone), nor by a next token its statement does not allow (refutations);
+ * - a short keyword must be in capitals, as written (its text is the source text: no escapes in it);
+ * - `--` in a single-quoted literal: the comment runs to a line feed, which only an escape can put
+ *   in the piece, else it takes the whole piece and SQL may only start in another literal;
+ * - `/*` hides what follows; keyword prefixes as PREFIX_CONTINUED.
+ * Runs that start after a `*\/` are COMMENT_CLOSE_OPENING's.
+ */
+function literalOpening(quote: string, space: string, ws: string, close: string, triple: boolean): string {
+  const long = STATEMENT_KEYWORDS.filter((k) => !SHORT_KEYWORDS.includes(k)).map(
+    (k) => `${keywordClasses(k)}${NOT_ID_AHEAD}(?!${[`${ws}*${close}(?!${NEXT_LITERAL})`, ...refutations(k, ws, wordEnd(close))].join('|')})`,
+  );
+  const comment = triple ? '--' : `--(?=[^\\n]*?(?:\\\\|['"]${NEXT_LITERAL}))`;
+  return (
+    `${quote}${space}(?:${OPENING_ESCAPE}|/\\*|${comment}` +
+    `|${long.join('|')}` +
+    `|(?:${SHORT_KEYWORDS.join('|')})${NOT_ID_AHEAD}` +
+    `|${PREFIX_CONTINUED})`
+  );
+}
+/** The two cases of literalOpening, each tried where a candidate starts (sticky). */
+const SINGLE_QUOTED_OPENING = new RegExp(
+  literalOpening(`(['"])`, `(?:[^\\S\\n]|${SPACE_ESCAPE})*`, '(?:[ \\t\\f\\r]|\\\\[ntrf])', '\\1', false),
+  'y',
+);
+const TRIPLE_QUOTED_OPENING = new RegExp(
+  literalOpening(`('''|""")`, `(?:\\s|${SPACE_ESCAPE})*`, '(?:[ \\t\\f\\r\\n]|\\\\[ntrf])', '\\1', true),
+  'y',
+);
+
+/**
+ * The keyword prefixes as a trie: at each prefix, a continuation (an escape that may decode to a
+ * letter, a backslash-newline, or a quote that a next literal may follow), the keyword's end, or the
+ * next letter of some keyword. One pass of this regex is cheap where the alternation of ~100
+ * keyword-led patterns is not.
+ */
+function keywordTrie(prefix: string): string {
+  const alts: string[] = [];
+  if (prefix) alts.push(`\\\\(?:${LETTER_ESCAPE_BODY}|\\r|\\n)|['"](?=[\\s\\\\#rRbBfFuUtT'"\\u2060\\u200b])`);
+  if (KEYWORDS.has(prefix)) alts.push(NOT_ID_AHEAD);
+  for (const c of nextLetters(prefix)) alts.push(keywordClasses(c) + keywordTrie(prefix + c));
+  return `(?:${alts.join('|')})`;
+}
+/**
+ * Where SINGLE_QUOTED_OPENING or TRIPLE_QUOTED_OPENING may match: a quote or three, whitespace
+ * (line breaks too), then an escape, a comment or a keyword or keyword prefix as they allow it. Each
+ * pattern is a superset of theirs (their keyword shapes all start with a trie path), so trying them
+ * only here finds every match.
+ */
+const SQL_LITERAL_CANDIDATE = new RegExp(`(?:'''|"""|['"])(?:\\s|${SPACE_ESCAPE})*(?:${OPENING_ESCAPE}|/\\*|--|${keywordTrie('')})`, 'g');
+
+/**
+ * Whether some literal may open with SQL that reads as such on its own: at each candidate, the
+ * quote opens a triple-quoted literal if two more follow (Python reads `"""` so), else a single-quoted one.
+ */
+function hasSqlLiteralOpening(text: string): boolean {
+  const candidates = SQL_LITERAL_CANDIDATE;
+  candidates.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = candidates.exec(text)) !== null) {
+    const at = m.index;
+    const q = text.charCodeAt(at);
+    const exact = text.charCodeAt(at + 1) === q && text.charCodeAt(at + 2) === q ? TRIPLE_QUOTED_OPENING : SINGLE_QUOTED_OPENING;
+    exact.lastIndex = at;
+    if (exact.test(text)) return true;
+    candidates.lastIndex = at + 1;
+  }
+  return false;
+}
+
+/** What ends a word for sure in decoded text: a character that no identifier or template field continues. */
+const DECODED_END = '(?=[^\\w$\\u0080-\\uffff{])';
+/**
+ * A decoded piece whose opening rules out every run that starts with it, so groupReadsAsSql need
+ * not join and tokenize them: the keyword and the tokens refuting it (refutations, or a short
+ * keyword not in capitals) lie inside the piece, each followed by a character of it. The SQL
+ * tokenizer decides a word from its characters and the one after it, so no text joined after the
+ * piece changes them.
+ */
+const HEAD_REFUTED = new RegExp(
+  `^[ \\t\\n\\f\\r\\ufeff]*(?:${[
+    ...STATEMENT_KEYWORDS.filter((k) => refutations(k, '', '').length > 0).map(
+      (k) => `${keywordClasses(k)}${DECODED_END}(?:${refutations(k, '[ \\t\\n\\f\\r]', DECODED_END, '"[^"]*"(?=[^"])').join('|')})`,
+    ),
+    `(?!(?:${SHORT_KEYWORDS.join('|')})${DECODED_END})${anyOf(SHORT_KEYWORDS)}${DECODED_END}`,
+  ].join('|')})`,
+);
+
+/**
+ * A call of a cursor method on a receiver of unknown origin needs one of these names in the file
+ * (execute, executemany, fetchone, fetchall, fetchmany), found at their rarer letters x and h.
+ */
+const EXECUTE_OR_FETCH_WORD = /x(?<=\bex)ecute(?:many)?\b|h(?<=\bfetch)(?:one|all|many)\b/;
+/**
+ * Escapes that may decode to a character of a word trigger (an ASCII letter, `.` or `_`; the search
+ * folds ASCII case only): `\x41`-`\x5a`, `\x61`-`\x7a`, `\x2e`, `\x5f`, the same as `\u00XX` and
+ * `\U000000XX`, octal `\1XX` (0o100-0o177) and `\56`/`\056`. `\N{…}` decodes to U+FFFD.
+ */
+const LETTER_ESCAPE = /\\(?:x|u00|U000000)(?:[46][1-9a-fA-F]|[57][0-9aA]|2[eE]|5[fF])|\\(?:1[0-7]{2}|0?56)/;
+/** WORD_TRIGGER, EXECUTE_OR_FETCH_WORD or LETTER_ESCAPE: one pass costs what WORD_TRIGGER's alone does. */
+const ANY_SIGNAL = new RegExp(`${WORD_TRIGGER.source}|${EXECUTE_OR_FETCH_WORD.source}|${LETTER_ESCAPE.source}`);
+/** A backslash-newline (LF, CRLF or a lone CR, as appendString reads it); one regex to find them, one to drop them. */
+const LINE_CONTINUATION = /\\(?:\r\n?|\n)/g;
+const LINE_CONTINUATIONS = /\\(?:\r\n?|\n)/g;
+/** The longest word trigger: a trigger a continuation splits lies within this distance of it. */
+const LONGEST_TRIGGER = Math.max(...WORD_TRIGGERS.map((w) => w.length));
+
+/**
+ * False only when no literal of the file can read as SQL and no cursor-method call can be made on
+ * an unknown receiver (`execOrFetch`: EXECUTE_OR_FETCH_WORD matched): then the string scanner can
+ * only find word triggers hidden by escapes (mayHideTrigger). A SQL literal's decoded text opens,
+ * after whitespace and SQL comments, with a keyword; its source text then shows that keyword after
+ * the quote, or an escape, a comment opener or a continuation into the next literal before it
+ * (hasSqlLiteralOpening). A comment closed in a piece (`*\/`) and followed by an opening
+ * (COMMENT_CLOSE_OPENING) sends the file to the scanner too.
+ */
+function mayOpenSql(text: string, execOrFetch: boolean): boolean {
+  // a file that may execute SQL goes to the scanner as it is (few files do)
+  if (execOrFetch || hasSqlLiteralOpening(text)) return true;
+  return text.includes('*/') && COMMENT_CLOSE_OPENING.test(text);
+}
+
+/**
+ * Whether a literal's value may hold a word trigger its source text does not show. A value differs
+ * from the source by escapes (each decodes to one character; only LETTER_ESCAPE ones to a character
+ * of a trigger), by backslash-newlines (removed), by CR/CRLF read as LF and, in f-strings, by
+ * doubled braces: only the first two can make a trigger appear.
+ */
+function mayHideTrigger(text: string): boolean {
+  return LETTER_ESCAPE.test(text) || hidesTriggerInContinuation(text);
+}
+
+/**
+ * "sq\<newline>lite": a backslash-newline inside a literal disappears from its value. A trigger it
+ * splits lies within LONGEST_TRIGGER characters of it (or of the next continuation, when several
+ * split it); each such stretch is searched with its continuations removed.
+ */
+function hidesTriggerInContinuation(text: string): boolean {
+  if (!text.includes('\\\n') && !text.includes('\\\r')) return false;
+  LINE_CONTINUATION.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let from = -1;
+  let to = -1;
+  while ((m = LINE_CONTINUATION.exec(text)) !== null) {
+    const a = Math.max(0, m.index - LONGEST_TRIGGER);
+    if (from >= 0 && a > to) {
+      if (hasWordTrigger(text.slice(from, to).replace(LINE_CONTINUATIONS, ''))) return true;
+      from = -1;
+    }
+    if (from < 0) from = a;
+    to = Math.min(text.length, m.index + m[0].length + LONGEST_TRIGGER);
+  }
+  return from >= 0 && hasWordTrigger(text.slice(from, to).replace(LINE_CONTINUATIONS, ''));
+}
+
+/**
+ * The string scanner's verdict (throws Unsure where it cannot tell). `execWord`: EXECUTE_OR_FETCH_WORD
+ * matched (it matches wherever mentionsCodeWord finds one of the names); `hiddenTrigger`: what
+ * mayHideTrigger said (without it no decoded piece holds a trigger the file's text does not);
+ * `sql`: what mayOpenSql said (without it no run of pieces reads as SQL).
+ */
+function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, sql: boolean): boolean {
   const scanner = new StringScanner(text);
   scanner.run();
   const budget = { chars: 4 * text.length + (1 << 20) };
-  const execOrFetch = EXECUTE_OR_FETCH.some((w) => mentionsCodeWord(text, scanner.notCode, w));
+  const execOrFetch = execWord && EXECUTE_OR_FETCH.some((w) => mentionsCodeWord(text, scanner.notCode, w));
   for (const group of scanner.groups) {
     // a group holding bytes is never SQL (appendString refuses it)
     if (group.some((p) => p.bytes)) continue;
-    const pieces = group.map((p) => pieceText(text, p));
-    for (let k = 0; k < group.length; k++) {
+    for (let k = 0; hiddenTrigger && k < group.length; k++) {
       const p = group[k]!;
       // without an escape the piece's text is a slice of the file, already searched
-      if (!p.fstring && p.translated && hasWordTrigger(pieces[k]!)) return true;
+      if (!p.fstring && p.translated && hasWordTrigger(pieceText(text, p))) return true;
     }
+    if (!sql) continue;
+    const pieces = group.map((p) => pieceText(text, p));
     if (groupReadsAsSql(pieces, budget)) return true;
     if (execOrFetch) for (const piece of pieces) if (opensWithKeyword(piece)) return true;
   }
