@@ -37,6 +37,7 @@ function addonPath(): string | undefined {
   return undefined;
 }
 
+/** The addon's parser; undefined when it is not built, or when PGREADY_PARSER=binding asks for the fallback. */
 export function addonBackend(): Backend | undefined {
   if (process.env.PGREADY_PARSER === 'binding') return undefined;
   const path = addonPath();
@@ -111,10 +112,6 @@ export function bindingBackend(): Backend {
 function current(): Backend {
   if (!backend) backend = addonBackend() ?? bindingBackend();
   return backend;
-}
-
-export function parserKind(): ParserKind {
-  return current().kind;
 }
 
 /** A Python syntax tree (one parser per thread, created on first use). */
