@@ -93,12 +93,13 @@ describe.skipIf(!url)('level 3: pgready verify --database-url on a PostgreSQL se
         cleanup = fn;
       },
     });
-    // wait until the run's transaction is open (its schema exists only inside it)
+    // wait until the run's transaction is open (its schema exists only inside it): the session is
+    // handed over first; before that, its `SHOW server_version` also shows a transaction start
     let inTransaction = false;
-    for (let i = 0; i < 3000 && !inTransaction; i++) {
+    for (let i = 0; i < 3000 && !(inTransaction && cleanup); i++) {
       const rows = await sql("SELECT 1 FROM pg_stat_activity WHERE application_name = 'pgready verify' AND xact_start IS NOT NULL");
       inTransaction = rows.length > 0;
-      if (!inTransaction) await new Promise((r) => setTimeout(r, 5));
+      if (!(inTransaction && cleanup)) await new Promise((r) => setTimeout(r, 5));
     }
     expect(inTransaction).toBe(true);
     expect(cleanup).toBeDefined();
