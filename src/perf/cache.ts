@@ -80,19 +80,10 @@ export class DiskCache {
   set(kind: string, key: string, value: unknown): void {
     if (this.writeFailed) return;
     const file = this.path(kind, key);
-    const dir = join(this.dir, kind, key.slice(0, 2));
+    this.ensureDir(join(this.dir, kind, key.slice(0, 2)));
+    if (this.writeFailed) return;
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      if (!this.made.has(dir)) {
-        if (!this.made.has(this.dir)) {
-          mkdirSync(this.dir, { recursive: true });
-          // the cache never belongs in version control
-          if (!existsSync(join(this.dir, '.gitignore'))) writeFileSync(join(this.dir, '.gitignore'), '*\n');
-          this.made.add(this.dir);
-        }
-        mkdirSync(dir, { recursive: true });
-        this.made.add(dir);
-      }
       writeFileSync(tmp, JSON.stringify(value));
       renameSync(tmp, file);
     } catch {
