@@ -277,6 +277,59 @@ describe('prefilter on and off give the same results', () => {
     expect(stats.skipped).toBe(1);
     expect(stats.parsed).toBe(2);
   }, 60_000);
+
+  it('a module is indexed only when what it exports decides a fact', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'helpers.py': 'class Client:\n    def execute(self, q):\n        return q\n\nclient = Client()\n',
+      // fmt is a function here, but app.py only prints what it returns: no answer about it changes a fact
+      'util.py': 'def fmt(x):\n    return str(x)\n\nLABEL = fmt(1)\n',
+      'app.py':
+        'import sqlite3\nfrom helpers import client\nfrom util import fmt, LABEL\n\n' +
+        'def go():\n    print(fmt(2), LABEL)\n    client.execute("SELECT a FROM t WHERE b = ?")\n',
+    });
+    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+    const on = await outcome(['.'], root, { prefilter: true, jobs: 1, stats });
+    const off = await outcome(['.'], root, { prefilter: false, jobs: 1 });
+    expect(on).toEqual(off);
+    // app.py, and helpers.py because client.execute() is inferred SQLite only if client is unknown
+    expect(stats.parsed).toBe(2);
+    expect(on.findings.some((f) => f.file === 'app.py' && f.line === 7)).toBe(false);
+  }, 60_000);
+
+  it('every place an imported name decides a fact gets the same answer as a full index', async () => {
+    const root = tempDir();
+    // lib/ has no SQLite text: the prefilter leaves it out, so only a decision gets it indexed
+    const lib = {
+      // `from lib import sub` gets this instance, not the submodule lib/sub.py
+      'lib/__init__.py': 'class Sub:\n    pass\n\nsub = Sub()\n',
+      'lib/sub.py': 'class T:\n    def execute(self, q):\n        return q\n\nthing = T()\n',
+      'lib/kinds.py':
+        'class Client:\n    def execute(self, q):\n        return q\n\n' +
+        'client = Client()\nother = dict()\nTEMPLATE = "where id = %s"\nTABLE = "users"\n\ndef make():\n    return Client()\n',
+    };
+    // each use twice: on a name whose answer is an instance (client) and on one whose answer is unknown (other)
+    // (OBJ: kinds.client / kinds.other; NAME: client / other)
+    const uses = [
+      'c = OBJ\nc.row_factory = dict\n',
+      'print(OBJ.lastrowid, OBJ.total_changes)\n',
+      'OBJ.execute("SELECT a FROM t WHERE b = ?")\nkinds.make().fetchall()\n',
+      'OBJ.create_function("f", 1, len)\nfor line in OBJ.iterdump():\n    print(line)\n',
+      'from lib.kinds import NAME as __import__\nm = __import__("sqlite3")\nm.connect(":memory:")\n',
+      'conn = sqlite3.connect("a.db")\nconn.execute(kinds.TABLE)\nconn.execute(kinds.TEMPLATE % 1)\nconn.execute(kinds.TEMPLATE.format())\n',
+      'q = OBJ if len("x") else "SELECT a FROM t WHERE b = ?"\nsqlite3.connect("a.db").execute(q, (1,))\n',
+      'from lib import sub\nsub.thing.execute("SELECT a FROM t WHERE b = ?")\n',
+    ];
+    const files: Record<string, string> = { ...lib };
+    uses.forEach((u, i) => {
+      for (const obj of ['client', 'other']) files[`app${i}_${obj}.py`] = `import sqlite3\nfrom lib import kinds\n\n${u.replaceAll('OBJ', `kinds.${obj}`).replaceAll('NAME', obj)}`;
+    });
+    writeTree(root, files);
+    const on = await outcome(['.'], root, { prefilter: true, jobs: 1 });
+    const off = await outcome(['.'], root, { prefilter: false, jobs: 1 });
+    expect(on).toEqual(off);
+    expect(on.findings.length).toBeGreaterThan(uses.length);
+  }, 60_000);
 });
 
 describe('worker threads', () => {

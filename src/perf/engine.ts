@@ -118,9 +118,11 @@ function configHash(cfg: Config): string {
  * Python and text files -> facts. Python runs in stages: the prefilter picks the files that may
  * hold facts; those are indexed, and every file mentioning the name of a connection factory found
  * so far joins them, until no new one does; then their facts are extracted against the project
- * index of the indexed files. A file's analysis may ask the index about a file not indexed (an
- * import of a module with no SQLite in it): that file is indexed too and the files that asked are
- * analysed again, so every answer equals the one a full index gives.
+ * index of the indexed files. A file's analysis may ask what a module not indexed exports (an
+ * import of a module with no SQLite in it): the analyzer carries the answer as an `unindexed` value
+ * and reports the question only where the answer would change a fact; that module is then indexed
+ * (or, when its text shows it cannot bind the name, the answer settled as "no such name") and the
+ * file analysed again, so every fact equals the one a full index gives.
  */
 export async function analyseFiles(
   python: SourceFile[],
@@ -213,7 +215,9 @@ export async function analyseFiles(
       return executor.run(tasks, count ? (n) => progress.advance(n) : undefined);
     }
   };
-  const inputs = (): ProjectInputs => ({ table: tableInputs, indexes: [...indexed.values()] });
+  /** export questions about files not indexed whose answer is known to be "no such name" */
+  const settled = new Set<string>();
+  const inputs = (): ProjectInputs => ({ table: tableInputs, indexes: [...indexed.values()], settled: [...settled].sort() });
 
   const indexFiles = async (paths: string[]): Promise<void> => {
     const tasks: Task[] = [];
@@ -302,18 +306,21 @@ export async function analyseFiles(
   const errors = new Map<string, string>();
   const queriedBy = new Map<string, string[]>();
   const factsKey = (s: SourceFile) => sha1(base, 'facts', s.path, hashOf(s));
-  // what the index pass asked forecasts what the facts pass will ask: index those files up front
-  const forecast = new Set<string>();
-  for (const p of selected) {
-    for (const entry of indexQueries.get(p) ?? []) {
-      const f = needsIndex(entry);
-      if (f) forecast.add(f);
-    }
-  }
-  if (forecast.size > 0) {
-    await indexFiles([...forecast].sort());
-    rebuild();
-  }
+  /**
+   * An export question about a file not indexed is settled ("no such name") when the file's text
+   * shows it cannot bind the name, or it failed to index; else the file to index is returned.
+   */
+  const settleOrIndex = (q: string): string | undefined => {
+    const file = q.slice(0, q.indexOf('\0'));
+    if (q.split('\0').length !== 2 || indexed.has(file)) return undefined;
+    const f = needsIndex(q);
+    if (!f) settled.add(q);
+    return f;
+  };
+  // What the index pass asked forecasts what the facts pass will ask: settle what the text can.
+  // The rest stay open: the facts pass holds them as `unindexed` values, and only the few that
+  // decide a fact get their module indexed (`unanswered` below).
+  for (const p of selected) for (const q of indexQueries.get(p) ?? []) settleOrIndex(q);
   let todo: SourceFile[] = [...[...selected].sort().map((p) => byPath.get(p)!), ...text];
   const computed = new Set<string>();
   for (let round = 0; todo.length > 0; round++) {
@@ -346,11 +353,19 @@ export async function analyseFiles(
         tasks.push(tree ? { kind: 'facts', source: s, tree } : { kind: 'facts', source: s });
       }
     }
+    const rerun = new Set<string>();
+    const missing = new Set<string>();
     if (tasks.length > 0) {
       executorFor(taskBytes(tasks)).setup(inputs());
       for (const r of await run(tasks, round === 0)) {
         if (r.kind !== 'facts') continue;
         queriedBy.set(r.path, r.queried);
+        // the analysis needed answers about files not indexed: index or settle them, ask again
+        for (const q of r.unanswered) {
+          const f = settleOrIndex(q);
+          if (f) missing.add(f);
+        }
+        if (r.unanswered.length > 0) rerun.add(r.path);
         if (r.facts) {
           facts.set(r.path, r.facts);
           computed.add(r.path);
@@ -361,19 +376,10 @@ export async function analyseFiles(
         }
       }
     }
-    // answers about files outside the index would differ from a full run's: index them, ask again
-    const missing = new Set<string>();
-    for (const q of queriedBy.values()) {
-      for (const entry of q) {
-        const f = needsIndex(entry);
-        if (f) missing.add(f);
-      }
-    }
-    if (missing.size === 0) break;
+    if (rerun.size === 0) break;
     await indexFiles([...missing].sort());
     rebuild();
-    todo = [];
-    for (const [path, q] of queriedBy) if (filesOf(q).some((f) => missing.has(f))) todo.push(byPath.get(path)!);
+    todo = [...rerun].sort().map((p) => byPath.get(p)!);
   }
   if (cache) {
     for (const s of [...selected].map((p) => byPath.get(p)!).concat(text)) {

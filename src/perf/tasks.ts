@@ -11,6 +11,8 @@ export interface ProjectInputs {
   table: { path: string; root: string }[];
   /** module indexes of the files indexed so far */
   indexes: PythonModuleIndex[];
+  /** `file\0name` export questions about files not indexed whose answer is "no such name" */
+  settled?: string[];
 }
 
 /** tree: the file's syntax tree as the index pass parsed it, so the facts pass need not parse again */
@@ -19,8 +21,12 @@ export type Task = { kind: 'index'; source: SourceFile } | { kind: 'facts'; sour
 export type TaskResult =
   /** queried: what the index pass asked about other files (a forecast of the facts pass's questions) */
   | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string; tree?: Uint32Array }
-  /** queried: `file\0name` of every export asked about (RecordingProject) */
-  | { kind: 'facts'; path: string; facts?: FileFacts; queried: string[]; error?: string };
+  /**
+   * queried: `file\0name` of every export asked about (RecordingProject);
+   * unanswered: the questions about files not indexed the analysis turned out to need: its facts
+   * are final only when there are none
+   */
+  | { kind: 'facts'; path: string; facts?: FileFacts; queried: string[]; unanswered: string[]; error?: string };
 
 /**
  * A ProjectIndex that notes what a file's analysis asked about other files: `file\0name` for
@@ -29,6 +35,21 @@ export type TaskResult =
  */
 export class RecordingProject extends ProjectIndex {
   queried = new Set<string>();
+  unanswered = new Set<string>();
+  private readonly settled: Set<string>;
+
+  constructor(table: ModuleTable, indexes: PythonModuleIndex[], settled: readonly string[] = []) {
+    super(table, indexes);
+    this.settled = new Set(settled);
+  }
+
+  /** Only indexed modules answer, and settled questions (see ProjectInputs); the analyzer defers the rest. */
+  override answers(file: string, name: string): boolean {
+    return this.module(file) !== undefined || this.settled.has(`${file}\0${name}`);
+  }
+  override depends(needs: string[]): void {
+    for (const n of needs) this.unanswered.add(n);
+  }
   override factory(file: string, name: string) {
     this.queried.add(`${file}\0${name}\0factory`);
     return super.factory(file, name);
@@ -61,7 +82,7 @@ export class TaskRunner {
 
   setup(inputs: ProjectInputs, tableChanged: boolean): void {
     if (tableChanged) this.table = new ModuleTable(inputs.table);
-    this.project = new RecordingProject(this.table, inputs.indexes);
+    this.project = new RecordingProject(this.table, inputs.indexes, inputs.settled);
   }
 
   run(task: Task): TaskResult {
@@ -78,14 +99,17 @@ export class TaskRunner {
         return { kind: 'index', path: source.path, queried: [], error: message(e) };
       }
     }
-    this.project.queried = new Set();
+    const project = this.project;
+    project.queried = new Set();
+    project.unanswered = new Set();
+    const asked = () => ({ queried: [...project.queried].sort(), unanswered: [...project.unanswered].sort() });
     try {
       // a tree moved to a worker that then died is empty here (detached): parse again
       const tree = task.tree && task.tree.length > 0 ? treeOf(source.text, task.tree) : undefined;
-      const facts = source.language === 'python' ? extractPythonFacts(source, this.project, tree) : extractTextFacts(source);
-      return { kind: 'facts', path: source.path, facts, queried: [...this.project.queried].sort() };
+      const facts = source.language === 'python' ? extractPythonFacts(source, project, tree) : extractTextFacts(source);
+      return { kind: 'facts', path: source.path, facts, ...asked() };
     } catch (e) {
-      return { kind: 'facts', path: source.path, queried: [...this.project.queried].sort(), error: message(e) };
+      return { kind: 'facts', path: source.path, ...asked(), error: message(e) };
     }
   }
 }

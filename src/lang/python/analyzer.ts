@@ -15,7 +15,7 @@ import type { FunctionInfo, ProjectIndex, PythonModuleIndex, ReturnRef } from '.
 import { aliasUses, connectionShape, enclosingStatement, indentUnit, previousStatement, resultUse, statementPos } from './shape.js';
 import { appendString, contentRange, literalValue, stringPrefix } from './strings.js';
 import type { Str, Value } from './values.js';
-import { assembledAt, concatStr, mergeValues, UNKNOWN, withMode } from './values.js';
+import { assembledAt, concatStr, MAX_EXPORT_WEIGHT, mergeValues, UNKNOWN, weight, withMode } from './values.js';
 
 const EXECUTE_METHODS = new Set(['execute', 'executemany', 'executescript']);
 const FETCH_METHODS = new Set(['fetchone', 'fetchall', 'fetchmany']);
@@ -344,7 +344,7 @@ export class ModuleAnalyzer {
     if (isRowFactory && left) {
       const obj = this.eval(left.childForFieldName('object')!, scope);
       if (isSqliteHandle(obj) || this.refersToSqliteRow(right, scope)) this.api('row-factory', left, left.text);
-      else if (obj.k === 'unknown') this.inferred(() => this.api('row-factory', left, left.text));
+      else if (this.known(obj).k === 'unknown') this.inferred(() => this.api('row-factory', left, left.text));
       this.inRowFactoryAssign = true;
     }
     // conn.isolation_level = None
@@ -425,7 +425,7 @@ export class ModuleAnalyzer {
   private assignName(name: string, value: Value, scope: Scope): void {
     if (scope.globals.has(name)) {
       const prev = this.finalModule.get(name);
-      this.finalModule.set(name, prev ? mergeValues(prev, value) : value);
+      this.finalModule.set(name, prev ? this.merge(prev, value) : value);
       return;
     }
     scope.vars.set(name, value);
@@ -438,7 +438,7 @@ export class ModuleAnalyzer {
       this.classAttrs.set(cls, attrs);
     }
     const prev = attrs.get(attr);
-    attrs.set(attr, prev ? mergeValues(prev, value) : value);
+    attrs.set(attr, prev ? this.merge(prev, value) : value);
   }
 
   private visitFunction(node: SyntaxNode, scope: Scope, contextmanager: boolean): void {
@@ -497,7 +497,7 @@ export class ModuleAnalyzer {
     const final = this.finalModule.changes;
     if (this.view && this.view.vars === vars && this.view.final === final) return this.view.map;
     const view = new Map(this.finalModule);
-    for (const [k, v] of scope.vars) view.set(k, view.has(k) ? mergeValues(view.get(k)!, v) : v);
+    for (const [k, v] of scope.vars) view.set(k, view.has(k) ? this.merge(view.get(k)!, v) : v);
     this.view = { vars, final, map: view };
     return view;
   }
@@ -562,7 +562,7 @@ export class ModuleAnalyzer {
       for (const f of forks) {
         const fv = f.vars.get(name);
         if (!fv) continue;
-        v = v ? mergeValues(v, fv) : fv;
+        v = v ? this.merge(v, fv) : fv;
       }
       if (v) scope.vars.set(name, v);
     }
@@ -656,19 +656,20 @@ export class ModuleAnalyzer {
       return FOREIGN_DRIVERS.has(top) ? { k: 'foreign' } : { k: 'member', module: top, name };
     }
     const file = this.project.table.resolve(dotted, this.file, level);
-    if (file) {
-      const exported = this.exportOf(file, name);
-      if (exported.k !== 'unknown') return exported;
-    }
+    const exported = file ? this.exportOf(file, name) : UNKNOWN;
+    if (exported.k !== 'unknown' && exported.k !== 'unindexed') return exported;
     // `from backend.util import db`: a submodule
     const sub = this.project.table.resolve(dotted ? `${dotted}.${name}` : name, this.file, level);
-    if (sub) return { k: 'projmod', file: sub };
-    return UNKNOWN;
+    if (!sub) return exported;
+    // a name the package binds hides its submodule: the answer decides
+    this.known(exported);
+    return { k: 'projmod', file: sub };
   }
 
   /** What `module.name` is, for a project module. */
   private exportOf(file: string, name: string): Value {
     if (file === this.file) return this.finalModule.get(name) ?? this.moduleScope.vars.get(name) ?? UNKNOWN;
+    if (this.mode === 'facts' && !this.project.answers(file, name)) return { k: 'unindexed', needs: [`${file}\0${name}`] };
     if (this.project.hasFunction(file, name)) return { k: 'pfunc', file, name };
     if (this.project.hasClass(file, name)) return { k: 'pclass', file, name };
     if (this.project.hasConstant(file, name)) return { k: 'extconst', file, name };
@@ -720,6 +721,8 @@ export class ModuleAnalyzer {
           return { k: 'str', alts: assembledAt(lv.alts.map((s) => withMode(s, 'percent')), node.startIndex, node.endIndex) };
         }
         if (op === '%' && lv.k === 'extconst') return { ...lv, formattedAt: { start: node.startIndex, end: node.endIndex } };
+        // an unindexed string constant would be formatted here
+        if (op === '%' && lv.k === 'unindexed') return lv;
         return UNKNOWN;
       }
       case 'boolean_operator': {
@@ -727,12 +730,12 @@ export class ModuleAnalyzer {
         const l = node.childForFieldName('left');
         const r = node.childForFieldName('right');
         if (!l || !r) return UNKNOWN;
-        return mergeValues(this.eval(l, scope), this.eval(r, scope));
+        return this.merge(this.eval(l, scope), this.eval(r, scope));
       }
       case 'conditional_expression': {
         const [a, , b] = node.namedChildren;
         if (!a || !b) return UNKNOWN;
-        return mergeValues(this.eval(a, scope), this.eval(b, scope));
+        return this.merge(this.eval(a, scope), this.eval(b, scope));
       }
       case 'lambda': {
         const body = node.childForFieldName('body');
@@ -779,6 +782,7 @@ export class ModuleAnalyzer {
         }
         return { k: 'pfunc', file: obj.file, name: `${obj.name}.${attr}` };
       case 'foreign':
+      case 'unindexed':
         return obj;
       default:
         return UNKNOWN;
@@ -818,7 +822,7 @@ export class ModuleAnalyzer {
         return this.importlibValue(args);
       }
     }
-    if (callee.k === 'unknown' && fn.type === 'identifier' && fn.text === '__import__') return this.importlibValue(args);
+    if (fn.type === 'identifier' && fn.text === '__import__' && this.known(callee).k === 'unknown') return this.importlibValue(args);
     if (callee.k === 'partial' || (callee.k === 'member' && callee.module === 'functools' && callee.name === 'partial')) {
       if (callee.k === 'partial') return this.callResult(callee.target);
       const target = args?.namedChildren[0];
@@ -866,6 +870,7 @@ export class ModuleAnalyzer {
       case 'partial':
         return this.callResult(callee.target);
       case 'foreign':
+      case 'unindexed':
         return callee;
       case 'module':
         return FOREIGN_DRIVERS.has(callee.name) ? { k: 'foreign' } : UNKNOWN;
@@ -876,6 +881,29 @@ export class ModuleAnalyzer {
 
   private factoryOf(file: string, name: string) {
     return this.project.factory(file, name);
+  }
+
+  /**
+   * A value as a decision sees it. An unindexed value is forced: the export questions it depends
+   * on must be answered (the engine indexes those modules and analyses this file again), and it
+   * reads as unknown meanwhile. Every place whose outcome could differ between the answers an
+   * export question can get (pfunc, pclass, instance, extconst, unknown) goes through here.
+   */
+  private known(v: Value): Value {
+    if (v.k !== 'unindexed') return v;
+    this.project.depends(v.needs);
+    return UNKNOWN;
+  }
+
+  /** mergeValues, where an unindexed side is forced unless every answer gives the same merge. */
+  private merge(a: Value, b: Value): Value {
+    if (a === b || (a.k !== 'unindexed' && b.k !== 'unindexed')) return mergeValues(a, b);
+    if (a.k === 'unindexed' && b.k === 'unindexed') return { k: 'unindexed', needs: [...new Set([...a.needs, ...b.needs])] };
+    const other = a.k === 'unindexed' ? b : a;
+    // unknown loses to any answer; a connection, cursor or context manager wins over any
+    if (other.k === 'unknown') return a.k === 'unindexed' ? a : b;
+    if (weight(other) > MAX_EXPORT_WEIGHT) return other;
+    return mergeValues(this.known(a), this.known(b));
   }
 
   private isPartial(call: SyntaxNode, scope: Scope): boolean {
@@ -1019,21 +1047,21 @@ export class ModuleAnalyzer {
     const attr = attrNode.text;
     const parent = node.parent;
     const isCallee = parent?.type === 'call' && parent.childForFieldName('function')?.startIndex === node.startIndex && parent.childForFieldName('function')?.endIndex === node.endIndex;
-    const obj = this.eval(objNode, scope);
-    if (obj.k === 'module' && obj.name === 'sqlite3') {
+    const seen = this.eval(objNode, scope);
+    if (seen.k === 'module' && seen.name === 'sqlite3') {
       this.usesSqlite = true;
       if (!isCallee) this.recordMember('sqlite3', attr, node);
       return;
     }
     if (isCallee) return;
-    const sqliteObj = isSqliteHandle(obj);
-    const handle = (kind: ApiUseKind) => {
-      if (sqliteObj) this.api(kind, node, node.text);
-      else if (obj.k === 'unknown') this.inferred(() => this.api(kind, node, node.text));
-    };
-    if (attr === 'lastrowid') handle('lastrowid');
-    else if (attr === 'total_changes' && (obj.k === 'conn' || obj.k === 'unknown')) handle('total-changes');
-    else if (attr === 'isolation_level' && obj.k === 'conn') this.api('isolation-level', node, node.text);
+    if (attr === 'isolation_level' && seen.k === 'conn') this.api('isolation-level', node, node.text);
+    if (attr !== 'lastrowid' && attr !== 'total_changes') return;
+    // an unknown object with these attributes is inferred to be a SQLite handle
+    const obj = this.known(seen);
+    const kind: ApiUseKind = attr === 'lastrowid' ? 'lastrowid' : 'total-changes';
+    // a cursor has lastrowid but no total_changes
+    if (obj.k === 'conn' || (obj.k === 'cursor' && kind === 'lastrowid')) this.api(kind, node, node.text);
+    else if (obj.k === 'unknown') this.inferred(() => this.api(kind, node, node.text));
   }
 
   private recordCall(node: SyntaxNode, scope: Scope): void {
@@ -1043,7 +1071,10 @@ export class ModuleAnalyzer {
     if (fn.type === 'attribute') {
       const method = fn.childForFieldName('attribute')?.text ?? '';
       const objNode = fn.childForFieldName('object')!;
-      const recv = this.eval(objNode, scope);
+      const seen = this.eval(objNode, scope);
+      // an unknown receiver of these methods is inferred to be a SQLite handle
+      const inferable = EXECUTE_METHODS.has(method) || FETCH_METHODS.has(method) || CREATE_FUNCTION_METHODS.has(method) || method === 'iterdump';
+      const recv = inferable ? this.known(seen) : seen;
       if (recv.k === 'conn' || recv.k === 'cursor' || (recv.k === 'unknown' && (EXECUTE_METHODS.has(method) || FETCH_METHODS.has(method)))) {
         const onConn = recv.k === 'conn';
         const apply = () => this.recordHandleCall(node, fn, objNode, method, onConn, args, scope);
@@ -1094,7 +1125,7 @@ export class ModuleAnalyzer {
       if (tv.k === 'member' && tv.module === 'sqlite3' && tv.name === 'connect') this.recordConnectOptions(args, 1);
     } else if (callee.k === 'member' && callee.module === 'importlib' && callee.name === 'import_module') {
       this.recordImportlib(node, args);
-    } else if (callee.k === 'unknown' && fn.type === 'identifier' && fn.text === '__import__') {
+    } else if (fn.type === 'identifier' && fn.text === '__import__' && this.known(callee).k === 'unknown') {
       this.recordImportlib(node, args);
     } else if (callee.k === 'pfunc') {
       const f = this.factoryOf(callee.file, callee.name);
@@ -1268,7 +1299,7 @@ export class ModuleAnalyzer {
       }
       else paramsKind = 'unknown';
     }
-    const value = snapshot ?? this.eval(sqlNode, scope);
+    const value = this.known(snapshot ?? this.eval(sqlNode, scope));
     const call = this.range(node);
     if (value.k === 'extconst') {
       if (value.formattedAt) {

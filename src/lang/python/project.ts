@@ -130,6 +130,18 @@ export class ProjectIndex {
     );
   }
 
+  /**
+   * Whether export questions about `file` get answers here. A complete index answers them all;
+   * the engine's RecordingProject (src/perf/tasks.ts) answers only for indexed modules, and the
+   * analyzer holds an `unindexed` value for the rest until a decision needs it.
+   */
+  answers(_file: string, _name: string): boolean {
+    return true;
+  }
+
+  /** The analysis needed the answers to these `file\0name` export questions (see answers()). */
+  depends(_needs: string[]): void {}
+
   static empty(): ProjectIndex {
     return new ProjectIndex(new ModuleTable([]), []);
   }

@@ -35,12 +35,19 @@ export type Value =
   /** a string constant of another project module, possibly formatted here (`Q.format(…)`) */
   | { k: 'extconst'; file: string; name: string; formattedAt?: { start: number; end: number } }
   /** an object of a non-SQLite database driver */
-  | { k: 'foreign' };
+  | { k: 'foreign' }
+  /**
+   * What another module's name is, or something derived from it, when that module has not been
+   * indexed (src/perf/engine.ts indexes a module only when some analysis needs the answer).
+   * `needs`: the `file\0name` export questions the value depends on. A place where the answer
+   * would change what the analyzer records "forces" the value (ModuleAnalyzer.force).
+   */
+  | { k: 'unindexed'; needs: string[] };
 
 export const UNKNOWN: Value = { k: 'unknown' };
 
 /** Values that carry SQLite meaning win over values that do not when branches merge. */
-function weight(v: Value): number {
+export function weight(v: Value): number {
   switch (v.k) {
     case 'conn':
     case 'cursor':
@@ -65,9 +72,13 @@ function weight(v: Value): number {
     case 'foreign':
       return 1;
     case 'unknown':
+    case 'unindexed':
       return 0;
   }
 }
+
+/** No answer to an export question (pfunc, pclass, instance, extconst, unknown) weighs more. */
+export const MAX_EXPORT_WEIGHT = 4;
 
 const MAX_ALTS = 8;
 
