@@ -122,6 +122,24 @@ describe('prefilter', () => {
     no('x = "ſqlite"\n');
   });
 
+  it('counts a method name only as a whole name, and .db only where a file name may end', () => {
+    for (const m of ['executescript', 'iterdump', 'create_function', 'load_extension', 'set_trace_callback']) {
+      yes(`x.${m}(f)\n`);
+      yes(`getattr(x, "${m}")\n`);
+      no(`x.${m}s(f)\n`);
+      no(`x.${m}_all(f)\n`);
+      no(`x.${m}\u00e9(f)\n`);
+    }
+    yes('x.enable_load_extension(True)\n');
+    // a quote, whitespace, an escape, a continuation or 3 after .db; f-strings end with their tail
+    for (const text of ['"app.db"', "'app.DB'", '"app.db3"', '"app.db  "', '"""app.db\n"""', '"app.db\\n"', 'f"{d}/app.db"', '"app.db\\\nx"']) {
+      yes(`PATH = ${text}\n`);
+    }
+    no('self.dbuf = b""\n');
+    no('x = conf.dbname\n');
+    no('x = "a.dbm"\n');
+  });
+
   // the cheap checks before the string scanner: they must let through every literal that may read as SQL
   const scans = (text: string) => expect(needsLiteralScan(text), text).toBe(true);
   const skips = (text: string) => expect(needsLiteralScan(text), text).toBe(false);

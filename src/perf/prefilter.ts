@@ -43,10 +43,24 @@ const KEYWORDS = new Set(STATEMENT_KEYWORDS);
 const KEYWORD_PREFIXES = new Set<string>();
 for (const k of STATEMENT_KEYWORDS) for (let i = 1; i < k.length; i++) KEYWORD_PREFIXES.add(k.slice(0, i));
 
+/** sqlite3-only methods: on a receiver of unknown origin they still make a fact (analyzer.ts). */
+const METHOD_TRIGGERS = ['executescript', 'iterdump', 'create_function', 'create_aggregate', 'create_collation',
+  'create_window_function', 'set_authorizer', 'set_progress_handler', 'set_trace_callback', 'load_extension'];
 /** Case-insensitive substrings of the file or of a literal that alone make a file worth analysing. */
-const WORD_TRIGGERS = ['sqlite', '.db', 'pgready', 'apswdatabase', 'executescript', 'iterdump', 'create_function',
-  'create_aggregate', 'create_collation', 'create_window_function', 'set_authorizer', 'set_progress_handler',
-  'set_trace_callback', 'load_extension'];
+const WORD_TRIGGERS = ['sqlite', '.db', 'pgready', 'apswdatabase', ...METHOD_TRIGGERS];
+/**
+ * What may follow a trigger (a lookahead; none: anything). A method name counts only as a whole
+ * attribute name (analyzer.ts compares the identifier: `load_extensions` is another method), so no
+ * identifier character follows it (this file's isIdChar). `.db` counts only at the end of a
+ * database file name (analyzer.ts DB_FILE: `.db` or `.db3` ends the trimmed value, or an
+ * f-string's raw tail), so a quote, whitespace, a backslash (an escape, a continuation) or `3`
+ * follows it, or nothing (the end of a decoded value or of a searched stretch): `self.dbuf` does
+ * not count.
+ */
+const TRIGGER_END = new Map<string, string>([
+  ['.db', `(?![^\\s'"\\\\3])`],
+  ...METHOD_TRIGGERS.map((w): [string, string] => [w, '(?![\\w\\u0080-\\uffff])']),
+]);
 
 /** A regex class for one character of a word, ASCII case folded (all the analyzer's own checks fold). */
 function foldClass(c: string): string {
@@ -82,7 +96,7 @@ function anchoredTriggers(): RegExp {
     }
     const anchor = w[k]!.toLowerCase();
     const alts = byAnchor.get(anchor) ?? [];
-    alts.push(`(?<=${folded(w.slice(0, k + 1))})${folded(w.slice(k + 1))}`);
+    alts.push(`(?<=${folded(w.slice(0, k + 1))})${folded(w.slice(k + 1))}${TRIGGER_END.get(w) ?? ''}`);
     byAnchor.set(anchor, alts);
   }
   return new RegExp([...byAnchor].map(([a, alts]) => `${foldClass(a)}(?:${alts.join('|')})`).join('|'));
