@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+// one bundled file (npm run bundle) loads in a third of the time of ~200 modules
+import { main } from '../dist/bundle/main.js';
 
 // `pgready audit | head`: a reader that stops early is not an error
 for (const stream of [process.stdout, process.stderr]) {
