@@ -2,7 +2,10 @@ import { discover } from './discover/index.js';
 import { readSource } from './discover/read.js';
 import { runFix } from './edit/fix.js';
 import type { FixRunOptions, FixRunResult } from './edit/fix.js';
-import { analyseFiles } from './perf/engine.js';
+import { analyseFiles, DEFAULT_CACHE_DIR } from './perf/engine.js';
+import { DiskCache } from './perf/cache.js';
+import { StatManifest } from './perf/manifest.js';
+import { resolve } from 'node:path';
 import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
 import type { JsModuleIndex, JsProjectIndex } from './lang/typescript/index.js';
@@ -58,10 +61,21 @@ export async function analyse(
   const found = await discover(roots, cfg, cwd);
   const skipped: Skipped[] = [...found.skipped];
   const sources: SourceFile[] = [];
+  // with the cache, a file unchanged since the last run is read only when something needs its text
+  const manifest = perf.cache ? new StatManifest(new DiskCache(resolve(cwd, perf.cacheDir ?? DEFAULT_CACHE_DIR))) : undefined;
+  const read: SourceFile[] = [];
   for (const f of found.files) {
+    const known = manifest?.source(f, cfg);
+    if (known) {
+      sources.push(known);
+      continue;
+    }
     const s = readSource(f, cfg);
     if ('reason' in s) skipped.push(s);
-    else sources.push(s);
+    else {
+      sources.push(s);
+      read.push(s);
+    }
   }
 
   const rootOf = rootFinder(roots, cwd);
@@ -92,6 +106,12 @@ export async function analyse(
     if (++n % YIELD_EVERY === 0) await turn();
   }
   linkExternalSql(files);
+  if (manifest) {
+    for (const s of read) manifest.remember(s);
+    manifest.save();
+    // counted when asked: the rules read texts after this
+    if (perf.stats) Object.defineProperty(perf.stats, 'unread', { get: () => manifest.unread(), enumerable: true, configurable: true });
+  }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, skipped };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -8,6 +8,8 @@ import type { CliContext } from '../src/cli/context.js';
 import { defaultConfig } from '../src/model/config.js';
 import type { EngineStats, PerfOptions } from '../src/perf/engine.js';
 import { needsLiteralScan, pythonMayHoldFacts } from '../src/perf/prefilter.js';
+import { DiskCache } from '../src/perf/cache.js';
+import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { audit } from '../src/pipeline.js';
 import { repoRoot } from './helpers/paths.js';
 
@@ -413,6 +415,41 @@ describe('cache', () => {
     const fresh = await outcome(['.'], root, { cache: false, jobs: 1 });
     expect(after).toEqual(fresh);
     expect(after.findings.some((f) => f.file === 'app.py' && f.ruleId === 'SQL003')).toBe(false);
+  }, 60_000);
+
+  it('a warm run reads only the texts it needs, and sees a change the timestamps hide', async () => {
+    const root = tempDir();
+    const files = { ...project, 'other.py': 'x = 1\n', 'more.py': 'y = 2\n' };
+    writeTree(root, files);
+    // whole seconds a day ago, so a modification time can be put back exactly
+    const past = Math.floor(Date.now() / 1000) - 86_400;
+    for (const f of Object.keys(files)) utimesSync(join(root, f), past, past);
+    // the stat manifest does not trust a file written (or touched) within the last two seconds
+    await new Promise((r) => setTimeout(r, 2100));
+    const perf = (stats?: EngineStats): PerfOptions => ({ cache: true, cacheDir: '.cache', jobs: 1, stats });
+    const cold = await outcome(['.'], root, perf());
+    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+    const warm = await outcome(['.'], root, perf(stats));
+    expect(warm).toEqual(cold);
+    // notes.py, other.py and more.py hold nothing: nothing needs their text
+    expect(stats.unread).toBe(3);
+
+    // new text of the same size under the old modification time: the change time still shows it
+    const notes = join(root, 'notes.py');
+    expect('import sqlite3\n'.length).toBe(readFileSync(notes, 'utf8').length);
+    writeFileSync(notes, 'import sqlite3\n');
+    utimesSync(notes, past, past);
+    expect(statSync(notes).mtimeMs).toBe(past * 1000);
+    const changed = await outcome(['.'], root, perf());
+    expect(changed).toEqual(await outcome(['.'], root, { cache: false, jobs: 1 }));
+    expect(changed.findings.some((f) => f.file === 'notes.py')).toBe(true);
+
+    // a file that changes after the run looked at it is an error, never its old facts with new text
+    const manifest = new StatManifest(new DiskCache(join(root, '.cache')));
+    const other = manifest.source({ path: 'other.py', absPath: join(root, 'other.py'), language: 'python' }, { maxFileBytes: 1 << 20 });
+    expect(other?.contentHash).toBeDefined();
+    writeFileSync(join(root, 'other.py'), 'x = 22\n');
+    expect(() => other!.text).toThrow(FileChangedError);
   }, 60_000);
 });
 

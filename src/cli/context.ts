@@ -6,6 +6,7 @@ import type { Config } from '../model/config.js';
 import type { PerfOptions } from '../perf/engine.js';
 import type { Rule } from '../model/rule.js';
 import type { RunRefusal, RunResult } from '../model/run.js';
+import { FileChangedError } from '../perf/manifest.js';
 import { ConfigError, UsageError } from '../util/errors.js';
 
 export type AuditFn = (
@@ -85,7 +86,7 @@ export async function writeAtomically(path: string, text: string): Promise<void>
  * errors are the user's to fix; anything else is a pgready bug and says so.
  */
 export function reportError(e: unknown, ctx: Pick<CliContext, 'stderr' | 'env'>): number {
-  if (e instanceof UsageError || e instanceof ConfigError) {
+  if (e instanceof UsageError || e instanceof ConfigError || e instanceof FileChangedError) {
     ctx.stderr.write(`pgready: ${e.message}\n`);
     return 2;
   }

@@ -3,7 +3,7 @@ import type { Language, SourceFile } from '../model/facts.js';
 import type { Config } from '../model/config.js';
 import type { Skipped } from '../model/run.js';
 
-interface ReadableFile {
+export interface ReadableFile {
   path: string;
   absPath: string;
   language: Language;

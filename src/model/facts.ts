@@ -37,6 +37,8 @@ export interface SourceFile {
   textKind?: TextKind;
   /** The decoded text (BOM stripped, coding cookie honoured). */
   text: string;
+  /** sha1 of language, text kind and text, once known (src/perf/manifest.ts: known without reading the text) */
+  contentHash?: string;
 }
 
 /** Where a statement sits, for codemods that restructure code around it. */

@@ -8,6 +8,7 @@ import { emptyFacts } from '../model/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
+import { contentHash } from './manifest.js';
 import type { Executor } from './pool.js';
 import { InlineExecutor, WorkerExecutor } from './pool.js';
 import { mayBind } from './binds.js';
@@ -38,6 +39,8 @@ export interface EngineStats {
   skipped: number;
   cacheHits: number;
   workers: number;
+  /** files unchanged since the last cached run whose text was never read (src/perf/manifest.ts) */
+  unread?: number;
 }
 
 export interface EngineResult {
@@ -140,15 +143,7 @@ export async function analyseFiles(
   const tableInputs = python.map((s) => ({ path: s.path, root: rootOf(s.path) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const table = new ModuleTable(tableInputs);
   const base = sha1(VERSION, configHash(cfg), JSON.stringify(tableInputs));
-  const contentHash = new Map<string, string>();
-  const hashOf = (s: SourceFile): string => {
-    let h = contentHash.get(s.path);
-    if (h === undefined) {
-      h = sha1(s.language, s.textKind ?? '', s.text);
-      contentHash.set(s.path, h);
-    }
-    return h;
-  };
+  const hashOf = contentHash;
   progress.start(python.length + text.length);
 
   // 1. the prefilter
@@ -268,6 +263,7 @@ export async function analyseFiles(
         for (const s of python) {
           if (candidates.has(s.path) || !fresh.some((r) => reaches(s.text, r))) continue;
           candidates.add(s.path);
+          joined.push(s.path);
           if (!selected.has(s.path)) {
             selected.add(s.path);
             added = true;
@@ -277,7 +273,22 @@ export async function analyseFiles(
       if (!added) return;
     }
   };
+  // which files join is a function of every Python file's text: the last run's answer holds while
+  // none changed (and the texts of files that do not join need not be read again)
+  const joined: string[] = [];
+  const growKey = cache ? sha1(base, 'grow', String(prefilter), ...python.map(hashOf)) : '';
+  const grown = cache?.get<string[]>('grow', growKey);
+  if (Array.isArray(grown) && grown.every((p) => typeof p === 'string' && byPath.has(p))) {
+    for (const p of grown) {
+      candidates.add(p);
+      selected.add(p);
+    }
+    await indexFiles([...selected].sort());
+    rebuild();
+  } else {
   await grow();
+    cache?.setLater('grow', growKey, joined);
+  }
 
   // 3. facts
   // what the project index answers about a file: from its index when indexed, else from its text

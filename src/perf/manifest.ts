@@ -1,0 +1,122 @@
+import { statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import type { Config } from '../model/config.js';
+import type { SourceFile } from '../model/facts.js';
+import type { Skipped } from '../model/run.js';
+import { readSource } from '../discover/read.js';
+import type { ReadableFile } from '../discover/read.js';
+import { VERSION } from '../version.js';
+import type { DiskCache } from './cache.js';
+import { sha1 } from './cache.js';
+
+/** What the cache keys a file's text by: its language, text kind and decoded text. */
+export function contentHash(s: SourceFile): string {
+  if (s.contentHash === undefined) s.contentHash = sha1(s.language, s.textKind ?? '', s.text);
+  return s.contentHash;
+}
+
+/** A file read by a warm run changed (or vanished) after pgready looked at it. */
+export class FileChangedError extends Error {
+  constructor(path: string) {
+    super(`${path} changed while pgready was reading it; run pgready again.`);
+  }
+}
+
+/** size, mtime, ctime, inode (what `stat` shows of a change), language, text kind, content hash */
+type Entry = [number, number, number, number, string, string, string];
+
+/** Entries this close to the present are not trusted: a write within the clock's resolution would not show. */
+const RACY_MS = 2000;
+
+/**
+ * The stat manifest: for each file the last cached run read, what `stat` showed and the content
+ * hash. A warm run stats each file and, where size, modification and change times and inode are
+ * all unchanged, takes the hash from here and leaves the text unread until something asks for it
+ * (`SourceFile.text` is then a getter that reads, decodes and checks the hash): the facts of
+ * unchanged files come from the cache by that hash, so most texts are never read. This is how git,
+ * ESLint and ruff tell unchanged files; like git, an entry whose file was written within two
+ * seconds of being recorded is not kept, so a write the timestamps cannot show is never missed.
+ * One JSON entry, rewritten with this run's files when anything changed.
+ */
+export class StatManifest {
+  private readonly key = sha1(VERSION, 'manifest');
+  private readonly known: Record<string, Entry>;
+  private readonly next: Record<string, Entry> = {};
+  private changed = false;
+  /** files handed out unread, and how many of those something read after all */
+  private deferred = 0;
+  private readLater = 0;
+
+  constructor(private readonly cache: DiskCache) {
+    const got = cache.get<Record<string, Entry>>('manifest', this.key);
+    this.known = got && typeof got === 'object' && !Array.isArray(got) ? got : {};
+  }
+
+  /** The file as a source whose text is read on demand, when its entry still holds; else undefined. */
+  source(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>): SourceFile | undefined {
+    const e = this.known[f.path];
+    if (!Array.isArray(e) || e.length !== 7) return undefined;
+    let st: Stats;
+    try {
+      st = statSync(f.absPath);
+    } catch {
+      return undefined;
+    }
+    if (!st.isFile() || st.size > cfg.maxFileBytes || !same(e, st, f)) return undefined;
+    const hash = e[6];
+    let text: string | undefined;
+    const count = (): void => {
+      this.readLater++;
+    };
+    const lazy = { path: f.path, absPath: f.absPath, language: f.language, contentHash: hash } as SourceFile;
+    if (f.textKind !== undefined) lazy.textKind = f.textKind;
+    Object.defineProperty(lazy, 'text', {
+      enumerable: true,
+      get(): string {
+        if (text === undefined) {
+          const read: SourceFile | Skipped = readSource(f, cfg);
+          if ('reason' in read || sha1(read.language, read.textKind ?? '', read.text) !== hash) throw new FileChangedError(f.path);
+          text = read.text;
+          count();
+        }
+        return text;
+      },
+    });
+    this.keep(f.path, e);
+    this.deferred++;
+    return lazy;
+  }
+
+  /** Records a file this run read (after its content hash is known). */
+  remember(s: SourceFile): void {
+    let st: Stats;
+    try {
+      st = statSync(s.absPath);
+    } catch {
+      return;
+    }
+    const now = Date.now();
+    if (now - st.mtimeMs < RACY_MS || now - st.ctimeMs < RACY_MS) return;
+    this.keep(s.path, [st.size, st.mtimeMs, st.ctimeMs, st.ino, s.language, s.textKind ?? '', contentHash(s)]);
+  }
+
+  private keep(path: string, e: Entry): void {
+    this.next[path] = e;
+    const old = this.known[path];
+    if (!old || old.some((v, i) => v !== e[i])) this.changed = true;
+  }
+
+  /** Files whose text this run never read. */
+  unread(): number {
+    return this.deferred - this.readLater;
+  }
+
+  /** Writes the entry when this run's files differ from the last run's. */
+  save(): void {
+    if (this.changed || Object.keys(this.known).length !== Object.keys(this.next).length) this.cache.set('manifest', this.key, this.next);
+  }
+}
+
+function same(e: Entry, st: Stats, f: ReadableFile): boolean {
+  return e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ctimeMs && e[3] === st.ino && e[4] === f.language && e[5] === (f.textKind ?? '');
+}
