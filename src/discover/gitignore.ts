@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { compilePattern, patternMatches, type PathPattern } from './glob.js';
 
@@ -21,7 +21,8 @@ export function parseGitignore(base: string, text: string): IgnoreFile {
 export async function loadGitignore(dir: string): Promise<IgnoreFile | undefined> {
   let text: string;
   try {
-    text = await readFile(join(dir, '.gitignore'), 'utf8');
+    // synchronous: a walk asks once per directory, and a thread-pool round trip costs more than the read
+    text = readFileSync(join(dir, '.gitignore'), 'utf8');
   } catch {
     return undefined;
   }

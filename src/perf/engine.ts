@@ -273,22 +273,22 @@ export async function analyseFiles(
       if (!added) return;
     }
   };
-  // which files join is a function of every Python file's text: the last run's answer holds while
-  // none changed (and the texts of files that do not join need not be read again)
+  // Which files join, and which export questions the text settles (below), are functions of every
+  // Python file's text: the last run's answers hold while none changed, and the texts they read
+  // need not be read again.
   const joined: string[] = [];
   const growKey = cache ? sha1(base, 'grow', String(prefilter), ...python.map(hashOf)) : '';
-  const grown = cache?.get<string[]>('grow', growKey);
-  if (Array.isArray(grown) && grown.every((p) => typeof p === 'string' && byPath.has(p))) {
-    for (const p of grown) {
+  const grown = cache?.get<{ joined?: unknown; settled?: unknown }>('grow', growKey);
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((p) => typeof p === 'string');
+  const reuse = grown && strings(grown.joined) && strings(grown.settled) && grown.joined.every((p) => byPath.has(p)) ? grown : undefined;
+  if (reuse) {
+    for (const p of reuse.joined as string[]) {
       candidates.add(p);
       selected.add(p);
     }
     await indexFiles([...selected].sort());
     rebuild();
-  } else {
-  await grow();
-    cache?.setLater('grow', growKey, joined);
-  }
+  } else await grow();
 
   // 3. facts
   // what the project index answers about a file: from its index when indexed, else from its text
@@ -331,7 +331,11 @@ export async function analyseFiles(
   // What the index pass asked forecasts what the facts pass will ask: settle what the text can.
   // The rest stay open: the facts pass holds them as `unindexed` values, and only the few that
   // decide a fact get their module indexed (`unanswered` below).
-  for (const p of selected) for (const q of indexQueries.get(p) ?? []) settleOrIndex(q);
+  if (reuse) for (const q of reuse.settled as string[]) settled.add(q);
+  else {
+    for (const p of selected) for (const q of indexQueries.get(p) ?? []) settleOrIndex(q);
+    cache?.setLater('grow', growKey, { joined, settled: [...settled].sort() });
+  }
   let todo: SourceFile[] = [...[...selected].sort().map((p) => byPath.get(p)!), ...text];
   const computed = new Set<string>();
   for (let round = 0; todo.length > 0; round++) {

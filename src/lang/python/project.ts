@@ -65,15 +65,18 @@ export class ModuleTable {
     for (const { path, root } of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
       this.files.add(path);
       const dotted = dottedPath(path);
-      const parts = dotted.split('.');
-      for (let i = 0; i < parts.length; i++) {
-        const key = parts.slice(i).join('.');
-        const list = this.bySuffix.get(key) ?? [];
-        list.push(path);
-        this.bySuffix.set(key, list);
+      // every dotted suffix: c, b.c, a.b.c
+      for (let end = dotted.length; ; ) {
+        const dot = end > 0 ? dotted.lastIndexOf('.', end - 1) : -1;
+        const key = dotted.slice(dot + 1);
+        const list = this.bySuffix.get(key);
+        if (list) list.push(path);
+        else this.bySuffix.set(key, [path]);
+        if (dot < 0) break;
+        end = dot;
       }
       const rel = root && root !== '.' && path.startsWith(root.replace(/\/$/, '') + '/') ? path.slice(root.replace(/\/$/, '').length + 1) : path;
-      this.names.set(path, dottedPath(rel));
+      this.names.set(path, rel === path ? dotted : dottedPath(rel));
     }
   }
 
