@@ -385,7 +385,7 @@ describe('cache', () => {
       for (const name of readdirSync(dir)) {
         const p = join(dir, name);
         if (statSync(p).isDirectory()) garble(p);
-        else if (name.endsWith('.json')) writeFileSync(p, '{"facts": [1, 2');
+        else if (name.endsWith('.json') || name.endsWith('.pack')) writeFileSync(p, '{"facts": [1, 2');
       }
     };
     garble(join(root, '.cache'));
@@ -396,7 +396,7 @@ describe('cache', () => {
       for (const name of readdirSync(dir)) {
         const p = join(dir, name);
         if (statSync(p).isDirectory()) reshape(p);
-        else if (name.endsWith('.json')) writeFileSync(p, JSON.stringify({ facts: { file: 'app.py', sqlStrings: [{}] }, queried: [], deps: [], index: {} }));
+        else if (name.endsWith('.json') || name.endsWith('.pack')) writeFileSync(p, JSON.stringify({ facts: { file: 'app.py', sqlStrings: [{}] }, queried: [], deps: [], index: {} }));
       }
     };
     reshape(join(root, '.cache'));
@@ -451,6 +451,37 @@ describe('cache', () => {
     writeFileSync(join(root, 'other.py'), 'x = 22\n');
     expect(() => other!.text).toThrow(FileChangedError);
   }, 60_000);
+
+  it('packs keep what runs use, drop what none used for eight rewrites, and survive damage', async () => {
+    const dir = tempDir();
+    const first = new DiskCache(dir);
+    first.setLater('facts', 'old', { n: 1 });
+    first.setLater('facts', 'kept', { n: 2 });
+    await first.flush();
+    // each later run uses `kept`, never `old`, and adds an entry (so the pack is rewritten)
+    const run = async (i: number): Promise<void> => {
+      const c = new DiskCache(dir);
+      expect(c.getPacked('facts', 'kept')).toEqual({ n: 2 });
+      c.setLater('facts', `run${i}`, { i });
+      await c.flush();
+    };
+    for (let i = 0; i < 7; i++) await run(i);
+    // a reader that writes nothing changes nothing
+    expect(new DiskCache(dir).getPacked('facts', 'old')).toEqual({ n: 1 });
+    await run(7);
+    const after = new DiskCache(dir);
+    expect(after.getPacked('facts', 'old')).toBeUndefined();
+    expect(after.getPacked('facts', 'kept')).toEqual({ n: 2 });
+    expect(after.getPacked('facts', 'run0')).toEqual({ i: 0 });
+    // a damaged line is a miss, the other entries stand; a damaged file is all misses
+    const file = join(dir, 'facts.pack');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^kept\t(\d+)\t.*$/m, 'kept\t$1\t{"n": '));
+    const damaged = new DiskCache(dir);
+    expect(damaged.getPacked('facts', 'kept')).toBeUndefined();
+    expect(damaged.getPacked('facts', 'run7')).toEqual({ i: 7 });
+    writeFileSync(file, 'not a pack\n');
+    expect(new DiskCache(dir).getPacked('facts', 'run7')).toBeUndefined();
+  });
 });
 
 describe('audit options', () => {

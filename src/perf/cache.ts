@@ -12,13 +12,34 @@ export function sha1(...parts: string[]): string {
   return h.digest('hex');
 }
 
+/** A pack: one file per kind holding many entries (see DiskCache). */
+interface Pack {
+  gen: number;
+  /** key -> [generation last written or used in, the entry's JSON] */
+  entries: Map<string, [number, string]>;
+  used: Set<string>;
+  added: Map<string, string>;
+}
+
+const PACK_HEADER = 'pgready-pack 1';
+/** A packed entry no run has used or written in this many rewrites of its pack is dropped. */
+const KEEP_GENERATIONS = 8;
+
 /**
- * A directory of JSON entries named by key (`<dir>/<kind>/<key[0..2]>/<key>.json`). Writes go to a
- * temporary file renamed into place, so a reader never sees half an entry; an entry that cannot
- * be read or parsed is a miss. Nothing here throws: a cache that cannot be written is no cache.
+ * The cache directory. Single entries (`get`/`set`: the prefilter's verdicts, the stat manifest)
+ * are JSON files named by key (`<dir>/<kind>/<key[0..2]>/<key>.json`). The many small entries of a
+ * run (module indexes, facts) go to one pack per kind (`<dir>/<kind>.pack`: a header line, then a
+ * `key TAB generation TAB json` line per entry), read once and rewritten once at the end of a run
+ * that added to it: a cold run on 2,000 files wrote 3,000 small files before, which cost more than
+ * the analysis of some of them. An entry unused for KEEP_GENERATIONS rewrites is dropped, so a run
+ * over part of a project keeps the rest's entries for a while. Writes go to a temporary file
+ * renamed into place, so a reader never sees half a file (two runs at once: the last one's pack
+ * stands, the other's new entries are misses next time); an entry that cannot be read or parsed
+ * is a miss. Nothing here throws: a cache that cannot be written is no cache.
  */
 export class DiskCache {
   private readonly made = new Set<string>();
+  private readonly packs = new Map<string, Pack>();
   writeFailed = false;
 
   constructor(readonly dir: string) {}
@@ -35,30 +56,82 @@ export class DiskCache {
     }
   }
 
-  private readonly writes: Promise<void>[] = [];
-
-  /** Writes in the background (the file system works while analysis goes on); see `flush`. */
-  setLater(kind: string, key: string, value: unknown): void {
-    if (this.writeFailed) return;
-    const file = this.path(kind, key);
-    const dir = join(this.dir, kind, key.slice(0, 2));
-    const text = JSON.stringify(value);
-    this.ensureDir(dir);
-    if (this.writeFailed) return;
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    this.writes.push(
-      writeFile(tmp, text)
-        .then(() => rename(tmp, file))
-        .catch(() => {
-          this.writeFailed = true;
-          return unlink(tmp).catch(() => undefined);
-        }),
-    );
+  private pack(kind: string): Pack {
+    let pack = this.packs.get(kind);
+    if (pack) return pack;
+    pack = { gen: 0, entries: new Map(), used: new Set(), added: new Map() };
+    this.packs.set(kind, pack);
+    let text: string;
+    try {
+      text = readFileSync(join(this.dir, `${kind}.pack`), 'utf8');
+    } catch {
+      return pack;
+    }
+    const lines = text.split('\n');
+    const header = lines[0]?.split(' ');
+    if (lines[0]?.startsWith(`${PACK_HEADER} `) && header?.length === 3 && /^\d+$/.test(header[2]!)) {
+      pack.gen = Number(header[2]);
+      for (let i = 1; i < lines.length; i++) {
+        const line = lines[i]!;
+        const a = line.indexOf('\t');
+        const b = a < 0 ? -1 : line.indexOf('\t', a + 1);
+        if (b < 0) continue;
+        pack.entries.set(line.slice(0, a), [Number(line.slice(a + 1, b)) || 0, line.slice(b + 1)]);
+      }
+    }
+    return pack;
   }
 
-  /** Waits for the background writes. */
+  /** A packed entry (see setLater), or undefined. */
+  getPacked<T>(kind: string, key: string): T | undefined {
+    const pack = this.pack(kind);
+    const added = pack.added.get(key);
+    const json = added ?? pack.entries.get(key)?.[1];
+    if (json === undefined) return undefined;
+    try {
+      const value = JSON.parse(json) as T;
+      pack.used.add(key);
+      return value;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Adds an entry to the kind's pack, written by `flush`. */
+  setLater(kind: string, key: string, value: unknown): void {
+    if (this.writeFailed || /[\t\n]/.test(key)) return;
+    this.pack(kind).added.set(key, JSON.stringify(value));
+  }
+
+  /** Rewrites each pack that gained entries: this run's, the ones it used, and those still young. */
   async flush(): Promise<void> {
-    await Promise.all(this.writes.splice(0));
+    const writes: Promise<void>[] = [];
+    for (const [kind, pack] of this.packs) {
+      if (pack.added.size === 0 || this.writeFailed) continue;
+      const gen = pack.gen + 1;
+      const lines = [`${PACK_HEADER} ${gen}`];
+      for (const [key, [g, json]] of pack.entries) {
+        if (pack.added.has(key)) continue;
+        if (pack.used.has(key)) lines.push(`${key}\t${gen}\t${json}`);
+        else if (g > gen - KEEP_GENERATIONS) lines.push(`${key}\t${g}\t${json}`);
+      }
+      for (const [key, json] of pack.added) lines.push(`${key}\t${gen}\t${json}`);
+      lines.push('');
+      pack.added.clear();
+      this.ensureDir(this.dir);
+      if (this.writeFailed) break;
+      const file = join(this.dir, `${kind}.pack`);
+      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      writes.push(
+        writeFile(tmp, lines.join('\n'))
+          .then(() => rename(tmp, file))
+          .catch(() => {
+            this.writeFailed = true;
+            return unlink(tmp).catch(() => undefined);
+          }),
+      );
+    }
+    await Promise.all(writes);
   }
 
   private ensureDir(dir: string): void {

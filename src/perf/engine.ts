@@ -219,7 +219,7 @@ export async function analyseFiles(
     for (const p of paths) {
       const s = byPath.get(p);
       if (!s || indexed.has(p) || indexFailed.has(p)) continue;
-      const hit = cache?.get<{ index?: PythonModuleIndex; queried?: string[] }>('index', sha1(base, p, hashOf(s)));
+      const hit = cache?.getPacked<{ index?: PythonModuleIndex; queried?: string[] }>('index', sha1(base, p, hashOf(s)));
       if (hit && hit.index?.file === p && Array.isArray(hit.index.functions) && Array.isArray(hit.queried)) {
         indexed.set(p, hit.index);
         indexQueries.set(p, hit.queried);
@@ -278,7 +278,7 @@ export async function analyseFiles(
   // need not be read again.
   const joined: string[] = [];
   const growKey = cache ? sha1(base, 'grow', String(prefilter), ...python.map(hashOf)) : '';
-  const grown = cache?.get<{ joined?: unknown; settled?: unknown }>('grow', growKey);
+  const grown = cache?.getPacked<{ joined?: unknown; settled?: unknown }>('grow', growKey);
   const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((p) => typeof p === 'string');
   const reuse = grown && strings(grown.joined) && strings(grown.settled) && grown.joined.every((p) => byPath.has(p)) ? grown : undefined;
   if (reuse) {
@@ -343,7 +343,7 @@ export async function analyseFiles(
     const hits = new Map<string, FactsEntry>();
     const need = new Set<string>();
     for (const s of todo) {
-      const hit = cache?.get<FactsEntry>('facts', factsKey(s));
+      const hit = cache?.getPacked<FactsEntry>('facts', factsKey(s));
       if (!hit || !Array.isArray(hit.deps) || !Array.isArray(hit.queried) || !hit.facts) continue;
       hits.set(s.path, hit);
       for (const [f, h] of hit.deps) if (table.has(f) && !indexed.has(f) && !indexFailed.has(f) && depHash(f) !== h) need.add(f);
