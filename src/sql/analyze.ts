@@ -30,7 +30,9 @@ export function analyzeSql<T extends SqlString>(sql: T): T {
 /** The tokens of `sql`, tokenizing on the spot when an adapter left them empty. */
 export function tokensOf(sql: Pick<SqlString, 'text' | 'holes' | 'tokens'>): SqlToken[] {
   if (sql.tokens.length > 0 || sql.text.length === 0) return sql.tokens;
-  return tokenize(sql.text, sql.holes);
+  // facts from a worker thread or the cache come without tokens (they are a function of text and holes)
+  sql.tokens = tokenize(sql.text, sql.holes);
+  return sql.tokens;
 }
 
 /** The tokens without whitespace and comments. */

@@ -41,12 +41,18 @@ export function dottedPath(relPath: string): string {
   return parts.join('.');
 }
 
+/** How many leading path segments two paths share. */
 function commonPrefixLength(a: string, b: string): number {
-  const pa = a.split('/');
-  const pb = b.split('/');
   let n = 0;
-  while (n < pa.length && n < pb.length && pa[n] === pb[n]) n++;
-  return n;
+  for (let i = 0; ; i++) {
+    const ca = i < a.length ? a.charCodeAt(i) : 0x2f;
+    const cb = i < b.length ? b.charCodeAt(i) : 0x2f;
+    if (ca !== cb) return n;
+    if (ca === 0x2f) {
+      n++;
+      if (i >= a.length || i >= b.length) return n;
+    }
+  }
 }
 
 /**
