@@ -2,9 +2,9 @@ import { discover } from './discover/index.js';
 import { readSource } from './discover/read.js';
 import { runFix } from './edit/fix.js';
 import type { FixRunOptions, FixRunResult } from './edit/fix.js';
-import { analyseFiles, DEFAULT_CACHE_DIR } from './perf/engine.js';
-import { DiskCache } from './perf/cache.js';
-import { StatManifest } from './perf/manifest.js';
+import { analyseFiles, configHash, DEFAULT_CACHE_DIR } from './perf/engine.js';
+import { DiskCache, sha1 } from './perf/cache.js';
+import { contentHash, StatManifest } from './perf/manifest.js';
 import { resolve } from 'node:path';
 import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
@@ -167,6 +167,11 @@ function placeholderStatements(facts: FileFacts, findings: Finding[]): number {
   return statements.size;
 }
 
+/** JSON.stringify replacer: SQL tokens are a function of text and holes, and filled in lazily (tokensOf). */
+function withoutTokens(key: string, value: unknown): unknown {
+  return key === 'tokens' ? undefined : value;
+}
+
 function factless(facts: FileFacts): boolean {
   for (const value of Object.values(facts)) if (Array.isArray(value) && value.length > 0) return false;
   return true;
@@ -198,15 +203,26 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
   const summaries: FileSummary[] = [];
   const sources = new Map<string, string>();
   const ctx = { schema: projectSchema(files.map((f) => f.facts)) };
+  // A file's findings are a function of its facts (as linked), its text, the project schema, the
+  // configuration and the rules: with the cache on, a file whose inputs are all unchanged takes
+  // the findings the rules gave last time.
+  const perf = opts.perf;
+  const cache = perf?.cache ? new DiskCache(resolve(opts.cwd, perf.cacheDir ?? DEFAULT_CACHE_DIR)) : undefined;
+  const runKey = cache ? sha1(VERSION, configHash(cfg), rules.map((r) => r.id).join(','), JSON.stringify([...ctx.schema])) : '';
   for (const { source, facts } of files) {
     // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run
     if (factless(facts)) {
       summaries.push({ path: source.path, language: source.language, counts: countsOf(facts, []), usesSqlite: false });
       continue;
     }
-    const { findings: own, errors } = runRules(rules, facts, source, cfg, ctx);
-    // a rule's codemod fixes only the languages it plans for (some are Python's only)
-    for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
+    const key = cache ? sha1(runKey, source.path, contentHash(source), JSON.stringify(facts, withoutTokens)) : '';
+    const known = cache?.getPacked<Finding[]>('findings', key);
+    const { findings: own, errors } = Array.isArray(known) ? { findings: known, errors: [] } : runRules(rules, facts, source, cfg, ctx);
+    if (!known) {
+      // a rule's codemod fixes only the languages it plans for (some are Python's only)
+      for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
+      if (cache && errors.length === 0) cache.setLater('findings', key, own);
+    }
     for (const e of errors) {
       skipped.push({ path: source.path, reason: 'internal-error', detail: `rule ${e.ruleId} (${e.ruleName}) failed: ${e.message}; its findings for this file are missing. Please report this.` });
     }
@@ -216,6 +232,7 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
     summaries.push({ path: source.path, language: source.language, counts, usesSqlite });
     if (own.length > 0) sources.set(source.path, source.text);
   }
+  await cache?.flush();
   summaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const sorted = sortFindings(findings);
   const meta = enabledRules(rules, cfg)

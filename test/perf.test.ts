@@ -452,6 +452,32 @@ describe('cache', () => {
     expect(() => other!.text).toThrow(FileChangedError);
   }, 60_000);
 
+  it("a file's cached findings follow the project schema and SQL linked from other files", async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'schema.py': 'import sqlite3\n\nDDL = "CREATE TABLE users (id INTEGER PRIMARY KEY, active BOOLEAN)"\n',
+      'app.py': 'import sqlite3\n\ndef go(conn):\n    conn.execute("INSERT INTO users (id, active) VALUES (?, 1)", (1,))\n',
+      'queries.py': 'GET = "SELECT name FROM users WHERE id = ?"\n',
+      'use.py': 'import sqlite3\nimport queries\n\ndef get(conn, i):\n    return conn.execute(queries.GET, (i,)).fetchone()\n',
+    });
+    const perf: PerfOptions = { cache: true, cacheDir: '.cache', jobs: 1 };
+    const fresh = () => outcome(['.'], root, { cache: false, jobs: 1 });
+    const before = await outcome(['.'], root, perf);
+    expect(before).toEqual(await fresh());
+    expect(before.findings.some((f) => f.file === 'app.py' && f.ruleId === 'SQL329')).toBe(true);
+    const linked = (o: Awaited<ReturnType<typeof outcome>>) => o.findings.filter((f) => f.file === 'queries.py').length;
+    expect(linked(before)).toBeGreaterThan(0);
+    // app.py and queries.py do not change; what their findings depend on elsewhere does, one at a time
+    writeFileSync(join(root, 'schema.py'), 'import sqlite3\n\nDDL = "CREATE TABLE users (id INTEGER PRIMARY KEY, active INTEGER)"\n');
+    const schemaChanged = await outcome(['.'], root, perf);
+    expect(schemaChanged).toEqual(await fresh());
+    expect(schemaChanged.findings.some((f) => f.file === 'app.py' && f.ruleId === 'SQL329')).toBe(false);
+    writeFileSync(join(root, 'use.py'), 'import sqlite3\n\ndef get(conn, i):\n    return None\n');
+    const unlinked = await outcome(['.'], root, perf);
+    expect(unlinked).toEqual(await fresh());
+    expect(linked(unlinked)).toBeLessThan(linked(before));
+  }, 60_000);
+
   it('packs keep what runs use, drop what none used for eight rewrites, and survive damage', async () => {
     const dir = tempDir();
     const first = new DiskCache(dir);

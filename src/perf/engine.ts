@@ -5,7 +5,6 @@ import type { PythonModuleIndex } from '../lang/python/index.js';
 import type { Config } from '../model/config.js';
 import type { FileFacts, SourceFile } from '../model/facts.js';
 import { emptyFacts } from '../model/facts.js';
-import { tokenize } from '../sql/tokenize.js';
 import { VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
 import { contentHash } from './manifest.js';
@@ -96,9 +95,11 @@ function restore(facts: FileFacts, path: string): FileFacts | undefined {
     const shape = emptyFacts(path, facts.language) as unknown as Record<string, unknown>;
     const got = facts as unknown as Record<string, unknown>;
     for (const key of Object.keys(shape)) if (Array.isArray(shape[key]) && !Array.isArray(got[key])) return undefined;
+    // tokens are left for tokensOf() to make when a rule reads them
     for (const sql of facts.sqlStrings) {
       if (typeof sql.text !== 'string' || !Array.isArray(sql.holes)) return undefined;
-      sql.tokens = tokenize(sql.text, sql.holes);
+      if (!sql.holes.every((h) => typeof h?.start === 'number' && typeof h.end === 'number')) return undefined;
+      sql.tokens = [];
     }
     return facts;
   } catch {
@@ -112,7 +113,8 @@ function callName(qualified: string): string {
   return dot < 0 ? qualified : qualified.slice(dot + 1);
 }
 
-function configHash(cfg: Config): string {
+/** The effective configuration, as cache keys see it (where it was read from does not count). */
+export function configHash(cfg: Config): string {
   const { root: _root, source: _source, ...rest } = cfg;
   return sha1(JSON.stringify(rest));
 }
