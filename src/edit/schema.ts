@@ -90,6 +90,8 @@ export function projectSchema(files: readonly FileFacts[]): Map<string, TableSch
   const schema = new Map<string, TableSchema>();
   for (const facts of [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
     for (const sql of facts.sqlStrings) {
+      // a CREATE keyword token is the upper-cased text of the SQL (tokenize): most SQL has none
+      if (!sql.text.toUpperCase().includes('CREATE')) continue;
       const sig = significant(tokensOf(sql));
       for (const t of createTables(sig)) {
         if (!isName(sig[t.nameIndex])) continue;
