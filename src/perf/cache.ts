@@ -109,22 +109,24 @@ export class DiskCache {
     for (const [kind, pack] of this.packs) {
       if (pack.added.size === 0 || this.writeFailed) continue;
       const gen = pack.gen + 1;
-      const lines = [`${PACK_HEADER} ${gen}`];
-      for (const [key, [g, json]] of pack.entries) {
-        if (pack.added.has(key)) continue;
-        if (pack.used.has(key)) lines.push(`${key}\t${gen}\t${json}`);
-        else if (g > gen - KEEP_GENERATIONS) lines.push(`${key}\t${g}\t${json}`);
+      // line by line: a pack of a large project is tens of megabytes, never joined into one string
+      function* lines(): Generator<string> {
+        yield `${PACK_HEADER} ${gen}\n`;
+        for (const [key, [g, json]] of pack.entries) {
+          if (pack.added.has(key)) continue;
+          if (pack.used.has(key)) yield `${key}\t${gen}\t${json}\n`;
+          else if (g > gen - KEEP_GENERATIONS) yield `${key}\t${g}\t${json}\n`;
+        }
+        for (const [key, json] of pack.added) yield `${key}\t${gen}\t${json}\n`;
       }
-      for (const [key, json] of pack.added) lines.push(`${key}\t${gen}\t${json}`);
-      lines.push('');
-      pack.added.clear();
       this.ensureDir(this.dir);
       if (this.writeFailed) break;
       const file = join(this.dir, `${kind}.pack`);
       const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       writes.push(
-        writeFile(tmp, lines.join('\n'))
+        writeFile(tmp, lines())
           .then(() => rename(tmp, file))
+          .then(() => pack.added.clear())
           .catch(() => {
             this.writeFailed = true;
             return unlink(tmp).catch(() => undefined);
