@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareBaseline } from '../src/baseline.js';
-import { json } from '../src/report/json.js';
+import { json, jsonChunks } from '../src/report/json.js';
 import { cleanRun, FINDINGS, sampleRun } from './report-sample.js';
 
 const opts = { color: true, cwd: '/repo' };
@@ -228,5 +228,22 @@ describe('json reporter', () => {
     ]);
     expect(doc.findings.map((f) => f.status)).toEqual(['baseline', 'new', 'new', 'new', 'new', 'new']);
     expect(doc.resolved).toEqual([{ fingerprint: 'dead000000000001', ruleId: 'SQL201', file: 'app/db.py', line: 7, message: 'gone' }]);
+  });
+
+  it('streams the same text JSON.stringify gives, in pieces, however many findings there are', () => {
+    const run = sampleRun();
+    // enough findings to need several pieces
+    run.findings = Array.from({ length: 3000 }, (_, i) => ({ ...FINDINGS[i % FINDINGS.length]!, line: i + 1, fingerprint: `f${i}` }));
+    const baseline = compareBaseline(run.findings, { version: 1, tool: 'pgready', findings: [{ fingerprint: 'f1', ruleId: 'SQL001', file: 'x', line: 1, message: 'm' }, { fingerprint: 'gone', ruleId: 'SQL001', file: 'x', line: 1, message: 'm' }] }, 'b.json');
+    for (const o of [opts, { ...opts, baseline }]) {
+      const pieces = [...jsonChunks(run, o)];
+      const text = pieces.join('');
+      expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+      expect(text).toBe(json(run, o));
+      expect(pieces.length).toBeGreaterThan(3);
+      expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70_000);
+    }
+    const clean = [...jsonChunks(cleanRun(), opts)].join('');
+    expect(clean).toBe(`${JSON.stringify(JSON.parse(clean), null, 2)}\n`);
   });
 });

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { atLeast } from '../model/finding.js';
 import type { Severity } from '../model/finding.js';
 import { github } from '../report/github.js';
-import { json } from '../report/json.js';
+import { json, jsonChunks } from '../report/json.js';
 import { pretty } from '../report/pretty.js';
 import { withPriorities } from '../report/priority.js';
 import { sarif } from '../report/sarif.js';
@@ -83,9 +83,12 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
       baseline && (args.format === 'pretty' || args.format === 'github')
         ? { ...result, findings: gated, summary: summarise(result.files, gated, result.skipped) }
         : result;
-    const text = REPORTERS[args.format](shown, { color, cwd: ctx.cwd, sources: result.sources, baseline });
+    const reportOpts = { color, cwd: ctx.cwd, sources: result.sources, baseline };
+    // JSON goes out in pieces: a large project's report is tens of megabytes
+    const text = args.format === 'json' ? jsonChunks(shown, reportOpts) : REPORTERS[args.format](shown, reportOpts);
     if (args.output !== undefined) await writeAtomically(resolve(ctx.cwd, args.output), text);
-    else ctx.stdout.write(text);
+    else if (typeof text === 'string') ctx.stdout.write(text);
+    else for (const piece of text) ctx.stdout.write(piece);
     if (baseline) {
       const gone = baseline.resolved.length;
       ctx.stderr.write(

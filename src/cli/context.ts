@@ -69,7 +69,7 @@ export function useColor(opts: {
 }
 
 /** Writes `text` to a temporary file next to `path`, then renames it over `path`. */
-export async function writeAtomically(path: string, text: string): Promise<void> {
+export async function writeAtomically(path: string, text: string | Iterable<string>): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, text, 'utf8');

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function sha1(...parts: string[]): string {
@@ -18,7 +17,9 @@ interface Pack {
   /** key -> [generation last written or used in, the entry's JSON] */
   entries: Map<string, [number, string]>;
   used: Set<string>;
-  added: Map<string, string>;
+  /** keys written this run: their lines go straight to `out`, the next pack's temporary file */
+  added: Set<string>;
+  out?: { fd: number; tmp: string; pending: string };
 }
 
 const PACK_HEADER = 'pgready-pack 1';
@@ -59,7 +60,7 @@ export class DiskCache {
   private pack(kind: string): Pack {
     let pack = this.packs.get(kind);
     if (pack) return pack;
-    pack = { gen: 0, entries: new Map(), used: new Set(), added: new Map() };
+    pack = { gen: 0, entries: new Map(), used: new Set(), added: new Set() };
     this.packs.set(kind, pack);
     let text: string;
     try {
@@ -85,8 +86,7 @@ export class DiskCache {
   /** A packed entry (see setLater), or undefined. */
   getPacked<T>(kind: string, key: string): T | undefined {
     const pack = this.pack(kind);
-    const added = pack.added.get(key);
-    const json = added ?? pack.entries.get(key)?.[1];
+    const json = pack.entries.get(key)?.[1];
     if (json === undefined) return undefined;
     try {
       const value = JSON.parse(json) as T;
@@ -97,43 +97,67 @@ export class DiskCache {
     }
   }
 
-  /** Adds an entry to the kind's pack, written by `flush`. */
+  /**
+   * Adds an entry to the kind's pack. Its line goes to the next pack's temporary file at once (in
+   * pieces of a quarter megabyte), so a large run does not hold its cache in memory; `flush` adds
+   * the old entries worth keeping and puts the file in place.
+   */
   setLater(kind: string, key: string, value: unknown): void {
-    if (this.writeFailed || /[\t\n]/.test(key)) return;
-    this.pack(kind).added.set(key, JSON.stringify(value));
+    const pack = this.pack(kind);
+    if (this.writeFailed || /[\t\n]/.test(key) || pack.added.has(key)) return;
+    if (!pack.out) {
+      this.ensureDir(this.dir);
+      if (this.writeFailed) return;
+      const tmp = `${join(this.dir, `${kind}.pack`)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        pack.out = { fd: openSync(tmp, 'w'), tmp, pending: `${PACK_HEADER} ${pack.gen + 1}\n` };
+      } catch {
+        this.writeFailed = true;
+        return;
+      }
+    }
+    pack.added.add(key);
+    pack.out.pending += `${key}\t${pack.gen + 1}\t${JSON.stringify(value)}\n`;
+    if (pack.out.pending.length >= 1 << 18) this.drain(pack);
   }
 
-  /** Rewrites each pack that gained entries: this run's, the ones it used, and those still young. */
-  async flush(): Promise<void> {
-    const writes: Promise<void>[] = [];
-    for (const [kind, pack] of this.packs) {
-      if (pack.added.size === 0 || this.writeFailed) continue;
-      const gen = pack.gen + 1;
-      // line by line: a pack of a large project is tens of megabytes, never joined into one string
-      function* lines(): Generator<string> {
-        yield `${PACK_HEADER} ${gen}\n`;
-        for (const [key, [g, json]] of pack.entries) {
-          if (pack.added.has(key)) continue;
-          if (pack.used.has(key)) yield `${key}\t${gen}\t${json}\n`;
-          else if (g > gen - KEEP_GENERATIONS) yield `${key}\t${g}\t${json}\n`;
-        }
-        for (const [key, json] of pack.added) yield `${key}\t${gen}\t${json}\n`;
-      }
-      this.ensureDir(this.dir);
-      if (this.writeFailed) break;
-      const file = join(this.dir, `${kind}.pack`);
-      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      writes.push(
-        writeFile(tmp, lines())
-          .then(() => rename(tmp, file))
-          .then(() => pack.added.clear())
-          .catch(() => {
-            this.writeFailed = true;
-            return unlink(tmp).catch(() => undefined);
-          }),
-      );
+  private drain(pack: Pack): void {
+    if (!pack.out || pack.out.pending === '') return;
+    try {
+      writeSync(pack.out.fd, pack.out.pending);
+    } catch {
+      this.writeFailed = true;
     }
-    await Promise.all(writes);
+    pack.out.pending = '';
+  }
+
+  /** Completes each pack that gained entries: this run's, the ones it used, and those still young. */
+  async flush(): Promise<void> {
+    for (const [kind, pack] of this.packs) {
+      const out = pack.out;
+      if (!out) continue;
+      const gen = pack.gen + 1;
+      for (const [key, [g, json]] of pack.entries) {
+        if (pack.added.has(key)) continue;
+        if (pack.used.has(key)) out.pending += `${key}\t${gen}\t${json}\n`;
+        else if (g > gen - KEEP_GENERATIONS) out.pending += `${key}\t${g}\t${json}\n`;
+        if (out.pending.length >= 1 << 18) this.drain(pack);
+      }
+      this.drain(pack);
+      pack.out = undefined;
+      try {
+        closeSync(out.fd);
+        if (this.writeFailed) throw new Error('not written');
+        renameSync(out.tmp, join(this.dir, `${kind}.pack`));
+      } catch {
+        this.writeFailed = true;
+        try {
+          unlinkSync(out.tmp);
+        } catch {
+          // nothing to remove
+        }
+      }
+    }
   }
 
   private ensureDir(dir: string): void {
