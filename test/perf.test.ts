@@ -31,6 +31,16 @@ function writeTree(root: string, files: Record<string, string>): void {
   }
 }
 
+const newStats = (): EngineStats => ({ files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 });
+
+/** The audit of `root` on one thread with the prefilter on (and what the engine did) and off. */
+async function onAndOff(root: string) {
+  const stats = newStats();
+  const on = await outcome(['.'], root, { prefilter: true, jobs: 1, stats });
+  const off = await outcome(['.'], root, { prefilter: false, jobs: 1 });
+  return { on, off, stats };
+}
+
 /** Everything a run reports, minus wall time and the code frames' source map. */
 async function outcome(paths: string[], cwd: string, perf: PerfOptions) {
   const r = await audit(paths, defaultConfig(cwd), { cwd, perf });
@@ -228,7 +238,7 @@ describe('prefilter', () => {
 describe('prefilter on and off give the same results', () => {
   for (const dir of ['fixtures/rules', 'fixtures/legacy-trading', 'fixtures/adapters']) {
     it(dir, async () => {
-      const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+      const stats = newStats();
       const on = await outcome([dir], repoRoot, { prefilter: true, jobs: 1, stats });
       const off = await outcome([dir], repoRoot, { prefilter: false, jobs: 1 });
       expect(on.findings.length).toBeGreaterThan(0);
@@ -258,9 +268,7 @@ describe('prefilter on and off give the same results', () => {
       mkdirSync(dirname(join(root, p)), { recursive: true });
       writeFileSync(join(root, p), readFileSync(join(stdlib, p)));
     }
-    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
-    const on = await outcome(['.'], root, { prefilter: true, jobs: 1, stats });
-    const off = await outcome(['.'], root, { prefilter: false, jobs: 1 });
+    const { on, off, stats } = await onAndOff(root);
     expect(on.findings.length).toBeGreaterThan(0);
     // the slice is mostly files without SQLite: the prefilter must leave most of them out
     expect(stats.skipped).toBeGreaterThan(stats.files / 2);
@@ -275,9 +283,7 @@ describe('prefilter on and off give the same results', () => {
       'app/report.py': 'from app.wrap import opener\n\ndef rows(uid):\n    return opener().execute(QUERY, (uid,)).fetchall()\n\nQUERY = "SELECT name FROM users WHERE id = ?"\n',
       'app/plain.py': 'import os\n\ndef f():\n    return os.getcwd()\n',
     });
-    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
-    const on = await outcome(['.'], root, { prefilter: true, jobs: 1, stats });
-    const off = await outcome(['.'], root, { prefilter: false, jobs: 1 });
+    const { on, off, stats } = await onAndOff(root);
     expect(on).toEqual(off);
     expect(on.findings.some((f) => f.file === 'app/report.py' && f.ruleId === 'SQL201')).toBe(true);
     expect(stats.skipped).toBe(1);
@@ -290,9 +296,7 @@ describe('prefilter on and off give the same results', () => {
       'helpers.py': 'class Client:\n    def execute(self, q):\n        return q\n\nclient = Client()\n',
       'app.py': 'import sqlite3\nfrom helpers import client\n\ndef go():\n    client.execute("SELECT a FROM t WHERE b = ?")\n',
     });
-    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
-    const on = await outcome(['.'], root, { prefilter: true, jobs: 1, stats });
-    const off = await outcome(['.'], root, { prefilter: false, jobs: 1 });
+    const { on, off, stats } = await onAndOff(root);
     expect(on).toEqual(off);
     expect(stats.skipped).toBe(1);
     expect(stats.parsed).toBe(2);
@@ -308,9 +312,7 @@ describe('prefilter on and off give the same results', () => {
         'import sqlite3\nfrom helpers import client\nfrom util import fmt, LABEL\n\n' +
         'def go():\n    print(fmt(2), LABEL)\n    client.execute("SELECT a FROM t WHERE b = ?")\n',
     });
-    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
-    const on = await outcome(['.'], root, { prefilter: true, jobs: 1, stats });
-    const off = await outcome(['.'], root, { prefilter: false, jobs: 1 });
+    const { on, off, stats } = await onAndOff(root);
     expect(on).toEqual(off);
     // app.py, and helpers.py because client.execute() is inferred SQLite only if client is unknown
     expect(stats.parsed).toBe(2);
@@ -354,7 +356,7 @@ describe('prefilter on and off give the same results', () => {
 
 describe('worker threads', () => {
   it('give the same results on 1 and 2 workers', async () => {
-    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+    const stats = newStats();
     const one = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 1, prefilter: false });
     const two = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 2, prefilter: false, stats });
     expect(stats.workers).toBe(2);
@@ -374,7 +376,7 @@ describe('cache', () => {
     writeTree(root, project);
     const perf = (stats?: EngineStats): PerfOptions => ({ cache: true, cacheDir: '.cache', jobs: 1, stats });
     const cold = await outcome(['.'], root, perf());
-    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+    const stats = newStats();
     const warm = await outcome(['.'], root, perf(stats));
     expect(warm).toEqual(cold);
     expect(stats.parsed).toBe(0);
@@ -428,7 +430,7 @@ describe('cache', () => {
     await new Promise((r) => setTimeout(r, 2100));
     const perf = (stats?: EngineStats): PerfOptions => ({ cache: true, cacheDir: '.cache', jobs: 1, stats });
     const cold = await outcome(['.'], root, perf());
-    const stats: EngineStats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+    const stats = newStats();
     const warm = await outcome(['.'], root, perf(stats));
     expect(warm).toEqual(cold);
     // notes.py, other.py and more.py hold nothing: nothing needs their text
