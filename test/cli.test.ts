@@ -155,6 +155,38 @@ describe('pgready audit', () => {
     expect(h.out()).toBe(json(sampleRun(), plainOpts));
   });
 
+  it('waits for a full pipe to drain between pieces of a long json report', async () => {
+    const run = sampleRun();
+    run.findings = Array.from({ length: 2000 }, (_, i) => ({ ...run.findings[i % run.findings.length]!, line: i + 1, fingerprint: `f${i}` }));
+    // a pipe that takes one piece and then needs its reader: write() says false until 'drain'
+    let text = '';
+    let waiting = false;
+    let overrun = 0;
+    let drain: (() => void) | undefined;
+    const pipe = {
+      isTTY: false,
+      write(t: string) {
+        if (waiting) overrun++;
+        text += t;
+        waiting = true;
+        setImmediate(() => {
+          waiting = false;
+          drain?.();
+          drain = undefined;
+        });
+        return false;
+      },
+      once(_event: 'drain', listener: () => void) {
+        drain = listener;
+      },
+    };
+    const h = harness({ run });
+    expect(await main(['audit', '--format', 'json'], { ...h.ctx, stdout: pipe })).toBe(1);
+    expect(text).toBe(json(run, plainOpts));
+    expect(text.length).toBeGreaterThan(200_000);
+    expect(overrun).toBe(0);
+  });
+
   describe('--output', () => {
     let dir = '';
     afterEach(() => {

@@ -13,7 +13,7 @@ import { readBaselineFor, withoutOwnFiles } from './baseline.js';
 import type { PerfOptions } from '../perf/engine.js';
 import { terminalProgress } from '../perf/progress.js';
 import { UsageError } from '../util/errors.js';
-import type { CliContext } from './context.js';
+import type { CliContext, Writable } from './context.js';
 import { pathsAndConfig, reportError, useColor, writeAtomically } from './context.js';
 
 export const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
@@ -88,7 +88,10 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
     const text = args.format === 'json' ? jsonChunks(shown, reportOpts) : REPORTERS[args.format](shown, reportOpts);
     if (args.output !== undefined) await writeAtomically(resolve(ctx.cwd, args.output), text);
     else if (typeof text === 'string') ctx.stdout.write(text);
-    else for (const piece of text) ctx.stdout.write(piece);
+    else {
+      // a pipe takes what its reader has read: wait for it rather than queue the whole report
+      for (const piece of text) if (ctx.stdout.write(piece) === false) await drained(ctx.stdout);
+    }
     if (baseline) {
       const gone = baseline.resolved.length;
       ctx.stderr.write(
@@ -122,4 +125,12 @@ export function perfOptions(args: Pick<AuditArgs, 'prefilter' | 'jobs' | 'cache'
     progress: terminalProgress(ctx.stderr, ctx.env),
     stats: { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 },
   };
+}
+
+/** Resolves when a stream that refused more (write() returned false) emits 'drain'. */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.once) stream.once('drain', resolve);
+    else resolve();
+  });
 }

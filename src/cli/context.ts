@@ -31,7 +31,9 @@ export type LoadConfigFn = (
 ) => Config | Promise<Config>;
 
 export interface Writable {
+  /** false: the stream buffers what it could not pass on (a full pipe); it emits 'drain' when it can take more */
   write(text: string): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
   isTTY?: boolean;
 }
 
