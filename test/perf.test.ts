@@ -509,6 +509,19 @@ describe('cache', () => {
     expect(damaged.getPacked('facts', 'run7')).toEqual({ i: 7 });
     writeFileSync(file, 'not a pack\n');
     expect(new DiskCache(dir).getPacked('facts', 'run7')).toBeUndefined();
+    // a pack in progress left by a run that died is removed once it is an hour old
+    const stale = join(dir, 'facts.pack.999.deadbeef.tmp');
+    const fresh = join(dir, 'index.pack.998.cafe.tmp');
+    writeFileSync(stale, 'x');
+    writeFileSync(fresh, 'x');
+    const hoursAgo = Date.now() / 1000 - 2 * 3600;
+    utimesSync(stale, hoursAgo, hoursAgo);
+    const sweeper = new DiskCache(dir);
+    sweeper.setLater('facts', 'k', 1);
+    await sweeper.flush();
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    expect(new DiskCache(dir).getPacked('facts', 'k')).toBe(1);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function sha1(...parts: string[]): string {
@@ -23,6 +23,8 @@ interface Pack {
 }
 
 const PACK_HEADER = 'pgready-pack 1';
+/** A pack's temporary file this old belongs to a run that died. */
+const STALE_MS = 60 * 60 * 1000;
 /** A packed entry no run has used or written in this many rewrites of its pack is dropped. */
 const KEEP_GENERATIONS = 8;
 
@@ -108,6 +110,7 @@ export class DiskCache {
     if (!pack.out) {
       this.ensureDir(this.dir);
       if (this.writeFailed) return;
+      this.sweep();
       const tmp = `${join(this.dir, `${kind}.pack`)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         pack.out = { fd: openSync(tmp, 'w'), tmp, pending: `${PACK_HEADER} ${pack.gen + 1}\n` };
@@ -119,6 +122,29 @@ export class DiskCache {
     pack.added.add(key);
     pack.out.pending += `${key}\t${pack.gen + 1}\t${JSON.stringify(value)}\n`;
     if (pack.out.pending.length >= 1 << 18) this.drain(pack);
+  }
+
+  private swept = false;
+
+  /** Removes packs-in-progress that a run which died (killed, out of memory) left over an hour ago. */
+  private sweep(): void {
+    if (this.swept) return;
+    this.swept = true;
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!/\.pack\.\d+\.[0-9a-f]+\.tmp$/.test(name)) continue;
+      try {
+        const path = join(this.dir, name);
+        if (Date.now() - statSync(path).mtimeMs > STALE_MS) unlinkSync(path);
+      } catch {
+        // another run removed it first
+      }
+    }
   }
 
   private drain(pack: Pack): void {
