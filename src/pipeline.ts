@@ -172,6 +172,12 @@ function withoutTokens(key: string, value: unknown): unknown {
   return key === 'tokens' ? undefined : value;
 }
 
+/** What the audit's prefilter said of each file (a file it did not judge may hold facts). */
+export function mayHoldFacts(files: readonly AnalysedFile[]): (file: string) => boolean {
+  const no = new Set(files.filter((f) => f.mayHoldFacts === false).map((f) => f.source.path));
+  return (file) => !no.has(file);
+}
+
 function factless(facts: FileFacts): boolean {
   for (const value of Object.values(facts)) if (Array.isArray(value) && value.length > 0) return false;
   return true;
@@ -260,7 +266,7 @@ export async function fix(paths: string[], cfg: Config & { target?: unknown }, o
   const roots = paths.length > 0 ? paths : ['.'];
   const { files, skipped } = await analyse(roots, cfg, opts.cwd);
   // rewritten files are read again over the index of the project as it is on disk
-  const extract = await projectExtractor(files.map((f) => f.source), rootFinder(roots, opts.cwd));
+  const extract = await projectExtractor(files.map((f) => f.source), rootFinder(roots, opts.cwd), mayHoldFacts(files));
   // each codemod plans only for the languages it lists (src/edit/fix.ts)
   return runFix(files, skipped, cfg, { ...opts, extract });
 }

@@ -1,5 +1,6 @@
 import { relative, resolve, sep } from 'node:path';
-import { extractPythonFacts, indexPython, ModuleTable, ProjectIndex } from './lang/python/index.js';
+import { extractPythonFacts, indexPython, ModuleTable } from './lang/python/index.js';
+import { LazyProjectIndex } from './lang/python/project.js';
 import type { PythonModuleIndex } from './lang/python/index.js';
 import { extractTextFacts } from './lang/text/index.js';
 import type { JsModuleIndex } from './lang/typescript/index.js';
@@ -32,18 +33,33 @@ export function rootFinder(paths: string[], cwd: string): (file: string) => stri
  * JavaScript/TypeScript). The JavaScript adapter (ts-morph, TypeScript: about 0.3 s to load) is
  * loaded only when there is JavaScript or TypeScript to read.
  */
-export async function projectExtractor(sources: readonly SourceFile[], rootOf: (file: string) => string): Promise<(s: SourceFile) => FileFacts> {
+export async function projectExtractor(
+  sources: readonly SourceFile[],
+  rootOf: (file: string) => string,
+  /** the audit's verdict: a file it says cannot hold a fact defines no factory, and is indexed only when asked about */
+  mayHoldFacts: (file: string) => boolean = () => true,
+): Promise<(s: SourceFile) => FileFacts> {
   const python = sources.filter((s) => s.language === 'python');
   const table = new ModuleTable(python.map((s) => ({ path: s.path, root: rootOf(s.path) })));
-  const indexes: PythonModuleIndex[] = [];
-  for (const s of python) {
+  const byPath = new Map(python.map((s) => [s.path, s]));
+  const index = (s: SourceFile): PythonModuleIndex | undefined => {
     try {
-      indexes.push(indexPython(s, table));
+      return indexPython(s, table);
     } catch {
       // the facts pass reports the file
+      return undefined;
     }
+  };
+  const indexes: PythonModuleIndex[] = [];
+  for (const s of python) {
+    if (!mayHoldFacts(s.path)) continue;
+    const m = index(s);
+    if (m) indexes.push(m);
   }
-  const project = new ProjectIndex(table, indexes);
+  const project = new LazyProjectIndex(table, indexes, (file) => {
+    const s = byPath.get(file);
+    return s && !mayHoldFacts(file) ? index(s) : undefined;
+  });
   const js = sources.filter((s) => s.language === 'javascript' || s.language === 'typescript');
   if (js.length === 0) return (source) => (source.language === 'python' ? extractPythonFacts(source, project) : extractTextFacts(source));
   const { extractJsFacts, indexJs, JsModuleTable, JsProjectIndex } = await import('./lang/typescript/index.js');

@@ -11,7 +11,7 @@ import type { Config } from '../model/config.js';
 import type { FileFacts, Offset, Range, SourceFile } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import type { Rule } from '../model/rule.js';
-import { analyse } from '../pipeline.js';
+import { analyse, mayHoldFacts } from '../pipeline.js';
 import { analyseSources, projectExtractor, rootFinder } from '../project.js';
 import type { AnalysedFile } from '../project.js';
 import { runRules } from '../runner.js';
@@ -192,7 +192,7 @@ async function projectSources(
   const rootOf = rootFinder(roots, opts.cwd);
 
   // fix in memory, unsafe changes included: the question is whether the SQL `fix` can produce runs
-  const extractIndex = await projectExtractor(files.map((f) => f.source), rootOf);
+  const extractIndex = await projectExtractor(files.map((f) => f.source), rootOf, mayHoldFacts(files));
   const fixes = await fixFiles(files, { codemods: opts.codemods ?? allCodemods, target, unsafeFixes: true, extract: extractIndex });
   const fixedText = new Map<string, string>();
   const fixFailures: VerifyResult['fixFailures'] = [];

@@ -164,19 +164,19 @@ export class ProjectIndex {
   }
 
   hasFunction(file: string, name: string): boolean {
-    return this.modules.get(file)?.functions.some((f) => f.name === name) ?? false;
+    return this.exports(file)?.functions.some((f) => f.name === name) ?? false;
   }
 
   hasClass(file: string, name: string): boolean {
-    return this.modules.get(file)?.classes.includes(name) ?? false;
+    return this.exports(file)?.classes.includes(name) ?? false;
   }
 
   instanceClass(file: string, name: string): string | undefined {
-    return this.modules.get(file)?.instances.find(([n]) => n === name)?.[1];
+    return this.exports(file)?.instances.find(([n]) => n === name)?.[1];
   }
 
   hasConstant(file: string, name: string): boolean {
-    return this.modules.get(file)?.constants.includes(name) ?? false;
+    return this.exports(file)?.constants.includes(name) ?? false;
   }
 
   /** Every factory, for fact output: [file, name, info]. */
@@ -184,4 +184,33 @@ export class ProjectIndex {
     return factoriesDefinedIn(this.modules.get(file), file, this.factories);
   }
 
+  /** The index that answers export questions about `file`. */
+  protected exports(file: string): PythonModuleIndex | undefined {
+    return this.modules.get(file);
+  }
+}
+
+/**
+ * A project index that indexes a module the first time an export question asks about it. The
+ * factories come from the indexes given up front, which must include every file that may define
+ * one: the audit's candidates (src/perf/engine.ts keeps the same rule: only files the prefilter
+ * passes, or that name a factory and its module, can define a factory).
+ */
+export class LazyProjectIndex extends ProjectIndex {
+  private readonly late = new Map<string, PythonModuleIndex | undefined>();
+
+  constructor(
+    table: ModuleTable,
+    indexes: PythonModuleIndex[],
+    private readonly indexOf: (file: string) => PythonModuleIndex | undefined,
+  ) {
+    super(table, indexes);
+  }
+
+  protected override exports(file: string): PythonModuleIndex | undefined {
+    const known = super.exports(file);
+    if (known || !this.table.has(file)) return known;
+    if (!this.late.has(file)) this.late.set(file, this.indexOf(file));
+    return this.late.get(file);
+  }
 }
