@@ -266,7 +266,8 @@ export async function fix(paths: string[], cfg: Config & { target?: unknown }, o
   const roots = paths.length > 0 ? paths : ['.'];
   const { files, skipped } = await analyse(roots, cfg, opts.cwd);
   // rewritten files are read again over the index of the project as it is on disk
-  const extract = await projectExtractor(files.map((f) => f.source), rootFinder(roots, opts.cwd), mayHoldFacts(files));
+  const judged = mayHoldFacts(files);
+  const extract = await projectExtractor(files.map((f) => f.source), rootFinder(roots, opts.cwd), judged);
   // each codemod plans only for the languages it lists (src/edit/fix.ts)
-  return runFix(files, skipped, cfg, { ...opts, extract });
+  return { ...(await runFix(files, skipped, cfg, { ...opts, extract })), mayHoldFacts: judged };
 }

@@ -5,6 +5,7 @@ import type { PythonModuleIndex } from './lang/python/index.js';
 import { extractTextFacts } from './lang/text/index.js';
 import type { JsModuleIndex } from './lang/typescript/index.js';
 import type { ExternalSqlUse, FileFacts, SourceFile } from './model/facts.js';
+import { emptyFacts } from './model/facts.js';
 
 /**
  * A project held in memory: what `fix` and `verify` re-analyse after rewriting files. The
@@ -81,12 +82,24 @@ export async function projectExtractor(
         : extractTextFacts(source);
 }
 
-/** Facts of in-memory sources, linked across files; a file the adapters cannot read is left out. */
-export async function analyseSources(sources: readonly SourceFile[], rootOf: (file: string) => string): Promise<AnalysedFile[]> {
-  const extract = await projectExtractor(sources, rootOf);
+/**
+ * Facts of in-memory sources, linked across files; a file the adapters cannot read is left out.
+ * `mayHoldFacts` false: a Python file the audit's prefilter found cannot hold a fact, with the
+ * text it judged; it gets empty facts without being read (see projectExtractor for its index).
+ */
+export async function analyseSources(
+  sources: readonly SourceFile[],
+  rootOf: (file: string) => string,
+  mayHoldFacts: (file: string) => boolean = () => true,
+): Promise<AnalysedFile[]> {
+  const extract = await projectExtractor(sources, rootOf, mayHoldFacts);
   const files: AnalysedFile[] = [];
   let n = 0;
   for (const source of sources) {
+    if (source.language === 'python' && !mayHoldFacts(source.path)) {
+      files.push({ source, facts: emptyFacts(source.path, 'python'), mayHoldFacts: false });
+      continue;
+    }
     // native tree-sitter trees are freed only when the event loop turns
     if (++n % 8 === 0) await new Promise<void>((r) => setImmediate(r));
     try {

@@ -38,7 +38,7 @@ function defaultContext(): CliContext {
         import('../../codemods/index.js'),
       ]);
       const run = await fix(paths, cfg, { cwd: opts.cwd, codemods: allCodemods, unsafeFixes: true, mode: 'dry-run', allowDirty: true });
-      return fixOutcome(opts.findings, run.fixes, rootFinder(paths, opts.cwd), allRules, cfg);
+      return fixOutcome(opts.findings, run.fixes, rootFinder(paths, opts.cwd), allRules, cfg, run.mayHoldFacts);
     },
     verifySection: async (paths, cfg, opts) => {
       const [{ verify }, { verifyMarkdownSection }] = await Promise.all([import('../verify/index.js'), import('../report/verify.js')]);

@@ -93,6 +93,8 @@ export interface FixRunResult {
   skipped: Skipped[];
   /** paths written (relative, sorted); empty on a dry run */
   written: string[];
+  /** what the audit's prefilter said of each file's text on disk (see analyseSources); absent: may hold facts */
+  mayHoldFacts?: (file: string) => boolean;
 }
 
 /**

@@ -28,10 +28,14 @@ export async function fixOutcome(
   rootOf: (file: string) => string,
   rules: Rule[],
   cfg: Config,
+  /** the audit's verdict on each file's text on disk (FixRunResult.mayHoldFacts) */
+  mayHoldFacts: (file: string) => boolean = () => true,
 ): Promise<FixOutcome> {
+  const changed = new Set(fixes.filter((f) => !f.failure && f.text !== f.source.text).map((f) => f.source.path));
   const after = await analyseSources(
     fixes.map((f) => ({ ...f.source, text: f.failure ? f.source.text : f.text })),
     rootOf,
+    (file) => mayHoldFacts(file) || changed.has(file),
   );
   const left = new Map<string, number>();
   const key = (file: string, ruleId: string, line: number) => `${file}\0${ruleId}\0${line}`;

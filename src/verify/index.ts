@@ -192,7 +192,8 @@ async function projectSources(
   const rootOf = rootFinder(roots, opts.cwd);
 
   // fix in memory, unsafe changes included: the question is whether the SQL `fix` can produce runs
-  const extractIndex = await projectExtractor(files.map((f) => f.source), rootOf, mayHoldFacts(files));
+  const judged = mayHoldFacts(files);
+  const extractIndex = await projectExtractor(files.map((f) => f.source), rootOf, judged);
   const fixes = await fixFiles(files, { codemods: opts.codemods ?? allCodemods, target, unsafeFixes: true, extract: extractIndex });
   const fixedText = new Map<string, string>();
   const fixFailures: VerifyResult['fixFailures'] = [];
@@ -204,6 +205,8 @@ async function projectSources(
   const fixedFiles = await analyseSources(
     files.map((f) => ({ ...f.source, text: fixedText.get(f.source.path) ?? f.source.text })),
     rootOf,
+    // a file fix rewrote is read again whatever the audit said of its old text
+    (file) => judged(file) || fixedText.has(file),
   );
   const diskOf = new Map(files.map((f) => [f.source.path, f.source.text]));
   const mappers = new Map<string, (o: Offset) => Offset>();
