@@ -222,9 +222,10 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
       continue;
     }
     const key = cache ? sha1(runKey, source.path, contentHash(source), JSON.stringify(facts, withoutTokens)) : '';
-    const known = cache?.getPacked<Finding[]>('findings', key);
-    const { findings: own, errors } = Array.isArray(known) ? { findings: known, errors: [] } : runRules(rules, facts, source, cfg, ctx);
-    if (!known) {
+    const known = cache?.getPacked<unknown>('findings', key);
+    const hit = Array.isArray(known);
+    const { findings: own, errors } = hit ? { findings: known as Finding[], errors: [] } : runRules(rules, facts, source, cfg, ctx);
+    if (!hit) {
       // a rule's codemod fixes only the languages it plans for (some are Python's only)
       for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
       if (cache && errors.length === 0) cache.setLater('findings', key, own);

@@ -32,8 +32,9 @@ const KEEP_GENERATIONS = 8;
  * The cache directory. Single entries (`get`/`set`: the prefilter's verdicts, the stat manifest)
  * are JSON files named by key (`<dir>/<kind>/<key[0..2]>/<key>.json`). The many small entries of a
  * run (module indexes, facts) go to one pack per kind (`<dir>/<kind>.pack`: a header line, then a
- * `key TAB generation TAB json` line per entry), read once and rewritten once at the end of a run
- * that added to it: a cold run on 2,000 files wrote 3,000 small files before, which cost more than
+ * `key TAB generation TAB json` line per entry), read once; a run that adds entries appends their
+ * lines to the next pack's temporary file as they come and renames it into place at the end (see
+ * setLater, flush): a cold run on 2,000 files wrote 3,000 small files before, which cost more than
  * the analysis of some of them. An entry unused for KEEP_GENERATIONS rewrites is dropped, so a run
  * over part of a project keeps the rest's entries for a while. Writes go to a temporary file
  * renamed into place, so a reader never sees half a file (two runs at once: the last one's pack
