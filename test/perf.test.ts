@@ -454,6 +454,20 @@ describe('cache', () => {
     expect(() => other!.text).toThrow(FileChangedError);
   }, 60_000);
 
+  it('two runs sharing a cache at once both finish, and the cache they leave is sound', async () => {
+    const root = tempDir();
+    writeTree(root, project);
+    const perf: PerfOptions = { cache: true, cacheDir: '.cache', jobs: 1 };
+    const fresh = await outcome(['.'], root, { cache: false, jobs: 1 });
+    const [a, b] = await Promise.all([outcome(['.'], root, perf), outcome(['.'], root, perf)]);
+    expect(a).toEqual(fresh);
+    expect(b).toEqual(fresh);
+    expect(readdirSync(join(root, '.cache')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const stats = newStats();
+    expect(await outcome(['.'], root, { ...perf, stats })).toEqual(fresh);
+    expect(stats.parsed).toBe(0);
+  }, 60_000);
+
   it("a file's cached findings follow the project schema and SQL linked from other files", async () => {
     const root = tempDir();
     writeTree(root, {
