@@ -6,7 +6,7 @@ import { github } from '../report/github.js';
 import { json, jsonChunks } from '../report/json.js';
 import { pretty } from '../report/pretty.js';
 import { withPriorities } from '../report/priority.js';
-import { sarif } from '../report/sarif.js';
+import { sarif, sarifChunks } from '../report/sarif.js';
 import type { Reporter } from '../report/types.js';
 import { summarise } from '../runner.js';
 import { readBaselineFor, withoutOwnFiles } from './baseline.js';
@@ -84,8 +84,9 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
         ? { ...result, findings: gated, summary: summarise(result.files, gated, result.skipped) }
         : result;
     const reportOpts = { color, cwd: ctx.cwd, sources: result.sources, baseline };
-    // JSON goes out in pieces: a large project's report is tens of megabytes
-    const text = args.format === 'json' ? jsonChunks(shown, reportOpts) : REPORTERS[args.format](shown, reportOpts);
+    // JSON and SARIF go out in pieces: a large project's report is tens of megabytes
+    const text =
+      args.format === 'json' ? jsonChunks(shown, reportOpts) : args.format === 'sarif' ? sarifChunks(shown, reportOpts) : REPORTERS[args.format](shown, reportOpts);
     if (args.output !== undefined) await writeAtomically(resolve(ctx.cwd, args.output), text);
     else if (typeof text === 'string') ctx.stdout.write(text);
     else {

@@ -6,6 +6,7 @@ import { defaultPriority } from './priority.js';
 import type { Reporter, ReportOptions } from './types.js';
 import type { Finding } from '../model/finding.js';
 import type { RunResult } from '../model/run.js';
+import { ITEMS, prettyJsonPieces } from '../util/json-pieces.js';
 
 /**
  * The documented, byte-for-byte deterministic JSON report. Objects are built key by key in the
@@ -24,33 +25,42 @@ export function* jsonChunks(run: RunResult, opts: ReportOptions): Generator<stri
   const byCategory = {} as Record<Category, number>;
   for (const cat of CATEGORIES) byCategory[cat] = s.byCategory[cat] ?? 0;
 
-  const top: [string, unknown][] = [
-    ['tool', { name: run.tool.name, version: run.tool.version }],
-    [
-      'summary',
-      {
-        filesScanned: s.filesScanned,
-        filesWithSqlite: s.filesWithSqlite,
-        findings: s.findings,
-        bySeverity: { error: s.bySeverity.error, warning: s.bySeverity.warning, info: s.bySeverity.info },
-        byCategory,
-        skipped: s.skipped,
-      },
-    ],
-    [
-      'files',
-      run.files
-        .filter((f) => f.usesSqlite)
-        .sort((a, b) => byString(a.path, b.path))
-        .map((f) => ({
-          path: f.path,
-          language: f.language,
-          priority: f.priority ?? defaultPriority(f.path),
-          counts: counts(f.counts),
-        })),
-    ],
-  ];
-  const findings = sortFindings(run.findings);
+  const doc = {
+    tool: { name: run.tool.name, version: run.tool.version },
+    summary: {
+      filesScanned: s.filesScanned,
+      filesWithSqlite: s.filesWithSqlite,
+      findings: s.findings,
+      bySeverity: { error: s.bySeverity.error, warning: s.bySeverity.warning, info: s.bySeverity.info },
+      byCategory,
+      skipped: s.skipped,
+    },
+    files: run.files
+      .filter((f) => f.usesSqlite)
+      .sort((a, b) => byString(a.path, b.path))
+      .map((f) => ({
+        path: f.path,
+        language: f.language,
+        priority: f.priority ?? defaultPriority(f.path),
+        counts: counts(f.counts),
+      })),
+    // written one at a time (prettyJsonPieces)
+    findings: ITEMS,
+    ...(baseline
+      ? {
+          resolved: baseline.resolved.map((e) => ({
+            fingerprint: e.fingerprint,
+            ruleId: e.ruleId,
+            file: e.file,
+            line: e.line,
+            message: e.message,
+          })),
+        }
+      : {}),
+    skipped: [...run.skipped]
+      .sort((a, b) => byString(a.path, b.path) || byString(a.reason, b.reason))
+      .map((k) => ({ path: k.path, reason: k.reason, detail: k.detail })),
+  };
   const finding = (f: Finding) => ({
     ruleId: f.ruleId,
     ruleName: f.ruleName,
@@ -68,48 +78,9 @@ export function* jsonChunks(run: RunResult, opts: ReportOptions): Generator<stri
     // with --baseline only: is it in the baseline or new since?
     ...(baseline ? { status: baseline.known.has(f.fingerprint) ? 'baseline' : 'new' } : {}),
   });
-  const rest: [string, unknown][] = [
-    ...(baseline
-      ? ([
-          [
-            'resolved',
-            baseline.resolved.map((e) => ({
-              fingerprint: e.fingerprint,
-              ruleId: e.ruleId,
-              file: e.file,
-              line: e.line,
-              message: e.message,
-            })),
-          ],
-        ] as [string, unknown][])
-      : []),
-    [
-      'skipped',
-      [...run.skipped]
-        .sort((a, b) => byString(a.path, b.path) || byString(a.reason, b.reason))
-        .map((k) => ({ path: k.path, reason: k.reason, detail: k.detail })),
-    ],
-  ];
-
-  // what JSON.stringify(value, null, 2) writes for a value nested `depth` levels down
-  const nested = (value: unknown, depth: number): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
-  const entry = ([key, value]: [string, unknown]): string => `  ${JSON.stringify(key)}: ${nested(value, 1)}`;
-  yield `{\n${top.map(entry).join(',\n')},\n`;
-  if (findings.length === 0) yield '  "findings": [],\n';
-  else {
-    yield '  "findings": [\n';
-    let batch = '';
-    for (let i = 0; i < findings.length; i++) {
-      batch += `    ${nested(finding(findings[i]!), 2)}${i + 1 < findings.length ? ',' : ''}\n`;
-      // pieces of about 64 KB: few writes, no document-sized string
-      if (batch.length >= 65536) {
-        yield batch;
-        batch = '';
-      }
-    }
-    yield `${batch}  ],\n`;
-  }
-  yield `${rest.map(entry).join(',\n')}\n}\n`;
+  yield* prettyJsonPieces(doc, (function* () {
+    for (const f of sortFindings(run.findings)) yield finding(f);
+  })());
 }
 
 function counts(c: FileCounts): FileCounts {

@@ -1,8 +1,9 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import type { Severity } from '../model/finding.js';
-import type { RuleMeta } from '../model/run.js';
+import type { Finding, Severity } from '../model/finding.js';
+import type { RuleMeta, RunResult } from '../model/run.js';
 import { sortFindings } from '../runner.js';
-import type { Reporter } from './types.js';
+import { ITEMS, prettyJsonPieces } from '../util/json-pieces.js';
+import type { Reporter, ReportOptions } from './types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
@@ -16,12 +17,15 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
  * pgready ran in), UTF-16 columns, and the finding's fingerprint as a partial fingerprint.
  * Deterministic: no timestamps, no absolute paths.
  */
-export const sarif: Reporter = (run, opts) => {
+export const sarif: Reporter = (run, opts) => [...sarifChunks(run, opts)].join('');
+
+/** The SARIF log in pieces, one result at a time (see prettyJsonPieces): the same text as `sarif`. */
+export function* sarifChunks(run: RunResult, opts: ReportOptions): Generator<string> {
   const rules = [...run.rules].sort((a, b) => cmp(a.id, b.id));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const baseline = opts.baseline;
 
-  const results: Result[] = sortFindings(run.findings).map((f) => {
+  const toResult = (f: Finding): Result => {
     const i = index.get(f.ruleId);
     const result: Result = {
       ruleId: f.ruleId,
@@ -47,7 +51,7 @@ export const sarif: Reporter = (run, opts) => {
     if (baseline) result.baselineState = baseline.known.has(f.fingerprint) ? 'unchanged' : 'new';
     result.properties = { category: f.category, fixable: f.fixedBy !== undefined };
     return result;
-  });
+  };
 
   const log: Log = {
     $schema: SARIF_SCHEMA,
@@ -79,12 +83,15 @@ export const sarif: Reporter = (run, opts) => {
               })),
           },
         ],
-        results,
+        // written one at a time (prettyJsonPieces)
+        results: ITEMS as unknown as Result[],
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
-};
+  yield* prettyJsonPieces(log, (function* () {
+    for (const f of sortFindings(run.findings)) yield toResult(f);
+  })());
+}
 
 /** A rule as SARIF describes it; the help text is what code scanning shows beside an alert. */
 function descriptor(r: RuleMeta): ReportingDescriptor {

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ITEMS, prettyJsonPieces } from '../src/util/json-pieces.js';
+import { sarif, sarifChunks } from '../src/report/sarif.js';
+import { sampleRun } from './report-sample.js';
+
+/** The text prettyJsonPieces gives for `doc` with `items` where ITEMS stands. */
+const pieced = (doc: unknown, items: unknown[]): string => [...prettyJsonPieces(doc, items)].join('');
+/** The same document stringified whole. */
+const whole = (doc: unknown, items: unknown[]): string =>
+  `${JSON.stringify(doc, (_k, v: unknown) => (v === ITEMS ? items : v), 2)}\n`;
+
+describe('prettyJsonPieces', () => {
+  const items = [{ a: 1, b: [1, 2, { c: 'x\ny' }], d: {} }, [], 'text', 3, null, { e: [] }];
+  const docs: unknown[] = [
+    { list: ITEMS },
+    { head: { x: [1, 2] }, list: ITEMS, tail: [{ y: 'z' }] },
+    { runs: [{ tool: { name: 't' }, results: ITEMS }] },
+    [1, { deep: { deeper: ITEMS } }],
+  ];
+
+  it('writes what JSON.stringify writes, at any depth, with and without items', () => {
+    for (const doc of docs) {
+      expect(pieced(doc, items)).toBe(whole(doc, items));
+      expect(pieced(doc, [])).toBe(whole(doc, []));
+      expect(pieced(doc, [items[0]])).toBe(whole(doc, [items[0]]));
+    }
+  });
+
+  it('hands out pieces of bounded size, and refuses a document without exactly one ITEMS', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ i, text: 'x'.repeat(40) }));
+    const pieces = [...prettyJsonPieces({ list: ITEMS }, many)];
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70_000);
+    expect(pieces.join('')).toBe(whole({ list: ITEMS }, many));
+    expect(() => [...prettyJsonPieces({ list: [] }, many)]).toThrow();
+    expect(() => [...prettyJsonPieces({ a: ITEMS, b: ITEMS }, many)]).toThrow();
+  });
+
+  it('gives the SARIF log a result at a time, the same text as the whole log', () => {
+    const run = sampleRun();
+    run.findings = Array.from({ length: 1500 }, (_, i) => ({ ...run.findings[i % run.findings.length]!, line: i + 1, fingerprint: `f${i}` }));
+    const opts = { color: false, cwd: '/repo' };
+    const text = [...sarifChunks(run, opts)].join('');
+    expect(text).toBe(sarif(run, opts));
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+    expect((JSON.parse(text) as { runs: { results: unknown[] }[] }).runs[0]!.results).toHaveLength(1500);
+  });
+});
