@@ -234,6 +234,8 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
       skipped.push({ path: source.path, reason: 'internal-error', detail: `rule ${e.ruleId} (${e.ruleName}) failed: ${e.message}; its findings for this file are missing. Please report this.` });
     }
     findings.push(...own);
+    // the rules were the last to read this file's SQL tokens (tokensOf made them): let them go
+    for (const sql of facts.sqlStrings) sql.tokens = [];
     const counts = countsOf(facts, own);
     const usesSqlite = own.length > 0 || Object.values(counts).some((c) => c > 0);
     summaries.push({ path: source.path, language: source.language, counts, usesSqlite });
