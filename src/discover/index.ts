@@ -205,7 +205,7 @@ async function visitSymlink(w: Walk, abs: string, realDir: string, stack: readon
 /** Excluded by a .gitignore or by the config's `exclude` globs (relative to cfg.root). */
 function isSkippedByRules(w: Walk, stack: readonly IgnoreFile[], abs: string, isDir: boolean): boolean {
   if (isIgnored(stack, abs, isDir)) return true;
-  return matchesAny(w.exclude, toSlash(relative(w.cfg.root, abs)), isDir);
+  return w.exclude.length > 0 && matchesAny(w.exclude, toSlash(relative(w.cfg.root, abs)), isDir);
 }
 
 function isIncluded(w: Walk, abs: string): boolean {

@@ -28,6 +28,8 @@ export function defaultPriority(path: string): Priority {
  */
 export function priorityResolver(cfg: Pick<Config, 'root' | 'priorities'>, cwd: string): (path: string) => Priority {
   const compiled: [Priority, PathPattern[]][] = PRIORITIES.map((p) => [p, compileGlobs(cfg.priorities[p] ?? [])]);
+  // no globs (the default): no path to work out for each of a large tree's files
+  if (compiled.every(([, globs]) => globs.length === 0)) return defaultPriority;
   return (path) => {
     const rel = relative(cfg.root, resolve(cwd, path));
     const underRoot = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
