@@ -2,10 +2,9 @@ import { discover } from './discover/index.js';
 import { readSource } from './discover/read.js';
 import { runFix } from './edit/fix.js';
 import type { FixRunOptions, FixRunResult } from './edit/fix.js';
-import { analyseFiles, configHash, DEFAULT_CACHE_DIR } from './perf/engine.js';
-import { DiskCache, sha1 } from './perf/cache.js';
+import { analyseFiles, configHash, openCache } from './perf/engine.js';
+import { sha1 } from './perf/cache.js';
 import { contentHash, StatManifest } from './perf/manifest.js';
-import { resolve } from 'node:path';
 import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
 import type { JsModuleIndex, JsProjectIndex } from './lang/typescript/index.js';
@@ -62,7 +61,8 @@ export async function analyse(
   const skipped: Skipped[] = [...found.skipped];
   const sources: SourceFile[] = [];
   // with the cache, a file unchanged since the last run is read only when something needs its text
-  const manifest = perf.cache ? new StatManifest(new DiskCache(resolve(cwd, perf.cacheDir ?? DEFAULT_CACHE_DIR))) : undefined;
+  const dir = openCache(cwd, perf);
+  const manifest = dir ? new StatManifest(dir) : undefined;
   const read: SourceFile[] = [];
   for (const f of found.files) {
     const known = manifest?.source(f, cfg);
@@ -213,7 +213,7 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
   // configuration and the rules: with the cache on, a file whose inputs are all unchanged takes
   // the findings the rules gave last time.
   const perf = opts.perf;
-  const cache = perf?.cache ? new DiskCache(resolve(opts.cwd, perf.cacheDir ?? DEFAULT_CACHE_DIR)) : undefined;
+  const cache = openCache(opts.cwd, perf);
   const runKey = cache ? sha1(VERSION, configHash(cfg), rules.map((r) => r.id).join(','), JSON.stringify([...ctx.schema])) : '';
   for (const { source, facts } of files) {
     // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run

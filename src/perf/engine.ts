@@ -51,6 +51,11 @@ export interface EngineResult {
 }
 
 export const DEFAULT_CACHE_DIR = '.pgready-cache';
+
+/** The run's cache directory, when the options turn the cache on. */
+export function openCache(cwd: string, opts: Pick<PerfOptions, 'cache' | 'cacheDir'> = {}): DiskCache | undefined {
+  return opts.cache ? new DiskCache(resolve(cwd, opts.cacheDir ?? DEFAULT_CACHE_DIR)) : undefined;
+}
 /** Below this much text to parse, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 1.5 * 1024 * 1024;
 const MAX_AUTO_JOBS = 4;
@@ -141,7 +146,7 @@ export async function analyseFiles(
   const progress = opts.progress ?? SILENT;
   const stats: EngineStats = opts.stats ?? { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
   Object.assign(stats, { files: python.length + text.length, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 });
-  const cache = opts.cache ? new DiskCache(resolve(cwd, opts.cacheDir ?? DEFAULT_CACHE_DIR)) : undefined;
+  const cache = openCache(cwd, opts);
   const tableInputs = python.map((s) => ({ path: s.path, root: rootOf(s.path) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const table = new ModuleTable(tableInputs);
   const base = sha1(VERSION, configHash(cfg), JSON.stringify(tableInputs));

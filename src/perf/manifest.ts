@@ -65,19 +65,16 @@ export class StatManifest {
     if (!st.isFile() || st.size > cfg.maxFileBytes || !same(e, st, f)) return undefined;
     const hash = e[6];
     let text: string | undefined;
-    const count = (): void => {
-      this.readLater++;
-    };
     const lazy = { path: f.path, absPath: f.absPath, language: f.language, contentHash: hash } as SourceFile;
     if (f.textKind !== undefined) lazy.textKind = f.textKind;
     Object.defineProperty(lazy, 'text', {
       enumerable: true,
-      get(): string {
+      get: (): string => {
         if (text === undefined) {
           const read: SourceFile | Skipped = readSource(f, cfg);
-          if ('reason' in read || sha1(read.language, read.textKind ?? '', read.text) !== hash) throw new FileChangedError(f.path);
+          if ('reason' in read || contentHash(read) !== hash) throw new FileChangedError(f.path);
           text = read.text;
-          count();
+          this.readLater++;
         }
         return text;
       },
