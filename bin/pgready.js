@@ -1,6 +1,13 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from 'node:v8';
+
+// Before any code is optimised: V8's optimising compiler, inlining, spent about 1 s of CPU a
+// thread on the analyzer's large visitor functions, beside the analysis on a 2-core machine;
+// without inlining, audit takes about 12 % less wall time and 15 % less CPU (README, Performance).
+setFlagsFromString('--no-turbo-inlining');
+
 // one bundled file (npm run bundle) loads in a third of the time of ~200 modules
-import { main } from '../dist/bundle/main.js';
+const { main } = await import('../dist/bundle/main.js');
 
 // `pgready audit | head`: a reader that stops early is not an error
 for (const stream of [process.stdout, process.stderr]) {
