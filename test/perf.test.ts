@@ -10,6 +10,8 @@ import type { EngineStats, PerfOptions } from '../src/perf/engine.js';
 import { needsLiteralScan, pythonMayHoldFacts } from '../src/perf/prefilter.js';
 import { DiskCache } from '../src/perf/cache.js';
 import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
+import { TaskRunner } from '../src/perf/tasks.js';
+import { TreeSpill } from '../src/perf/tree-spill.js';
 import { audit } from '../src/pipeline.js';
 import { repoRoot } from './helpers/paths.js';
 
@@ -361,6 +363,67 @@ describe('worker threads', () => {
     const two = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 2, prefilter: false, stats });
     expect(stats.workers).toBe(2);
     expect(two).toEqual(one);
+  }, 120_000);
+});
+
+describe('spilled trees', () => {
+  const words = (n: number, seed: number) => Uint32Array.from({ length: n }, (_, i) => (i * 2654435761 + seed) >>> 0);
+
+  it('read back as written, from another thread\'s spill too; what cannot be read is undefined', () => {
+    const dir = tempDir();
+    const a = new TreeSpill(dir);
+    const first = words(6 * 40, 1);
+    const second = words(6 * 7, 2);
+    const r1 = a.write(first)!;
+    const r2 = a.write(second)!;
+    expect(r2.offset).toBe(first.byteLength);
+    a.release();
+    // after release the file is opened again and appended to, not overwritten
+    const r3 = a.write(words(6, 3))!;
+    expect(r3.offset).toBe(first.byteLength + second.byteLength);
+    a.release();
+    const b = new TreeSpill(dir);
+    expect(b.read(r2)).toEqual(second);
+    expect(b.read(r1)).toEqual(first);
+    expect(b.read({ ...r1, offset: r3.offset + 4 })).toBeUndefined();
+    // the same length from another place, or the file changed under it: the checksum tells
+    expect(b.read({ ...r1, offset: 24 })).toBeUndefined();
+    writeFileSync(r1.file, new Uint8Array(8), { flag: 'r+' });
+    expect(b.read(r2)).toEqual(second);
+    expect(b.read(r1)).toBeUndefined();
+    expect(b.read({ ...r1, file: join(dir, 'missing.bin') })).toBeUndefined();
+    b.release();
+    const gone = new TreeSpill(join(dir, 'no', 'such', 'dir'));
+    expect(gone.write(first)).toBeUndefined();
+  });
+
+  it('a facts task whose spilled tree cannot be read parses again', () => {
+    const dir = tempDir();
+    const source = { path: 'app.py', absPath: join(dir, 'app.py'), language: 'python' as const, text: 'import sqlite3\nconn = sqlite3.connect("app.db")\n' };
+    const runner = new TaskRunner();
+    runner.setup({ table: [{ path: 'app.py', root: '.' }], indexes: [], spillDir: dir }, true);
+    const indexed = runner.run({ kind: 'index', source });
+    expect(indexed.kind === 'index' && indexed.tree && !ArrayBuffer.isView(indexed.tree)).toBe(true);
+    const tree = indexed.kind === 'index' ? indexed.tree : undefined;
+    const spilled = runner.run({ kind: 'facts', source, tree });
+    const lost = runner.run({ kind: 'facts', source, tree: { file: join(dir, 'missing.bin'), offset: 0, words: 6, sum: 0 } });
+    const parsed = runner.run({ kind: 'facts', source });
+    runner.release();
+    expect(spilled).toEqual(parsed);
+    expect(lost).toEqual(parsed);
+    expect(parsed.kind === 'facts' && parsed.facts?.connections.length).toBe(1);
+  });
+
+  it('give the same results on 1 and 2 workers, and leave no scratch directory behind', async () => {
+    const scratch = tempDir();
+    const stats = newStats();
+    const memory = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 1, prefilter: false, spill: false });
+    const one = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 1, prefilter: false, spill: true, scratchDir: scratch });
+    const two = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 2, prefilter: false, spill: true, scratchDir: scratch, stats });
+    expect(stats.spilled).toBeGreaterThan(40);
+    expect(one).toEqual(memory);
+    expect(two).toEqual(memory);
+    expect(readdirSync(scratch)).toEqual([]);
   }, 120_000);
 });
 

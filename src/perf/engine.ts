@@ -1,5 +1,6 @@
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ModuleTable, ProjectIndex } from '../lang/python/index.js';
 import type { PythonModuleIndex } from '../lang/python/index.js';
 import type { Config } from '../model/config.js';
@@ -15,6 +16,7 @@ import { mentionsWord, pythonMayHoldFacts } from './prefilter.js';
 import type { ProgressSink } from './progress.js';
 import { SILENT } from './progress.js';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
+import type { TreeRef } from './tree-spill.js';
 
 export interface PerfOptions {
   /** Skip files whose text shows they cannot hold a finding (default true). */
@@ -26,6 +28,13 @@ export interface PerfOptions {
   /** Cache directory, relative to the working directory (default `.pgready-cache`). */
   cacheDir?: string;
   progress?: ProgressSink;
+  /**
+   * Write the index pass's trees to a scratch directory until the facts pass reads them
+   * (src/perf/tree-spill.ts). Default: for inputs large enough for workers.
+   */
+  spill?: boolean;
+  /** Where the scratch directory is made (default: the system's temporary directory). */
+  scratchDir?: string;
   /** Filled in with what the run did, for the benchmark. */
   stats?: EngineStats;
 }
@@ -40,6 +49,8 @@ export interface EngineStats {
   workers: number;
   /** files unchanged since the last cached run whose text was never read (src/perf/manifest.ts) */
   unread?: number;
+  /** trees the index pass wrote to the scratch directory */
+  spilled?: number;
 }
 
 export interface EngineResult {
@@ -177,12 +188,26 @@ export async function analyseFiles(
   const indexed = new Map<string, PythonModuleIndex>();
   const indexFailed = new Set<string>();
   const indexQueries = new Map<string, string[]>();
-  /** trees the index pass parsed, handed to the facts pass of the same file (each is used once) */
-  const trees = new Map<string, Uint32Array>();
+  /** trees the index pass parsed (or where it spilled them), handed to the facts pass of the same file (each is used once) */
+  const trees = new Map<string, Uint32Array | TreeRef>();
+  let spillDir: string | undefined;
+  const dropSpill = (): void => {
+    if (spillDir) rmSync(spillDir, { recursive: true, force: true });
+    spillDir = undefined;
+  };
 
   let executor: Executor | undefined;
   const executorFor = (bytes: number): Executor => {
     if (executor) return executor;
+    if (opts.spill ?? bytes >= WORKER_MIN_BYTES) {
+      try {
+        spillDir = mkdtempSync(join(opts.scratchDir ?? tmpdir(), 'pgready-trees-'));
+        // a run that throws leaves no scratch directory behind either
+        process.once('exit', dropSpill);
+      } catch {
+        spillDir = undefined;
+      }
+    }
     const jobs = opts.jobs ?? Math.min(availableParallelism(), MAX_AUTO_JOBS);
     if (jobs > 1 && (opts.jobs !== undefined || bytes >= WORKER_MIN_BYTES)) {
       try {
@@ -192,7 +217,7 @@ export async function analyseFiles(
         executor = new InlineExecutor();
       }
     } else executor = new InlineExecutor();
-    executor.setup({ table: tableInputs, indexes: [] });
+    executor.setup({ table: tableInputs, indexes: [], spillDir });
     return executor;
   };
   // how much text there is to parse decides whether workers pay off (text files cost far less)
@@ -219,7 +244,7 @@ export async function analyseFiles(
   };
   /** export questions about files not indexed whose answer is known to be "no such name" */
   const settled = new Set<string>();
-  const inputs = (): ProjectInputs => ({ table: tableInputs, indexes: [...indexed.values()], settled: [...settled].sort() });
+  const inputs = (): ProjectInputs => ({ table: tableInputs, indexes: [...indexed.values()], settled: [...settled].sort(), spillDir });
 
   const indexFiles = async (paths: string[]): Promise<void> => {
     const tasks: Task[] = [];
@@ -236,6 +261,7 @@ export async function analyseFiles(
     for (const r of await run(tasks, false)) {
       if (r.kind !== 'index') continue;
       if (r.tree && selected.has(r.path)) trees.set(r.path, r.tree);
+      if (r.tree && !ArrayBuffer.isView(r.tree)) stats.spilled = (stats.spilled ?? 0) + 1;
       if (r.index) {
         indexed.set(r.path, r.index);
         indexQueries.set(r.path, r.queried);
@@ -415,6 +441,8 @@ export async function analyseFiles(
     await cache.flush();
   }
   if (executor) await executor.close();
+  dropSpill();
+  process.removeListener('exit', dropSpill);
 
   for (const s of python) {
     if (!selected.has(s.path)) {

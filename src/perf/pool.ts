@@ -28,10 +28,14 @@ export class InlineExecutor implements Executor {
   async run(tasks: Task[], onDone?: (n: number) => void): Promise<TaskResult[]> {
     const out: TaskResult[] = [];
     let n = 0;
-    for (const t of tasks) {
-      out.push(this.runner.run(t));
-      onDone?.(1);
-      if (++n % YIELD_EVERY === 0) await turn();
+    try {
+      for (const t of tasks) {
+        out.push(this.runner.run(t));
+        onDone?.(1);
+        if (++n % YIELD_EVERY === 0) await turn();
+      }
+    } finally {
+      this.runner.release();
     }
     return out;
   }

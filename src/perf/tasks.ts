@@ -4,6 +4,8 @@ import { ModuleAnalyzer } from '../lang/python/analyzer.js';
 import { parsePython, treeOf } from '../lang/python/parser.js';
 import type { PythonModuleIndex } from '../lang/python/index.js';
 import { extractTextFacts } from '../lang/text/index.js';
+import type { TreeRef } from './tree-spill.js';
+import { isTreeRef, TreeSpill } from './tree-spill.js';
 
 /** What a worker (or the main thread) needs to analyse files: plain data, cloned into workers. */
 export interface ProjectInputs {
@@ -13,14 +15,16 @@ export interface ProjectInputs {
   indexes: PythonModuleIndex[];
   /** `file\0name` export questions about files not indexed whose answer is "no such name" */
   settled?: string[];
+  /** a scratch directory for the index pass's trees (src/perf/tree-spill.ts); none: trees travel in memory */
+  spillDir?: string;
 }
 
-/** tree: the file's syntax tree as the index pass parsed it, so the facts pass need not parse again */
-export type Task = { kind: 'index'; source: SourceFile } | { kind: 'facts'; source: SourceFile; tree?: Uint32Array };
+/** tree: the file's syntax tree as the index pass parsed it (or where it spilled it), so the facts pass need not parse again */
+export type Task = { kind: 'index'; source: SourceFile } | { kind: 'facts'; source: SourceFile; tree?: Uint32Array | TreeRef };
 
 export type TaskResult =
   /** queried: what the index pass asked about other files (a forecast of the facts pass's questions) */
-  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string; tree?: Uint32Array }
+  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string; tree?: Uint32Array | TreeRef }
   /**
    * queried: `file\0name` of every export asked about (RecordingProject);
    * unanswered: the questions about files not indexed the analysis turned out to need: its facts
@@ -79,10 +83,20 @@ export class RecordingProject extends ProjectIndex {
 export class TaskRunner {
   private table = new ModuleTable([]);
   private project = new RecordingProject(this.table, []);
+  private spill: TreeSpill | undefined;
 
   setup(inputs: ProjectInputs, tableChanged: boolean): void {
     if (tableChanged) this.table = new ModuleTable(inputs.table);
     this.project = new RecordingProject(this.table, inputs.indexes, inputs.settled);
+    if (inputs.spillDir !== this.spill?.dir) {
+      this.spill?.release();
+      this.spill = inputs.spillDir === undefined ? undefined : new TreeSpill(inputs.spillDir);
+    }
+  }
+
+  /** Closes the spill files (after each batch: see TreeSpill). */
+  release(): void {
+    this.spill?.release();
   }
 
   run(task: Task): TaskResult {
@@ -94,7 +108,7 @@ export class TaskRunner {
         const tree = parsePython(source.text);
         const a = new ModuleAnalyzer(tree, source.text, source.path, project, 'index');
         a.run();
-        return { kind: 'index', path: source.path, index: a.index(), queried: [...project.queried].sort(), tree: tree.words };
+        return { kind: 'index', path: source.path, index: a.index(), queried: [...project.queried].sort(), tree: this.spill?.write(tree.words) ?? tree.words };
       } catch (e) {
         return { kind: 'index', path: source.path, queried: [], error: message(e) };
       }
@@ -104,8 +118,10 @@ export class TaskRunner {
     project.unanswered = new Set();
     const asked = () => ({ queried: [...project.queried].sort(), unanswered: [...project.unanswered].sort() });
     try {
-      // a tree moved to a worker that then died is empty here (detached): parse again
-      const tree = task.tree && task.tree.length > 0 ? treeOf(source.text, task.tree) : undefined;
+      // a tree moved to a worker that then died is empty here (detached), a spilled one may be
+      // unreadable: parse again
+      const words = isTreeRef(task.tree) ? this.spill?.read(task.tree) : task.tree;
+      const tree = words && words.length > 0 ? treeOf(source.text, words) : undefined;
       const facts = source.language === 'python' ? extractPythonFacts(source, project, tree) : extractTextFacts(source);
       return { kind: 'facts', path: source.path, facts, ...asked() };
     } catch (e) {
@@ -121,6 +137,6 @@ function message(e: unknown): string {
 /** The tree buffers a message carries: moved to the other thread, not copied. */
 export function treeBuffers(items: readonly (Task | TaskResult)[]): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const t of items) if ('tree' in t && t.tree) out.push(t.tree.buffer as ArrayBuffer);
+  for (const t of items) if ('tree' in t && t.tree && !isTreeRef(t.tree)) out.push(t.tree.buffer as ArrayBuffer);
   return out;
 }

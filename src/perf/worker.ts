@@ -26,6 +26,8 @@ parentPort?.on('message', (msg: ToWorker) => {
       results.push(runner.run(task));
       if (++n % YIELD_EVERY === 0) await turn();
     }
+    // a worker's file descriptors outlive it: none stays open between batches
+    runner.release();
     // tokens are half of a file's facts and a function of the SQL text and holes: the main thread
     // tokenizes again what its rules read (tokensOf) rather than copying them all across
     for (const r of results) if (r.kind === 'facts' && r.facts) for (const sql of r.facts.sqlStrings) sql.tokens = [];
