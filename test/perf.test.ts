@@ -91,6 +91,21 @@ describe('prefilter', () => {
     // (files the cheap text check sends to the string scanner)
     yes('cur.execute(q)\nx = "unterminated\n');
     yes('cur.execute(q)\nx = f"{d["k"]}"\n');
+    // quotes in a format spec, and where tree-sitter reads a lambda on as an expression
+    yes('cur.execute(q)\nx = f"{v:\'^10}"\n');
+    yes('cur.execute(q)\nx = f\'{lambda r: "SELECT a FROM t"}\'\n');
+    // a triple quote in a triple-quoted f-string's field ends it (before Python 3.12)
+    yes('cur.execute(q)\nx = f"""{f"""a"""}"""\n');
+  });
+
+  it('reads format specs and quotes inside triple-quoted f-strings\' fields', () => {
+    no('cur.execute(q)\nx = f"{v:#x} {w:>{width}} {n!r:=^10}"\n');
+    no('cur.execute(q)\nx = f"""\n#{"x" * 10}\n"""\n');
+    // a bare keyword prefix may still be completed at run time: `"a"` may begin `ALTER`
+    yes('cur.execute(q)\nx = f"""\n#{"a" * 10}\n"""\n');
+    yes('cur.execute(q)\nx = f"""{"select " + c}"""\n');
+    yes('cur.execute(q)\nx = f\'{v:{"SELECT a FROM t"}}\'\n');
+    yes('x = f"{v:>10}" + "SELECT a FROM t"\n');
   });
 
   it('leaves out files with nothing SQLite-shaped', () => {
@@ -247,6 +262,20 @@ describe('prefilter on and off give the same results', () => {
       expect(on).toEqual(off);
     }, 60_000);
   }
+
+  it('on f-strings with format specs, nested fields and quotes in their fields', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'report.py': 'def fmt(cur, v, w, width):\n    cur.execute(v)\n    return f"{v:#x} {w:>{width}} {v!r:=^10}"\n',
+      'nested.py': 'def q(cur, t):\n    cur.execute(f"{t:>{\'x\'}}")\n    return f"""{"DELETE FROM " + t}"""\n',
+      'query.py': 'def q(cur, t):\n    sql = f"""{"SELECT a FROM " + t} WHERE b = ?"""\n    return cur.execute(sql, (1,)).fetchall()\n',
+      'spec.py': 'def q(cur, t, w):\n    return cur.execute(f"SELECT a FROM t WHERE b = {w:{"d"}}").fetchall()\n',
+    });
+    const { on, off, stats } = await onAndOff(root);
+    expect(on.findings.map((f) => f.file)).toContain('spec.py');
+    expect(stats.skipped).toBe(1);
+    expect(on).toEqual(off);
+  }, 60_000);
 
   it('on a slice of the Python standard library', async () => {
     const stdlib = execFileSync('python3', ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).trim();

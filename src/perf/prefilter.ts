@@ -257,7 +257,7 @@ class StringScanner {
           i += 2;
           continue;
         }
-        const end = this.field(i, quote);
+        const end = this.field(i, quote, triple);
         interps.push([i, end]);
         i = end;
         continue;
@@ -268,8 +268,12 @@ class StringScanner {
     return { piece: { start, contentStart, contentEnd: i, end, interps, bytes, fstring, translated }, end };
   }
 
-  /** An f-string field `{…}` starting at `open`; returns the offset after its `}`. */
-  private field(open: number, outerQuote: string): number {
+  /**
+   * An f-string field `{…}` starting at `open`; returns the offset after its `}`. In a
+   * triple-quoted f-string a single quote of the outer kind opens a literal inside the field (only
+   * three end the outer one); in a single-quoted one it is Python 3.12 quote reuse, not modelled.
+   */
+  private field(open: number, outerQuote: string, triple: boolean): number {
     const t = this.text;
     let depth = 0;
     let i = open;
@@ -279,8 +283,12 @@ class StringScanner {
       else if (ch === '}' || ch === ')' || ch === ']') {
         depth--;
         if (depth === 0) return i + 1;
-      } else if (ch === outerQuote || ch === '#' || ch === '\\') {
-        // Python 3.12 quote reuse, comments and escapes in fields: not modelled
+      } else if (ch === ':' && depth === 1) {
+        // `{x:>10}`, `{x:=10}` (a format spec, not an assignment): the format spec runs to the
+        // field's `}`; anything else with a colon sits in brackets (lambda, slice, dict)
+        return this.formatSpec(i + 1, outerQuote, triple);
+      } else if (ch === '#' || ch === '\\' || (ch === outerQuote && (!triple || t.startsWith(outerQuote.repeat(3), i)))) {
+        // quote reuse, comments and escapes in fields: not modelled
         throw new Unsure();
       } else if (ch === '"' || ch === "'") {
         let s = i;
@@ -290,6 +298,29 @@ class StringScanner {
         i = end;
         continue;
       }
+      i++;
+    }
+    throw new Unsure();
+  }
+
+  /**
+   * A format spec (after the field's `:`) up to the field's `}`: text (`#x`, `>10`: tree-sitter's
+   * format_specifier token), with nested fields `{…}`. Quotes are not modelled (the outer one ends
+   * the literal in Python but not in tree-sitter's token; where tree-sitter reads on as an
+   * expression, `{lambda x: "…"}`, a quote opens a literal), nor escapes, line breaks and `{{`.
+   */
+  private formatSpec(from: number, outerQuote: string, triple: boolean): number {
+    const t = this.text;
+    let i = from;
+    while (i < t.length) {
+      const ch = t[i]!;
+      if (ch === '}') return i + 1;
+      if (ch === '{') {
+        if (t[i + 1] === '{') throw new Unsure();
+        i = this.field(i, outerQuote, triple);
+        continue;
+      }
+      if (ch === '"' || ch === "'" || ch === '\\' || ch === '\n' || ch === '\r') throw new Unsure();
       i++;
     }
     throw new Unsure();
