@@ -135,13 +135,16 @@ describe('prefilter', () => {
   });
 
   it('finds every word trigger, in any ASCII case, and nothing short of one', () => {
-    const words = ['sqlite', '.db', 'pgready', 'apswdatabase', 'executescript', 'iterdump', 'create_function',
-      'create_aggregate', 'create_collation', 'create_window_function', 'set_authorizer', 'set_progress_handler',
-      'set_trace_callback', 'load_extension'];
+    const methods = ['executescript', 'iterdump', 'create_function', 'create_aggregate', 'create_collation',
+      'create_window_function', 'set_authorizer', 'set_progress_handler', 'set_trace_callback', 'load_extension',
+      'enable_load_extension'];
+    const words = ['sqlite', '.db', 'pgready', 'apswdatabase', ...methods];
     for (const w of words) {
       yes(`x = y.${w}\n`);
       yes(`x = y.${w.toUpperCase()}\n`);
-      yes(`x = "${[...w].map((c, i) => (i % 2 ? c.toUpperCase() : c)).join('')}"\n`);
+      const mixed = [...w].map((c, i) => (i % 2 ? c.toUpperCase() : c)).join('');
+      // method names count as attributes only (below)
+      yes(methods.includes(w) ? `x = y.${mixed}\n` : `x = "${mixed}"\n`);
       // a letter short at either end
       no(`x = y.${w.slice(0, -1)}\n`);
       no(`x = ${w.slice(1)}\n`);
@@ -154,7 +157,15 @@ describe('prefilter', () => {
   it('counts a method name only as a whole name, and .db only where a file name may end', () => {
     for (const m of ['executescript', 'iterdump', 'create_function', 'load_extension', 'set_trace_callback']) {
       yes(`x.${m}(f)\n`);
-      yes(`getattr(x, "${m}")\n`);
+      // whatever Python allows between the dot and the name
+      yes(`x . ${m}(f)\n`);
+      yes(`x.\\\n    ${m}(f)\n`);
+      yes(`(x.\n    ${m}(f))\n`);
+      yes(`(x.  # a note\r\n    # another\n    ${m}(f))\n`);
+      // the analyzer reads these names only as the attribute of a call
+      no(`def ${m}(self):\n    pass\n`);
+      no(`from plugins import ${m}\n${m}(f)\n`);
+      no(`getattr(x, "${m}")\n`);
       no(`x.${m}s(f)\n`);
       no(`x.${m}_all(f)\n`);
       no(`x.${m}\u00e9(f)\n`);
@@ -273,6 +284,19 @@ describe('prefilter on and off give the same results', () => {
     });
     const { on, off, stats } = await onAndOff(root);
     expect(on.findings.map((f) => f.file)).toContain('spec.py');
+    expect(stats.skipped).toBe(1);
+    expect(on).toEqual(off);
+  }, 60_000);
+
+  it('on method names: attributes of calls, definitions and strings', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'plugins.py': 'class Loader:\n    def load_extension(self, name):\n        return name\n\n    def iterdump(self):\n        return getattr(self, "create_function")\n',
+      'hooks.py': 'def setup(conn, f):\n    (conn.  # register\n        create_function("f", 1, f))\n    conn \\\n        .iterdump()\n',
+      'ext.py': 'def enable(handle):\n    handle.enable_load_extension(True)\n',
+    });
+    const { on, off, stats } = await onAndOff(root);
+    expect(on.findings.map((f) => f.file).sort()).toEqual(expect.arrayContaining(['ext.py', 'hooks.py']));
     expect(stats.skipped).toBe(1);
     expect(on).toEqual(off);
   }, 60_000);

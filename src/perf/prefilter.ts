@@ -16,7 +16,8 @@ import { looksLikeSql } from '../sql/looks-like-sql.js';
  * - peewee's `APSWDatabase`:                                              `APSWDatabase`;
  * - suppression comments (an unused one is a finding):                   `pgready`;
  * - `x.executescript(…)` on a receiver of unknown origin:                 `executescript`;
- * - sqlite3-only connection methods on unknown receivers (create_function, iterdump …): their names;
+ * - sqlite3-only connection methods on unknown receivers (create_function, iterdump …): their names
+ *   as attributes (after a `.`);
  * - a string literal (or implicit concatenation of literals) whose text reads as SQL: 3xx rules
  *   fire on unexecuted SQL. Checked exactly as the analyzer does (same decoding, looksLikeSql);
  * - `x.execute(sql)` / `x.fetchall(sql)` on an unknown receiver, where `sql` is assembled with `+`,
@@ -45,7 +46,8 @@ for (const k of STATEMENT_KEYWORDS) for (let i = 1; i < k.length; i++) KEYWORD_P
 
 /** sqlite3-only methods: on a receiver of unknown origin they still make a fact (analyzer.ts). */
 const METHOD_TRIGGERS = ['executescript', 'iterdump', 'create_function', 'create_aggregate', 'create_collation',
-  'create_window_function', 'set_authorizer', 'set_progress_handler', 'set_trace_callback', 'load_extension'];
+  'create_window_function', 'set_authorizer', 'set_progress_handler', 'set_trace_callback', 'load_extension',
+  'enable_load_extension'];
 /** Case-insensitive substrings of the file or of a literal that alone make a file worth analysing. */
 const WORD_TRIGGERS = ['sqlite', '.db', 'pgready', 'apswdatabase', ...METHOD_TRIGGERS];
 /**
@@ -61,6 +63,16 @@ const TRIGGER_END = new Map<string, string>([
   ['.db', `(?![^\\s'"\\\\3])`],
   ...METHOD_TRIGGERS.map((w): [string, string] => [w, '(?![\\w\\u0080-\\uffff])']),
 ]);
+/**
+ * What must come before a trigger (a lookbehind; none: anything). The analyzer reads a method name
+ * only as the attribute of a call (recordCall: `fn.type === 'attribute'`), never from a `def`, an
+ * import or a literal (`getattr(x, "iterdump")` makes no fact), so a `.` comes before it, with
+ * only what Python allows between a dot and the attribute: whitespace, line continuations and,
+ * inside brackets, line breaks and comments. (`def create_function():` does not count.)
+ */
+const TRIGGER_START = new Map<string, string>(
+  METHOD_TRIGGERS.map((w): [string, string] => [w, '\\.(?:[\\s\\\\]|#[^\\r\\n]*[\\r\\n])*']),
+);
 
 /** A regex class for one character of a word, ASCII case folded (all the analyzer's own checks fold). */
 function foldClass(c: string): string {
@@ -96,7 +108,7 @@ function anchoredTriggers(): RegExp {
     }
     const anchor = w[k]!.toLowerCase();
     const alts = byAnchor.get(anchor) ?? [];
-    alts.push(`(?<=${folded(w.slice(0, k + 1))})${folded(w.slice(k + 1))}${TRIGGER_END.get(w) ?? ''}`);
+    alts.push(`(?<=${TRIGGER_START.get(w) ?? ''}${folded(w.slice(0, k + 1))})${folded(w.slice(k + 1))}${TRIGGER_END.get(w) ?? ''}`);
     byAnchor.set(anchor, alts);
   }
   return new RegExp([...byAnchor].map(([a, alts]) => `${foldClass(a)}(?:${alts.join('|')})`).join('|'));
