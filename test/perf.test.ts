@@ -85,6 +85,28 @@ describe('prefilter', () => {
   it('passes keyword openings when the file executes SQL assembled at run time', () => {
     yes('cur.execute("SEL" + "ECT a FROM t")\n');
     yes('q = "  update " + t + " set a = 1"\ncur.execute(q)\n');
+    yes('cur.execute(cmd)\nq = "Update users"\n');
+    yes('cur.execute(cmd)\nq = "CREATE " + kind + " t (a)"\n');
+    yes('cur.execute(cmd)\nq = "/* note */ Create table t (a)"\n');
+  });
+
+  it('leaves out keyword openings that no text joined after them can make SQL', () => {
+    // a keyword followed, inside the literal, by a word its statement does not allow
+    no('def run(self, cmd):\n    """Create a new widget."""\n    self.execute(cmd)\n');
+    no('self.execute(cmd)\nmsg = "Update the list of items"\nhelp = "delete this file"\n');
+    no('self.execute(cmd)\nmsg = "with self.lock: run it"\n');
+  });
+
+  it('passes a bare keyword prefix only where a literal of the file may continue it', () => {
+    no('self.execute(cmd)\nf = open(p, "w")\nmode = "b"\n');
+    yes('self.execute(cmd)\nf = open(p, "w")\nx = "ith t as (select 1) select * from t"\n');
+    yes('cur.execute("S" + rest)\nrest = "elect a from t"\n');
+    // toUpperCase makes ſ an S and ı an I
+    yes('cur.execute("w" + rest)\nrest = "ıth t as (select 1) select * from t"\n');
+    yes('cur.execute("in" + rest)\nrest = "ſert into t values (1)"\n');
+    // an f-string continues it with its first literal text, a field does not
+    yes('cur.execute("S" + f"ELECT {c} FROM t")\n');
+    no('cur.execute("S" + f"{c} FROM t")\n');
   });
 
   it('passes what it cannot scan', () => {
@@ -102,7 +124,7 @@ describe('prefilter', () => {
     no('cur.execute(q)\nx = f"{v:#x} {w:>{width}} {n!r:=^10}"\n');
     no('cur.execute(q)\nx = f"""\n#{"x" * 10}\n"""\n');
     // a bare keyword prefix may still be completed at run time: `"a"` may begin `ALTER`
-    yes('cur.execute(q)\nx = f"""\n#{"a" * 10}\n"""\n');
+    yes('cur.execute(q)\nx = f"""\n#{"a" * 10}\n"""\ny = "lter table t add b"\n');
     yes('cur.execute(q)\nx = f"""{"select " + c}"""\n');
     yes('cur.execute(q)\nx = f\'{v:{"SELECT a FROM t"}}\'\n');
     yes('x = f"{v:>10}" + "SELECT a FROM t"\n');
@@ -126,7 +148,7 @@ describe('prefilter', () => {
     yes('q = "\\n  SELECT a FROM t WHERE b = 1"\n');
     yes('q = "SEL\\x45CT a FROM t WHERE b = 1"\n');
     yes('DB = "app.d\\\nb"\n');
-    yes('x = f"{cur.execute(q)}"\nq = "S"\n');
+    yes('x = f"{cur.execute(q)}"\nq = "S" + "elect"\n');
   });
 
   it('gives up on long runs of keyword-led literals, passing the file', () => {
@@ -211,8 +233,9 @@ describe('prefilter', () => {
       // a keyword spread over several literals
       'Q = ("D" "ELETE FROM t WHERE a = 1")\n',
       'Q = ("D" "E" "LETE FROM t WHERE a = 1")\n',
-      // with execute in the file, any literal opening with a keyword or a bare prefix of one
-      'cur.execute(q)\nx = ("a", "d")\n',
+      // with execute in the file, any literal opening with a keyword, or with a bare prefix of one
+      // that another literal continues
+      'cur.execute(q)\nx = ("a", "d")\nrest = "rop table t"\n',
       'q = "update"\ncur.execute(q + " t set a = 1")\n',
       // a trigger behind an escape or a backslash-newline (LF, CRLF, a lone CR)
       'DB = "app\\x2edb"\n',
@@ -285,6 +308,32 @@ describe('prefilter on and off give the same results', () => {
     const { on, off, stats } = await onAndOff(root);
     expect(on.findings.map((f) => f.file)).toContain('spec.py');
     expect(stats.skipped).toBe(1);
+    expect(on).toEqual(off);
+  }, 60_000);
+
+  it('on keyword-led text in files that call execute on something else', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'commands.py': 'class Runner:\n    def execute(self, cmd):\n        """Create a process for the command."""\n        return "Update the screen, then redraw" if cmd else "delete nothing here"\n\n    def run(self):\n        self.execute("ls")\n',
+      'store.py': 'def save(cur, table):\n    """Create or update a row."""\n    cur.execute("Insert or replace into " + table + " (a) values (?)", (1,))\n',
+      'built.py': 'def bump(cur, table):\n    cur.execute("update " + table + " set n = n + 1 where id = ?", (1,))\n',
+    });
+    const { on, off, stats } = await onAndOff(root);
+    expect(on.findings.map((f) => f.file)).toEqual(expect.arrayContaining(['store.py', 'built.py']));
+    expect(stats.skipped).toBe(1);
+    expect(on).toEqual(off);
+  }, 60_000);
+
+  it('on a keyword prefix completed by a constant of another module, which the analyzer does not join', async () => {
+    // the prefilter leaves out main.py: the analyzer must not find SQL there either
+    const root = tempDir();
+    writeTree(root, {
+      'parts.py': 'TAIL = "NSERT OR REPLACE INTO t (a) VALUES (?)"\n',
+      'main.py': 'from parts import TAIL\n\ndef save(handle):\n    handle.execute("I" + TAIL, (1,))\n',
+    });
+    const { on, off, stats } = await onAndOff(root);
+    expect(stats.skipped).toBe(2);
+    expect(off.findings).toEqual([]);
     expect(on).toEqual(off);
   }, 60_000);
 

@@ -22,8 +22,9 @@ import { looksLikeSql } from '../sql/looks-like-sql.js';
  *   fire on unexecuted SQL. Checked exactly as the analyzer does (same decoding, looksLikeSql);
  * - `x.execute(sql)` / `x.fetchall(sql)` on an unknown receiver, where `sql` is assembled with `+`,
  *   `%`, format() or names: when one of those method names occurs as code (outside comments and
- *   literals other than f-strings) and some literal opens with a SQL statement keyword (or is a
- *   bare keyword prefix, `"SEL" + "ECT …"`);
+ *   literals other than f-strings) and some literal opens with a SQL statement keyword that what
+ *   follows inside it does not rule out (`"Create a widget"` cannot start SQL), or is a bare
+ *   keyword prefix another literal of the file continues (`"SEL" + "ECT …"`);
  * - calls of project connection factories, possibly defined in another file: the factory's name
  *   and its module's (engine.ts checks `mentionsWord` against the project index).
  * Every other fact (cursor ops, `lastrowid`, `row_factory`, pandas on a connection …) needs a
@@ -406,6 +407,17 @@ function runCannotRead(run: string): boolean {
 }
 
 /**
+ * Where SQL may start in a piece, whatever text is joined after it: the piece itself, or the text
+ * after a comment an earlier piece opened and this one closes (`*\/`), when that opens with a
+ * statement keyword or a keyword prefix (opensWithKeyword) and what follows the keyword inside the
+ * piece does not rule the statement out (HEAD_REFUTED).
+ */
+function sqlHeads(piece: string): string[] {
+  const close = piece.indexOf('*/');
+  return (close >= 0 ? [piece, piece.slice(close + 2)] : [piece]).filter((head) => opensWithKeyword(head) && !HEAD_REFUTED.test(head));
+}
+
+/**
  * Whether the group, or any run of adjacent pieces in it, reads as SQL. tree-sitter groups adjacent
  * literals as Python does, but in code with syntax errors it may group them otherwise, so every run
  * counts. Leading whitespace and comments do not change what looksLikeSql says, so a run that can
@@ -414,10 +426,7 @@ function runCannotRead(run: string): boolean {
  */
 function groupReadsAsSql(pieces: string[], budget: { chars: number }): boolean {
   for (let k = 0; k < pieces.length; k++) {
-    const piece = pieces[k]!;
-    const close = piece.indexOf('*/');
-    for (const head of close >= 0 ? [piece, piece.slice(close + 2)] : [piece]) {
-      if (!opensWithKeyword(head) || HEAD_REFUTED.test(head)) continue;
+    for (const head of sqlHeads(pieces[k]!)) {
       let joined = head;
       if (readsAsSql(joined)) return true;
       for (let m = k + 1; m < pieces.length; m++) {
@@ -830,6 +839,8 @@ function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, s
   scanner.run();
   const budget = { chars: 4 * text.length + (1 << 20) };
   const execOrFetch = execWord && EXECUTE_OR_FETCH.some((w) => mentionsCodeWord(text, scanner.notCode, w));
+  /** letters that would continue a bare keyword prefix some literal opens with */
+  const continuing = new Set<string>();
   for (const group of scanner.groups) {
     // a group holding bytes is never SQL (appendString refuses it)
     if (group.some((p) => p.bytes)) continue;
@@ -841,9 +852,45 @@ function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, s
     if (!sql) continue;
     const pieces = group.map((p) => pieceText(text, p));
     if (groupReadsAsSql(pieces, budget)) return true;
-    if (execOrFetch) for (const piece of pieces) if (opensWithKeyword(piece)) return true;
+    // SQL assembled at run time (`+`, `%`, format()) starts with one of its literals, joined after
+    // whatever else: `"Create a new widget."` cannot start it however it goes on
+    if (execOrFetch) {
+      for (const piece of pieces) {
+        const start = assembledStart(piece);
+        if (start === true) return true;
+        for (const prefix of start) for (const c of nextLetters(prefix)) continuing.add(c);
+      }
+    }
   }
-  return false;
+  // a bare keyword prefix (`"w"`, `"SEL"`) opens SQL only when a literal of this file continues it
+  return continuing.size > 0 && scanner.groups.some((g) => g.some((p) => continuing.has(pieceText(text, p).charAt(0).toUpperCase().charAt(0))));
+}
+
+/**
+ * How SQL assembled at run time may start with this piece: with a statement keyword (true), with
+ * a keyword prefix the text joined next must complete (the prefixes, upper-cased), or not at all.
+ * The analyzer joins only strings it knows, and it knows only this file's literals (a string
+ * constant imported from another module is a hole to it; test/perf.test.ts pins this): the text
+ * completing a prefix is a literal of this file whose value begins with the next letter.
+ */
+function assembledStart(piece: string): true | string[] {
+  const prefixes: string[] = [];
+  for (const head of sqlHeads(piece)) {
+    const close = head.indexOf('*/');
+    let seen = false;
+    for (const from of close >= 0 ? [0, close + 2] : [0]) {
+      const w = firstWord(head, from);
+      if (!w) continue;
+      if (KEYWORDS.has(w.upper)) return true;
+      if (KEYWORD_PREFIXES.has(w.upper) && w.end === head.length) {
+        prefixes.push(w.upper);
+        seen = true;
+      }
+    }
+    // opensWithKeyword said yes for a reason not seen here: pass the file
+    if (!seen) return true;
+  }
+  return prefixes;
 }
 
 /**
