@@ -176,6 +176,33 @@ describe('prefilter', () => {
     no('x = "ſqlite"\n');
   });
 
+  it('counts sqlite only at the start of a name or a value', () => {
+    for (const text of [
+      'import sqlite3\n',
+      'import aiosqlite\n',
+      'db = peewee.SqliteDatabase("x")\n',
+      'db = CSqliteExtDatabase("x")\n',
+      'URL = "sqlite:///x"\n',
+      'URL = "  sqlite+pysqlite:///x"\n',
+      // escapes that decode to whitespace, which the analyzer trims
+      'URL = "\\tsqlite:///x"\n',
+      'URL = "\\x20sqlite:///x"\n',
+      'URL = "\\040sqlite:///x"\n',
+      'URL = "\\u0020sqlite:///x"\n',
+      'P = "data/app.sqlite3"\n',
+      'B = "django.db.backends.sqlite3"\n',
+      'm = importlib.import_module("sqlite3")\n',
+    ]) yes(text);
+    for (const text of [
+      'spec = find_spec("_sqlite3")\n',
+      'HAVE_LIBSQLITE3 = 1\n',
+      'def test_sqlite3(self):\n    pass\n',
+      'def collect_sqlite(info):\n    pass\n',
+      'subject = "=5Bsqlite=5D"\n',
+      'import pysqlite2\n',
+    ]) no(text);
+  });
+
   it('counts a method name only as a whole name, and .db only where a file name may end', () => {
     for (const m of ['executescript', 'iterdump', 'create_function', 'load_extension', 'set_trace_callback']) {
       yes(`x.${m}(f)\n`);
@@ -334,6 +361,19 @@ describe('prefilter on and off give the same results', () => {
     const { on, off, stats } = await onAndOff(root);
     expect(stats.skipped).toBe(2);
     expect(off.findings).toEqual([]);
+    expect(on).toEqual(off);
+  }, 60_000);
+
+  it('on sqlite inside names and values', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'probe.py': 'import importlib.util\n\nHAVE_LIBSQLITE3 = importlib.util.find_spec("_sqlite3") is not None\n\ndef test_sqlite3():\n    return HAVE_LIBSQLITE3\n',
+      'url.py': 'from sqlalchemy import create_engine\n\nengine = create_engine("\\tsqlite:///data/app.sqlite3")\n',
+      'peewee_db.py': 'import peewee\n\ndb = peewee.CSqliteExtDatabase("app.sqlite")\n',
+    });
+    const { on, off, stats } = await onAndOff(root);
+    expect(on.findings.map((f) => f.file)).toEqual(expect.arrayContaining(['url.py', 'peewee_db.py']));
+    expect(stats.skipped).toBe(1);
     expect(on).toEqual(off);
   }, 60_000);
 

@@ -11,7 +11,8 @@ import { looksLikeSql } from '../sql/looks-like-sql.js';
  *
  * What makes a Python file produce facts (src/lang/python/analyzer.ts), and the text it needs:
  * - SQLite imports, `sqlite3.` references, aiosqlite, `sqlite:` URLs, `.sqlite` files, Django's
- *   `django.db.backends.sqlite3`, peewee's `Sqlite*Database`, `import_module("sqlite3")`: `sqlite`;
+ *   `django.db.backends.sqlite3`, peewee's `Sqlite*Database`, `import_module("sqlite3")`: `sqlite`
+ *   at the start of a name or a value (TRIGGER_START);
  * - `.db` / `.db3` file names:                                            `.db`;
  * - peewee's `APSWDatabase`:                                              `APSWDatabase`;
  * - suppression comments (an unused one is a finding):                   `pgready`;
@@ -71,9 +72,18 @@ const TRIGGER_END = new Map<string, string>([
  * only what Python allows between a dot and the attribute: whitespace, line continuations and,
  * inside brackets, line breaks and comments. (`def create_function():` does not count.)
  */
-const TRIGGER_START = new Map<string, string>(
-  METHOD_TRIGGERS.map((w): [string, string] => [w, '\\.(?:[\\s\\\\]|#[^\\r\\n]*[\\r\\n])*']),
-);
+const TRIGGER_START = new Map<string, string>([
+  ...METHOD_TRIGGERS.map((w): [string, string] => [w, '\\.(?:[\\s\\\\]|#[^\\r\\n]*[\\r\\n])*']),
+  /*
+   * `sqlite` matters to the analyzer only at the start of a name or a value: the identifiers
+   * sqlite3, aiosqlite and peewee's Sqlite*Database / CSqliteExtDatabase, the strings "sqlite3"
+   * (import_module) and "django.db.backends.sqlite3", values opening with `sqlite:`/`sqlite+x:`
+   * (SQLITE_URL, after trimming) and ending in `.sqlite`/`.sqlite3` (DB_FILE). So no identifier
+   * character comes before it, or `aio`, or `c`, or an escape that decodes to whitespace (`\tsqlite:`
+   * is trimmed to a URL); `_sqlite3`, `test_sqlite3` and `HAVE_LIBSQLITE3` do not count.
+   */
+  ['sqlite', '(?:(?<![\\w\\u0080-\\uffff])|(?<=[aA][iI][oO]|[cC])|(?<=\\\\[abfnrtv]|\\\\x[0-9a-fA-F]{2}|\\\\[0-7]{1,3}|\\\\u[0-9a-fA-F]{4}|\\\\U[0-9a-fA-F]{8}))'],
+]);
 
 /** A regex class for one character of a word, ASCII case folded (all the analyzer's own checks fold). */
 function foldClass(c: string): string {
