@@ -43,6 +43,20 @@ async function onAndOff(root: string) {
   return { on, off, stats };
 }
 
+/**
+ * A project audited with the prefilter on and off: the same results, `skipped` files left out by
+ * the prefilter, and findings in each file of `found`.
+ */
+async function sameOnAndOff(files: Record<string, string>, expected: { found: string[]; skipped: number }) {
+  const root = tempDir();
+  writeTree(root, files);
+  const { on, off, stats } = await onAndOff(root);
+  expect(on.findings.map((f) => f.file)).toEqual(expect.arrayContaining(expected.found));
+  expect(stats.skipped).toBe(expected.skipped);
+  expect(on).toEqual(off);
+  return off;
+}
+
 /** Everything a run reports, minus wall time and the code frames' source map. */
 async function outcome(paths: string[], cwd: string, perf: PerfOptions) {
   const r = await audit(paths, defaultConfig(cwd), { cwd, perf });
@@ -324,70 +338,58 @@ describe('prefilter on and off give the same results', () => {
     }, 60_000);
   }
 
-  it('on f-strings with format specs, nested fields and quotes in their fields', async () => {
-    const root = tempDir();
-    writeTree(root, {
-      'report.py': 'def fmt(cur, v, w, width):\n    cur.execute(v)\n    return f"{v:#x} {w:>{width}} {v!r:=^10}"\n',
-      'nested.py': 'def q(cur, t):\n    cur.execute(f"{t:>{\'x\'}}")\n    return f"""{"DELETE FROM " + t}"""\n',
-      'query.py': 'def q(cur, t):\n    sql = f"""{"SELECT a FROM " + t} WHERE b = ?"""\n    return cur.execute(sql, (1,)).fetchall()\n',
-      'spec.py': 'def q(cur, t, w):\n    return cur.execute(f"SELECT a FROM t WHERE b = {w:{"d"}}").fetchall()\n',
-    });
-    const { on, off, stats } = await onAndOff(root);
-    expect(on.findings.map((f) => f.file)).toContain('spec.py');
-    expect(stats.skipped).toBe(1);
-    expect(on).toEqual(off);
-  }, 60_000);
-
-  it('on keyword-led text in files that call execute on something else', async () => {
-    const root = tempDir();
-    writeTree(root, {
-      'commands.py': 'class Runner:\n    def execute(self, cmd):\n        """Create a process for the command."""\n        return "Update the screen, then redraw" if cmd else "delete nothing here"\n\n    def run(self):\n        self.execute("ls")\n',
-      'store.py': 'def save(cur, table):\n    """Create or update a row."""\n    cur.execute("Insert or replace into " + table + " (a) values (?)", (1,))\n',
-      'built.py': 'def bump(cur, table):\n    cur.execute("update " + table + " set n = n + 1 where id = ?", (1,))\n',
-    });
-    const { on, off, stats } = await onAndOff(root);
-    expect(on.findings.map((f) => f.file)).toEqual(expect.arrayContaining(['store.py', 'built.py']));
-    expect(stats.skipped).toBe(1);
-    expect(on).toEqual(off);
-  }, 60_000);
+  // each project: files, and what the prefilter must leave out and the analysis find
+  const projects: [string, Record<string, string>, { found: string[]; skipped: number }][] = [
+    [
+      'on f-strings with format specs, nested fields and quotes in their fields',
+      {
+        'report.py': 'def fmt(cur, v, w, width):\n    cur.execute(v)\n    return f"{v:#x} {w:>{width}} {v!r:=^10}"\n',
+        'nested.py': 'def q(cur, t):\n    cur.execute(f"{t:>{\'x\'}}")\n    return f"""{"DELETE FROM " + t}"""\n',
+        'query.py': 'def q(cur, t):\n    sql = f"""{"SELECT a FROM " + t} WHERE b = ?"""\n    return cur.execute(sql, (1,)).fetchall()\n',
+        'spec.py': 'def q(cur, t, w):\n    return cur.execute(f"SELECT a FROM t WHERE b = {w:{"d"}}").fetchall()\n',
+      },
+      { found: ['spec.py'], skipped: 1 },
+    ],
+    [
+      'on keyword-led text in files that call execute on something else',
+      {
+        'commands.py': 'class Runner:\n    def execute(self, cmd):\n        """Create a process for the command."""\n        return "Update the screen, then redraw" if cmd else "delete nothing here"\n\n    def run(self):\n        self.execute("ls")\n',
+        'store.py': 'def save(cur, table):\n    """Create or update a row."""\n    cur.execute("Insert or replace into " + table + " (a) values (?)", (1,))\n',
+        'built.py': 'def bump(cur, table):\n    cur.execute("update " + table + " set n = n + 1 where id = ?", (1,))\n',
+      },
+      { found: ['store.py', 'built.py'], skipped: 1 },
+    ],
+    [
+      'on sqlite inside names and values',
+      {
+        'probe.py': 'import importlib.util\n\nHAVE_LIBSQLITE3 = importlib.util.find_spec("_sqlite3") is not None\n\ndef test_sqlite3():\n    return HAVE_LIBSQLITE3\n',
+        'url.py': 'from sqlalchemy import create_engine\n\nengine = create_engine("\\tsqlite:///data/app.sqlite3")\n',
+        'peewee_db.py': 'import peewee\n\ndb = peewee.CSqliteExtDatabase("app.sqlite")\n',
+      },
+      { found: ['url.py', 'peewee_db.py'], skipped: 1 },
+    ],
+    [
+      'on method names: attributes of calls, definitions and strings',
+      {
+        'plugins.py': 'class Loader:\n    def load_extension(self, name):\n        return name\n\n    def iterdump(self):\n        return getattr(self, "create_function")\n',
+        'hooks.py': 'def setup(conn, f):\n    (conn.  # register\n        create_function("f", 1, f))\n    conn \\\n        .iterdump()\n',
+        'ext.py': 'def enable(handle):\n    handle.enable_load_extension(True)\n',
+      },
+      { found: ['ext.py', 'hooks.py'], skipped: 1 },
+    ],
+  ];
+  for (const [name, files, expected] of projects) it(name, () => sameOnAndOff(files, expected), 60_000);
 
   it('on a keyword prefix completed by a constant of another module, which the analyzer does not join', async () => {
     // the prefilter leaves out main.py: the analyzer must not find SQL there either
-    const root = tempDir();
-    writeTree(root, {
-      'parts.py': 'TAIL = "NSERT OR REPLACE INTO t (a) VALUES (?)"\n',
-      'main.py': 'from parts import TAIL\n\ndef save(handle):\n    handle.execute("I" + TAIL, (1,))\n',
-    });
-    const { on, off, stats } = await onAndOff(root);
-    expect(stats.skipped).toBe(2);
+    const off = await sameOnAndOff(
+      {
+        'parts.py': 'TAIL = "NSERT OR REPLACE INTO t (a) VALUES (?)"\n',
+        'main.py': 'from parts import TAIL\n\ndef save(handle):\n    handle.execute("I" + TAIL, (1,))\n',
+      },
+      { found: [], skipped: 2 },
+    );
     expect(off.findings).toEqual([]);
-    expect(on).toEqual(off);
-  }, 60_000);
-
-  it('on sqlite inside names and values', async () => {
-    const root = tempDir();
-    writeTree(root, {
-      'probe.py': 'import importlib.util\n\nHAVE_LIBSQLITE3 = importlib.util.find_spec("_sqlite3") is not None\n\ndef test_sqlite3():\n    return HAVE_LIBSQLITE3\n',
-      'url.py': 'from sqlalchemy import create_engine\n\nengine = create_engine("\\tsqlite:///data/app.sqlite3")\n',
-      'peewee_db.py': 'import peewee\n\ndb = peewee.CSqliteExtDatabase("app.sqlite")\n',
-    });
-    const { on, off, stats } = await onAndOff(root);
-    expect(on.findings.map((f) => f.file)).toEqual(expect.arrayContaining(['url.py', 'peewee_db.py']));
-    expect(stats.skipped).toBe(1);
-    expect(on).toEqual(off);
-  }, 60_000);
-
-  it('on method names: attributes of calls, definitions and strings', async () => {
-    const root = tempDir();
-    writeTree(root, {
-      'plugins.py': 'class Loader:\n    def load_extension(self, name):\n        return name\n\n    def iterdump(self):\n        return getattr(self, "create_function")\n',
-      'hooks.py': 'def setup(conn, f):\n    (conn.  # register\n        create_function("f", 1, f))\n    conn \\\n        .iterdump()\n',
-      'ext.py': 'def enable(handle):\n    handle.enable_load_extension(True)\n',
-    });
-    const { on, off, stats } = await onAndOff(root);
-    expect(on.findings.map((f) => f.file).sort()).toEqual(expect.arrayContaining(['ext.py', 'hooks.py']));
-    expect(stats.skipped).toBe(1);
-    expect(on).toEqual(off);
   }, 60_000);
 
   it('on a slice of the Python standard library', async () => {
@@ -420,17 +422,16 @@ describe('prefilter on and off give the same results', () => {
   }, 120_000);
 
   it('a factory called from a file with no other SQLite text is found', async () => {
-    const root = tempDir();
-    writeTree(root, {
-      'app/db.py': 'import sqlite3\n\ndef get_conn():\n    return sqlite3.connect("app.db")\n',
-      'app/wrap.py': 'from app.db import get_conn\n\ndef opener():\n    return get_conn()\n',
-      'app/report.py': 'from app.wrap import opener\n\ndef rows(uid):\n    return opener().execute(QUERY, (uid,)).fetchall()\n\nQUERY = "SELECT name FROM users WHERE id = ?"\n',
-      'app/plain.py': 'import os\n\ndef f():\n    return os.getcwd()\n',
-    });
-    const { on, off, stats } = await onAndOff(root);
-    expect(on).toEqual(off);
-    expect(on.findings.some((f) => f.file === 'app/report.py' && f.ruleId === 'SQL201')).toBe(true);
-    expect(stats.skipped).toBe(1);
+    const off = await sameOnAndOff(
+      {
+        'app/db.py': 'import sqlite3\n\ndef get_conn():\n    return sqlite3.connect("app.db")\n',
+        'app/wrap.py': 'from app.db import get_conn\n\ndef opener():\n    return get_conn()\n',
+        'app/report.py': 'from app.wrap import opener\n\ndef rows(uid):\n    return opener().execute(QUERY, (uid,)).fetchall()\n\nQUERY = "SELECT name FROM users WHERE id = ?"\n',
+        'app/plain.py': 'import os\n\ndef f():\n    return os.getcwd()\n',
+      },
+      { found: ['app/report.py'], skipped: 1 },
+    );
+    expect(off.findings.some((f) => f.file === 'app/report.py' && f.ruleId === 'SQL201')).toBe(true);
   }, 60_000);
 
   it('a module with no SQLite text is indexed when a file asks what it exports', async () => {
