@@ -11,7 +11,7 @@ import { needsLiteralScan, pythonMayHoldFacts } from '../src/perf/prefilter.js';
 import { DiskCache } from '../src/perf/cache.js';
 import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { TaskRunner } from '../src/perf/tasks.js';
-import { TreeSpill } from '../src/perf/tree-spill.js';
+import { makeSpillDir, TreeSpill } from '../src/perf/tree-spill.js';
 import { audit } from '../src/pipeline.js';
 import { repoRoot } from './helpers/paths.js';
 
@@ -538,6 +538,22 @@ describe('spilled trees', () => {
     b.release();
     const gone = new TreeSpill(join(dir, 'no', 'such', 'dir'));
     expect(gone.write(first)).toBeUndefined();
+  });
+
+  it('a scratch directory a killed run left a day ago is removed, a recent one is not', () => {
+    const parent = tempDir();
+    const old = join(parent, 'pgready-trees-old');
+    const recent = join(parent, 'pgready-trees-recent');
+    const other = join(parent, 'not-ours');
+    for (const d of [old, recent, other]) {
+      mkdirSync(d);
+      writeFileSync(join(d, 'trees-1.bin'), 'x');
+    }
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    for (const d of [old, other]) utimesSync(d, dayAgo, dayAgo);
+    const made = makeSpillDir(parent)!;
+    expect(readdirSync(parent).sort()).toEqual(['not-ours', 'pgready-trees-recent', made.slice(parent.length + 1)].sort());
+    expect(makeSpillDir(join(parent, 'missing'))).toBeUndefined();
   });
 
   it('a facts task whose spilled tree cannot be read parses again', () => {

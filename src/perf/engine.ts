@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ModuleTable, ProjectIndex } from '../lang/python/index.js';
 import type { PythonModuleIndex } from '../lang/python/index.js';
 import type { Config } from '../model/config.js';
@@ -17,6 +17,7 @@ import type { ProgressSink } from './progress.js';
 import { SILENT } from './progress.js';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
 import type { TreeRef } from './tree-spill.js';
+import { makeSpillDir } from './tree-spill.js';
 
 export interface PerfOptions {
   /** Skip files whose text shows they cannot hold a finding (default true). */
@@ -200,13 +201,9 @@ export async function analyseFiles(
   const executorFor = (bytes: number): Executor => {
     if (executor) return executor;
     if (opts.spill ?? bytes >= WORKER_MIN_BYTES) {
-      try {
-        spillDir = mkdtempSync(join(opts.scratchDir ?? tmpdir(), 'pgready-trees-'));
-        // a run that throws leaves no scratch directory behind either
-        process.once('exit', dropSpill);
-      } catch {
-        spillDir = undefined;
-      }
+      spillDir = makeSpillDir(opts.scratchDir ?? tmpdir());
+      // a run that throws leaves no scratch directory behind either
+      if (spillDir) process.once('exit', dropSpill);
     }
     const jobs = opts.jobs ?? Math.min(availableParallelism(), MAX_AUTO_JOBS);
     if (jobs > 1 && (opts.jobs !== undefined || bytes >= WORKER_MIN_BYTES)) {

@@ -1,6 +1,31 @@
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+
+const PREFIX = 'pgready-trees-';
+/** A scratch directory this old was left by a run that was killed: no run lasts a day. */
+const STALE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A new scratch directory under `parent`, or undefined when none can be made. Directories a
+ * killed run left behind (a signal skips exit handlers) are removed first.
+ */
+export function makeSpillDir(parent: string): string | undefined {
+  try {
+    for (const name of readdirSync(parent)) {
+      if (!name.startsWith(PREFIX)) continue;
+      try {
+        const dir = join(parent, name);
+        if (Date.now() - statSync(dir).mtimeMs > STALE_MS) rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // another user's, or gone already
+      }
+    }
+    return mkdtempSync(join(parent, PREFIX));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Where a spilled tree lies: plain data, sent between threads in place of the tree. */
 export interface TreeRef {
