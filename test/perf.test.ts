@@ -12,6 +12,7 @@ import { DiskCache } from '../src/perf/cache.js';
 import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { TaskRunner } from '../src/perf/tasks.js';
 import { makeSpillDir, TreeSpill } from '../src/perf/tree-spill.js';
+import { tokensOf } from '../src/sql/analyze.js';
 import { audit } from '../src/pipeline.js';
 import { repoRoot } from './helpers/paths.js';
 
@@ -538,6 +539,21 @@ describe('spilled trees', () => {
     b.release();
     const gone = new TreeSpill(join(dir, 'no', 'such', 'dir'));
     expect(gone.write(first)).toBeUndefined();
+  });
+
+  it('large runs keep facts without SQL tokens, which tokensOf makes again', () => {
+    const source = { path: 'q.py', absPath: '/q.py', language: 'python' as const, text: 'def f(cur):\n    cur.execute("SELECT a FROM t WHERE b = ?", (1,))\n' };
+    const sqlOf = (lean: boolean) => {
+      const runner = new TaskRunner();
+      runner.setup({ table: [{ path: 'q.py', root: '.' }], indexes: [], lean }, true);
+      const r = runner.run({ kind: 'facts', source });
+      return r.kind === 'facts' ? r.facts!.sqlStrings[0]! : undefined;
+    };
+    const full = sqlOf(false)!;
+    const lean = sqlOf(true)!;
+    expect(full.tokens.length).toBeGreaterThan(5);
+    expect(lean.tokens).toEqual([]);
+    expect(tokensOf(lean)).toEqual(full.tokens);
   });
 
   it('a scratch directory a killed run left a day ago is removed, a recent one is not', () => {

@@ -192,6 +192,8 @@ export async function analyseFiles(
   /** trees the index pass parsed (or where it spilled them), handed to the facts pass of the same file (each is used once) */
   const trees = new Map<string, Uint32Array | TreeRef>();
   let spillDir: string | undefined;
+  /** large inputs: trees spilled, facts without tokens (ProjectInputs) */
+  let large = false;
   const dropSpill = (): void => {
     if (spillDir) rmSync(spillDir, { recursive: true, force: true });
     spillDir = undefined;
@@ -200,7 +202,8 @@ export async function analyseFiles(
   let executor: Executor | undefined;
   const executorFor = (bytes: number): Executor => {
     if (executor) return executor;
-    if (opts.spill ?? bytes >= WORKER_MIN_BYTES) {
+    large = bytes >= WORKER_MIN_BYTES;
+    if (opts.spill ?? large) {
       spillDir = makeSpillDir(opts.scratchDir ?? tmpdir());
       // a run that throws leaves no scratch directory behind either
       if (spillDir) process.once('exit', dropSpill);
@@ -214,7 +217,7 @@ export async function analyseFiles(
         executor = new InlineExecutor();
       }
     } else executor = new InlineExecutor();
-    executor.setup({ table: tableInputs, indexes: [], spillDir });
+    executor.setup({ table: tableInputs, indexes: [], spillDir, lean: large });
     return executor;
   };
   // how much text there is to parse decides whether workers pay off (text files cost far less)
@@ -241,7 +244,7 @@ export async function analyseFiles(
   };
   /** export questions about files not indexed whose answer is known to be "no such name" */
   const settled = new Set<string>();
-  const inputs = (): ProjectInputs => ({ table: tableInputs, indexes: [...indexed.values()], settled: [...settled].sort(), spillDir });
+  const inputs = (): ProjectInputs => ({ table: tableInputs, indexes: [...indexed.values()], settled: [...settled].sort(), spillDir, lean: large });
 
   const indexFiles = async (paths: string[]): Promise<void> => {
     const tasks: Task[] = [];

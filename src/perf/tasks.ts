@@ -17,6 +17,11 @@ export interface ProjectInputs {
   settled?: string[];
   /** a scratch directory for the index pass's trees (src/perf/tree-spill.ts); none: trees travel in memory */
   spillDir?: string;
+  /**
+   * Facts without their SQL tokens (half of a file's facts; tokensOf makes them again for what a
+   * rule reads): large runs hold every file's facts until the rules run.
+   */
+  lean?: boolean;
 }
 
 /** tree: the file's syntax tree as the index pass parsed it (or where it spilled it), so the facts pass need not parse again */
@@ -84,8 +89,10 @@ export class TaskRunner {
   private table = new ModuleTable([]);
   private project = new RecordingProject(this.table, []);
   private spill: TreeSpill | undefined;
+  private lean = false;
 
   setup(inputs: ProjectInputs, tableChanged: boolean): void {
+    this.lean = inputs.lean === true;
     if (tableChanged) this.table = new ModuleTable(inputs.table);
     this.project = new RecordingProject(this.table, inputs.indexes, inputs.settled);
     if (inputs.spillDir !== this.spill?.dir) {
@@ -123,6 +130,7 @@ export class TaskRunner {
       const words = isTreeRef(task.tree) ? this.spill?.read(task.tree) : task.tree;
       const tree = words && words.length > 0 ? treeOf(source.text, words) : undefined;
       const facts = source.language === 'python' ? extractPythonFacts(source, project, tree) : extractTextFacts(source);
+      if (this.lean) for (const sql of facts.sqlStrings) sql.tokens = [];
       return { kind: 'facts', path: source.path, facts, ...asked() };
     } catch (e) {
       return { kind: 'facts', path: source.path, ...asked(), error: message(e) };
