@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -540,6 +540,18 @@ describe('spilled trees', () => {
     const gone = new TreeSpill(join(dir, 'no', 'such', 'dir'));
     expect(gone.write(first)).toBeUndefined();
   });
+
+  it('go to the cache directory when the cache is on, and leave nothing there', async () => {
+    const root = tempDir();
+    cpSync(join(repoRoot, 'fixtures/legacy-trading'), root, { recursive: true });
+    const stats = newStats();
+    const cached = await outcome(['.'], root, { jobs: 2, spill: true, cache: true, cacheDir: '.cache', stats });
+    expect(stats.spilled).toBeGreaterThan(30);
+    expect(dirname(stats.scratch!)).toBe(join(root, '.cache'));
+    expect(existsSync(stats.scratch!)).toBe(false);
+    expect(readdirSync(join(root, '.cache')).filter((n) => n.startsWith('pgready-trees-'))).toEqual([]);
+    expect(cached).toEqual(await outcome(['.'], root, { jobs: 1, cache: false }));
+  }, 120_000);
 
   it('large runs keep facts without SQL tokens, which tokensOf makes again', () => {
     const source = { path: 'q.py', absPath: '/q.py', language: 'python' as const, text: 'def f(cur):\n    cur.execute("SELECT a FROM t WHERE b = ?", (1,))\n' };

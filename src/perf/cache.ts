@@ -48,6 +48,12 @@ export class DiskCache {
 
   constructor(readonly dir: string) {}
 
+  /** The cache directory, made (with its .gitignore) if need be; undefined when it cannot be. */
+  prepare(): string | undefined {
+    this.ensureDir(this.dir);
+    return this.writeFailed ? undefined : this.dir;
+  }
+
   private path(kind: string, key: string): string {
     return join(this.dir, kind, key.slice(0, 2), `${key}.json`);
   }

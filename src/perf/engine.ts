@@ -34,7 +34,7 @@ export interface PerfOptions {
    * (src/perf/tree-spill.ts). Default: for inputs large enough for workers.
    */
   spill?: boolean;
-  /** Where the scratch directory is made (default: the system's temporary directory). */
+  /** Where the scratch directory is made (default: the cache directory, else the system's temporary directory). */
   scratchDir?: string;
   /** Filled in with what the run did, for the benchmark. */
   stats?: EngineStats;
@@ -52,6 +52,8 @@ export interface EngineStats {
   unread?: number;
   /** trees the index pass wrote to the scratch directory */
   spilled?: number;
+  /** the scratch directory the run made (and removed) */
+  scratch?: string;
 }
 
 export interface EngineResult {
@@ -204,7 +206,9 @@ export async function analyseFiles(
     if (executor) return executor;
     large = bytes >= WORKER_MIN_BYTES;
     if (opts.spill ?? large) {
-      spillDir = makeSpillDir(opts.scratchDir ?? tmpdir());
+      // on the project's disk when the cache is on: a temporary directory may be a tmpfs, in memory
+      spillDir = makeSpillDir(opts.scratchDir ?? cache?.prepare() ?? tmpdir());
+      if (spillDir) stats.scratch = spillDir;
       // a run that throws leaves no scratch directory behind either
       if (spillDir) process.once('exit', dropSpill);
     }
