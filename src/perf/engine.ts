@@ -433,6 +433,10 @@ export async function analyseFiles(
     rebuild();
     todo = [...rerun].sort().map((p) => byPath.get(p)!);
   }
+  // the workers' heaps go before the cache entries are written: together they made the peak
+  if (executor) await executor.close();
+  dropSpill();
+  process.removeListener('exit', dropSpill);
   if (cache) {
     for (const s of [...selected].map((p) => byPath.get(p)!).concat(text)) {
       const f = facts.get(s.path);
@@ -444,9 +448,6 @@ export async function analyseFiles(
     }
     await cache.flush();
   }
-  if (executor) await executor.close();
-  dropSpill();
-  process.removeListener('exit', dropSpill);
 
   for (const s of python) {
     if (!selected.has(s.path)) {
