@@ -435,6 +435,21 @@ describe('prefilter on and off give the same results', () => {
     expect(off.findings.some((f) => f.file === 'app/report.py' && f.ruleId === 'SQL201')).toBe(true);
   }, 60_000);
 
+  it('a file that only calls a factory, with no SQL of its own, joins by the factory\'s name', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      // (no module named db here: `app.db` is a trigger of its own)
+      'app/store.py': 'import sqlite3\n\ndef get_conn():\n    return sqlite3.connect("app.db")\n',
+      'app/use.py': 'from app.store import get_conn\n\ndef rows(q, args):\n    return get_conn().execute(q, args).fetchall()\n',
+      'app/other.py': 'from app.store import get_connection_count\n\ndef rows(cur, q):\n    return cur.execute(q).fetchall()\n',
+    });
+    const { on, off, stats } = await onAndOff(root);
+    expect(on).toEqual(off);
+    expect(on.files.find((f) => f.path === 'app/use.py')?.counts.cursorOps).toBeGreaterThan(0);
+    // a longer name that starts with the factory's is not a call of it
+    expect(stats.skipped).toBe(1);
+  }, 60_000);
+
   it('a module with no SQLite text is indexed when a file asks what it exports', async () => {
     const root = tempDir();
     writeTree(root, {

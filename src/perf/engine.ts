@@ -107,6 +107,12 @@ function reaches(text: string, r: FactoryRef): boolean {
   return (r.module !== '' && mentionsWord(text, r.module)) || (r.packageInit && text.includes('from .'));
 }
 
+/** Any of `words` as a whole identifier (as mentionsWord finds one: no identifier character around it). */
+function anyWord(words: string[]): RegExp {
+  const alternatives = [...new Set(words)].filter((w) => w !== '').map((w) => w.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
+  return alternatives.length === 0 ? /(?!)/ : new RegExp(`(?<![\\w\\u0080-\\uffff])(?:${alternatives.join('|')})(?![\\w\\u0080-\\uffff])`);
+}
+
 /** Facts read from the cache with their tokens put back; undefined when the entry is not usable. */
 function restore(facts: FileFacts, path: string): FileFacts | undefined {
   try {
@@ -297,8 +303,10 @@ export async function analyseFiles(
       for (const r of fresh) checkedRefs.add(r.key);
       let added = false;
       if (fresh.length > 0) {
+        // one pass for all the names (mentionsWord's whole-identifier test), then each factory
+        const names = anyWord(fresh.map((r) => r.name));
         for (const s of python) {
-          if (candidates.has(s.path) || !fresh.some((r) => reaches(s.text, r))) continue;
+          if (candidates.has(s.path) || !names.test(s.text) || !fresh.some((r) => reaches(s.text, r))) continue;
           candidates.add(s.path);
           joined.push(s.path);
           if (!selected.has(s.path)) {
