@@ -390,6 +390,13 @@ function readsAsSql(sql: string): boolean {
  * comment opened by an earlier piece may end in this one, so the text after its first `*\/` counts too.
  */
 function opensWithKeyword(sql: string): boolean {
+  const o = openings(sql);
+  return o === true || o.length > 0;
+}
+
+/** How the piece opens (see opensWithKeyword): with a statement keyword (true), else the bare keyword prefixes it is, upper-cased. */
+function openings(sql: string): true | string[] {
+  const prefixes: string[] = [];
   const starts = [0];
   const close = sql.indexOf('*/');
   if (close >= 0) starts.push(close + 2);
@@ -397,9 +404,9 @@ function opensWithKeyword(sql: string): boolean {
     const w = firstWord(sql, s);
     if (!w) continue;
     if (KEYWORDS.has(w.upper)) return true;
-    if (KEYWORD_PREFIXES.has(w.upper) && w.end === sql.length) return true;
+    if (KEYWORD_PREFIXES.has(w.upper) && w.end === sql.length) prefixes.push(w.upper);
   }
-  return false;
+  return prefixes;
 }
 
 /**
@@ -886,19 +893,9 @@ function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, s
 function assembledStart(piece: string): true | string[] {
   const prefixes: string[] = [];
   for (const head of sqlHeads(piece)) {
-    const close = head.indexOf('*/');
-    let seen = false;
-    for (const from of close >= 0 ? [0, close + 2] : [0]) {
-      const w = firstWord(head, from);
-      if (!w) continue;
-      if (KEYWORDS.has(w.upper)) return true;
-      if (KEYWORD_PREFIXES.has(w.upper) && w.end === head.length) {
-        prefixes.push(w.upper);
-        seen = true;
-      }
-    }
-    // opensWithKeyword said yes for a reason not seen here: pass the file
-    if (!seen) return true;
+    const o = openings(head);
+    if (o === true) return true;
+    prefixes.push(...o);
   }
   return prefixes;
 }

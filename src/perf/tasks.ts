@@ -91,6 +91,9 @@ export class TaskRunner {
   private spill: TreeSpill | undefined;
   private lean = false;
 
+  /** alwaysLean: facts never keep their tokens (a worker's: they are half of what it posts) */
+  constructor(private readonly alwaysLean = false) {}
+
   setup(inputs: ProjectInputs, tableChanged: boolean): void {
     this.lean = inputs.lean === true;
     if (tableChanged) this.table = new ModuleTable(inputs.table);
@@ -130,7 +133,7 @@ export class TaskRunner {
       const words = isTreeRef(task.tree) ? this.spill?.read(task.tree) : task.tree;
       const tree = words && words.length > 0 ? treeOf(source.text, words) : undefined;
       const facts = source.language === 'python' ? extractPythonFacts(source, project, tree) : extractTextFacts(source);
-      if (this.lean) for (const sql of facts.sqlStrings) sql.tokens = [];
+      if (this.lean || this.alwaysLean) for (const sql of facts.sqlStrings) sql.tokens = [];
       return { kind: 'facts', path: source.path, facts, ...asked() };
     } catch (e) {
       return { kind: 'facts', path: source.path, ...asked(), error: message(e) };

@@ -10,7 +10,9 @@ export type FromWorker = { t: 'done'; id: number; results: TaskResult[] };
 const YIELD_EVERY = 8;
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
-const runner = new TaskRunner();
+// tokens are half of a file's facts and a function of the SQL text and holes: the main thread
+// tokenizes again what its rules read (tokensOf) rather than copying them all across
+const runner = new TaskRunner(true);
 let queue: Promise<void> = Promise.resolve();
 
 parentPort?.on('message', (msg: ToWorker) => {
@@ -28,9 +30,6 @@ parentPort?.on('message', (msg: ToWorker) => {
     }
     // a worker's file descriptors outlive it: none stays open between batches
     runner.release();
-    // tokens are half of a file's facts and a function of the SQL text and holes: the main thread
-    // tokenizes again what its rules read (tokensOf) rather than copying them all across
-    for (const r of results) if (r.kind === 'facts' && r.facts) for (const sql of r.facts.sqlStrings) sql.tokens = [];
     const reply: FromWorker = { t: 'done', id: msg.id, results };
     parentPort!.postMessage(reply, treeBuffers(results));
   });
