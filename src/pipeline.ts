@@ -9,14 +9,17 @@ import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
 import type { JsModuleIndex, JsProjectIndex } from './lang/typescript/index.js';
 import type { Config } from './model/config.js';
-import type { FileFacts, SourceFile } from './model/facts.js';
+import type { ExternalSqlUse, FileFacts, SourceFile } from './model/facts.js';
+import { emptyFacts } from './model/facts.js';
 import type { Finding } from './model/finding.js';
 import type { Rule } from './model/rule.js';
 import type { FileCounts, FileSummary, RunResult, Skipped } from './model/run.js';
 import { allRules } from '../rules/index.js';
 import { allCodemods } from '../codemods/index.js';
-import { linkExternalSql, projectExtractor, rootFinder } from './project.js';
-import { projectSchema } from './edit/schema.js';
+import { linkExternalSql, linkSqlUse, projectExtractor, rootFinder } from './project.js';
+import { mergeSchema } from './edit/schema.js';
+import type { FactsDigest } from './perf/facts-table.js';
+import { digestOf } from './perf/facts-table.js';
 import type { AnalysedFile } from './project.js';
 
 export type { AnalysedFile } from './project.js';
@@ -46,6 +49,15 @@ function unexpected(path: string, stage: string, err: unknown): Skipped {
   };
 }
 
+/** A file whose facts are read when needed (FactsTable: large runs keep them on disk until then). */
+interface LazyFile {
+  source: SourceFile;
+  mayHoldFacts?: boolean;
+  digest: FactsDigest;
+  /** the file's facts, before the cross-file link (a new object each time for facts kept on disk) */
+  load(): FileFacts;
+}
+
 /**
  * discover -> read -> facts -> cross-file link. Python and text files go through src/perf/engine.ts
  * (prefilter, index stages, worker threads, cache); JavaScript/TypeScript through their own index pass.
@@ -56,6 +68,23 @@ export async function analyse(
   cwd: string,
   perf: PerfOptions = {},
 ): Promise<{ files: AnalysedFile[]; skipped: Skipped[] }> {
+  const lazy = await analyseLazily(paths, cfg, cwd, perf);
+  try {
+    const files = lazy.files.map(({ source, mayHoldFacts, load }): AnalysedFile => ({ source, facts: load(), ...(mayHoldFacts === undefined ? {} : { mayHoldFacts }) }));
+    linkExternalSql(files);
+    return { files, skipped: lazy.skipped };
+  } finally {
+    lazy.close();
+  }
+}
+
+/** analyse() without reading the facts yet and without the cross-file link: see incomingSqlUses. */
+async function analyseLazily(
+  paths: string[],
+  cfg: Config,
+  cwd: string,
+  perf: PerfOptions = {},
+): Promise<{ files: LazyFile[]; skipped: Skipped[]; close(): void }> {
   const roots = paths.length > 0 ? paths : ['.'];
   const found = await discover(roots, cfg, cwd);
   const skipped: Skipped[] = [...found.skipped];
@@ -82,38 +111,62 @@ export async function analyse(
   const python = sources.filter((s) => s.language === 'python');
   const text = sources.filter((s) => s.language === 'text');
   const engine = await analyseFiles(python, text, rootOf, cfg, cwd, perf);
-  const jsAdapter: JsAdapter | undefined = sources.some((s) => s.language === 'javascript' || s.language === 'typescript')
-    ? await import('./lang/typescript/index.js')
-    : undefined;
-  const jsProject = jsAdapter ? await indexJsProject(jsAdapter, sources, rootOf) : undefined;
+  try {
+    const jsAdapter: JsAdapter | undefined = sources.some((s) => s.language === 'javascript' || s.language === 'typescript')
+      ? await import('./lang/typescript/index.js')
+      : undefined;
+    const jsProject = jsAdapter ? await indexJsProject(jsAdapter, sources, rootOf) : undefined;
 
-  const files: AnalysedFile[] = [];
-  let n = 0;
-  for (const source of sources) {
-    if (source.language === 'python' || source.language === 'text') {
-      const facts = engine.facts.get(source.path);
-      const error = engine.errors.get(source.path);
-      if (facts) files.push({ source, facts, mayHoldFacts: source.language === 'text' || engine.candidates.has(source.path) });
-      else skipped.push(unexpected(source.path, 'analysis', error ?? 'no facts'));
-      continue;
+    const files: LazyFile[] = [];
+    let n = 0;
+    for (const source of sources) {
+      if (source.language === 'python' || source.language === 'text') {
+        const digest = engine.facts.digest(source.path);
+        const error = engine.errors.get(source.path);
+        if (digest) {
+          const path = source.path;
+          files.push({ source, digest, load: () => engine.facts.load(path)!, mayHoldFacts: source.language === 'text' || engine.candidates.has(path) });
+        } else skipped.push(unexpected(source.path, 'analysis', error ?? 'no facts'));
+        continue;
+      }
+      try {
+        const facts = jsAdapter && jsProject ? jsAdapter.extractJsFacts(source, jsProject) : extractTextFacts(source);
+        files.push({ source, digest: digestOf(facts), load: () => facts });
+      } catch (err) {
+        skipped.push(unexpected(source.path, 'analysis', err));
+      }
+      if (++n % YIELD_EVERY === 0) await turn();
     }
-    try {
-      const facts = jsAdapter && jsProject ? jsAdapter.extractJsFacts(source, jsProject) : extractTextFacts(source);
-      files.push({ source, facts });
-    } catch (err) {
-      skipped.push(unexpected(source.path, 'analysis', err));
+    if (manifest) {
+      for (const s of read) manifest.remember(s);
+      manifest.save();
+      // counted when asked: the rules read texts after this
+      if (perf.stats) Object.defineProperty(perf.stats, 'unread', { get: () => manifest.unread(), enumerable: true, configurable: true });
     }
-    if (++n % YIELD_EVERY === 0) await turn();
+    skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { files, skipped, close: () => engine.facts.close() };
+  } catch (e) {
+    engine.facts.close();
+    throw e;
   }
-  linkExternalSql(files);
-  if (manifest) {
-    for (const s of read) manifest.remember(s);
-    manifest.save();
-    // counted when asked: the rules read texts after this
-    if (perf.stats) Object.defineProperty(perf.stats, 'unread', { get: () => manifest.unread(), enumerable: true, configurable: true });
+}
+
+/**
+ * linkExternalSql for facts read one file at a time: the uses of each file's SQL constants in the
+ * other files, in the order linkExternalSql applies them (linkSqlUse each when the file is read).
+ */
+function incomingSqlUses(files: readonly LazyFile[]): Map<string, ExternalSqlUse[]> {
+  const paths = new Set(files.map((f) => f.source.path));
+  const uses = new Map<string, ExternalSqlUse[]>();
+  for (const { digest } of files) {
+    for (const use of digest.externalSqlUses) {
+      if (!paths.has(use.module)) continue;
+      const list = uses.get(use.module);
+      if (list) list.push(use);
+      else uses.set(use.module, [use]);
+    }
   }
-  skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, skipped };
+  return uses;
 }
 
 /** The JavaScript/TypeScript index pass: exports and factory functions, for cross-file facts. */
@@ -178,16 +231,11 @@ export function mayHoldFacts(files: readonly AnalysedFile[]): (file: string) => 
   return (file) => !no.has(file);
 }
 
-function factless(facts: FileFacts): boolean {
-  for (const value of Object.values(facts)) if (Array.isArray(value) && value.length > 0) return false;
-  return true;
-}
-
 /** The first syntax error of each file tree-sitter recovered from, for the summary. */
-function recoveredFiles(files: AnalysedFile[]): NonNullable<RunResult['recovered']> {
+function recoveredFiles(files: LazyFile[]): NonNullable<RunResult['recovered']> {
   const out: NonNullable<RunResult['recovered']> = [];
-  for (const { source, facts, mayHoldFacts } of files) {
-    const first = facts.diagnostics[0];
+  for (const { source, digest, mayHoldFacts } of files) {
+    const first = digest.diagnostic;
     // a file that cannot hold a finding has none to lose (and the prefilter may not have parsed it)
     if (!first || mayHoldFacts === false) continue;
     const { line } = new LineIndex(source.text).position(first.range.start);
@@ -202,25 +250,42 @@ function codemodLanguages(name: string): readonly string[] {
 
 export async function audit(paths: string[], cfg: Config, opts: { cwd: string; rules?: Rule[]; perf?: PerfOptions }): Promise<AuditResult> {
   const started = performance.now();
-  const { files, skipped } = await analyse(paths, cfg, opts.cwd, opts.perf);
+  // one file's facts at a time: on large runs the rest wait on disk (src/perf/facts-table.ts)
+  const { files, skipped, close } = await analyseLazily(paths, cfg, opts.cwd, opts.perf);
+  try {
+    return { ...(await auditFiles(files, skipped, cfg, opts)), durationMs: performance.now() - started };
+  } finally {
+    close();
+  }
+}
+
+async function auditFiles(
+  files: LazyFile[],
+  skipped: Skipped[],
+  cfg: Config,
+  opts: { cwd: string; rules?: Rule[]; perf?: PerfOptions },
+): Promise<Omit<AuditResult, 'durationMs'>> {
   // the runner filters by configuration itself: it must tell a rule turned off from an unknown id
   const rules = opts.rules ?? allRules;
   const findings: Finding[] = [];
   const summaries: FileSummary[] = [];
   const sources = new Map<string, string>();
-  const ctx = { schema: projectSchema(files.map((f) => f.facts)) };
+  const ctx = { schema: mergeSchema(files.map((f) => ({ file: f.source.path, tables: f.digest.tables }))) };
+  const incoming = incomingSqlUses(files);
   // A file's findings are a function of its facts (as linked), its text, the project schema, the
   // configuration and the rules: with the cache on, a file whose inputs are all unchanged takes
   // the findings the rules gave last time.
   const perf = opts.perf;
   const cache = openCache(opts.cwd, perf);
   const runKey = cache ? sha1(VERSION, configHash(cfg), rules.map((r) => r.id).join(','), JSON.stringify([...ctx.schema])) : '';
-  for (const { source, facts } of files) {
+  for (const { source, digest, load } of files) {
     // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run
-    if (factless(facts)) {
-      summaries.push({ path: source.path, language: source.language, counts: countsOf(facts, []), usesSqlite: false });
+    if (digest.factless) {
+      summaries.push({ path: source.path, language: source.language, counts: countsOf(emptyFacts(source.path, source.language), []), usesSqlite: false });
       continue;
     }
+    const facts = load();
+    for (const use of incoming.get(source.path) ?? []) linkSqlUse(facts, use);
     const key = cache ? sha1(runKey, source.path, contentHash(source), JSON.stringify(facts, withoutTokens)) : '';
     const known = cache?.getPacked<unknown>('findings', key);
     const hit = Array.isArray(known);
@@ -254,7 +319,6 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
     skipped,
     rules: meta,
     summary: summarise(summaries, sorted, skipped),
-    durationMs: performance.now() - started,
     recovered: recoveredFiles(files),
     sources,
   };

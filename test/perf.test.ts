@@ -11,7 +11,8 @@ import { needsLiteralScan, pythonMayHoldFacts } from '../src/perf/prefilter.js';
 import { DiskCache } from '../src/perf/cache.js';
 import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { TaskRunner } from '../src/perf/tasks.js';
-import { makeSpillDir, TreeSpill } from '../src/perf/tree-spill.js';
+import { makeSpillDir, Spill } from '../src/perf/spill.js';
+import { digestOf, FactsTable } from '../src/perf/facts-table.js';
 import { tokensOf } from '../src/sql/analyze.js';
 import { audit } from '../src/pipeline.js';
 import { repoRoot } from './helpers/paths.js';
@@ -525,12 +526,12 @@ describe('worker threads', () => {
   }, 120_000);
 });
 
-describe('spilled trees', () => {
+describe('spilled trees and facts', () => {
   const words = (n: number, seed: number) => Uint32Array.from({ length: n }, (_, i) => (i * 2654435761 + seed) >>> 0);
 
   it('read back as written, from another thread\'s spill too; what cannot be read is undefined', () => {
     const dir = tempDir();
-    const a = new TreeSpill(dir);
+    const a = new Spill(dir);
     const first = words(6 * 40, 1);
     const second = words(6 * 7, 2);
     const r1 = a.write(first)!;
@@ -541,7 +542,7 @@ describe('spilled trees', () => {
     const r3 = a.write(words(6, 3))!;
     expect(r3.offset).toBe(first.byteLength + second.byteLength);
     a.release();
-    const b = new TreeSpill(dir);
+    const b = new Spill(dir);
     expect(b.read(r2)).toEqual(second);
     expect(b.read(r1)).toEqual(first);
     expect(b.read({ ...r1, offset: r3.offset + 4 })).toBeUndefined();
@@ -552,7 +553,7 @@ describe('spilled trees', () => {
     expect(b.read(r1)).toBeUndefined();
     expect(b.read({ ...r1, file: join(dir, 'missing.bin') })).toBeUndefined();
     b.release();
-    const gone = new TreeSpill(join(dir, 'no', 'such', 'dir'));
+    const gone = new Spill(join(dir, 'no', 'such', 'dir'));
     expect(gone.write(first)).toBeUndefined();
   });
 
@@ -562,6 +563,7 @@ describe('spilled trees', () => {
     const stats = newStats();
     const cached = await outcome(['.'], root, { jobs: 2, spill: true, cache: true, cacheDir: '.cache', stats });
     expect(stats.spilled).toBeGreaterThan(30);
+    expect(stats.storedFacts).toBeGreaterThan(30);
     expect(dirname(stats.scratch!)).toBe(join(root, '.cache'));
     expect(existsSync(stats.scratch!)).toBe(false);
     expect(readdirSync(join(root, '.cache')).filter((n) => n.startsWith('pgready-trees-'))).toEqual([]);
@@ -611,9 +613,44 @@ describe('spilled trees', () => {
     const lost = runner.run({ kind: 'facts', source, tree: { file: join(dir, 'missing.bin'), offset: 0, words: 6, sum: 0 } });
     const parsed = runner.run({ kind: 'facts', source });
     runner.release();
-    expect(spilled).toEqual(parsed);
-    expect(lost).toEqual(parsed);
-    expect(parsed.kind === 'facts' && parsed.facts?.connections.length).toBe(1);
+    // the facts themselves went to the scratch directory too
+    const factsOf = (r: typeof parsed) => (r.kind === 'facts' && r.stored ? JSON.parse(new Spill(dir).readText(r.stored)!) : undefined);
+    expect(factsOf(spilled)).toEqual(factsOf(parsed));
+    expect(factsOf(lost)).toEqual(factsOf(parsed));
+    expect(factsOf(parsed)?.connections.length).toBe(1);
+  });
+
+  it('facts written to the scratch directory read back equal, and are made again when they cannot be', () => {
+    const dir = tempDir();
+    const source = { path: 'app.py', absPath: join(dir, 'app.py'), language: 'python' as const, text: 'import sqlite3\nconn = sqlite3.connect("app.db")\nconn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, é TEXT)")\n' };
+    const runner = new TaskRunner();
+    runner.setup({ table: [{ path: 'app.py', root: '.' }], indexes: [], spillDir: dir }, true);
+    const stored = runner.run({ kind: 'facts', source });
+    runner.setup({ table: [{ path: 'app.py', root: '.' }], indexes: [] }, true);
+    const memory = runner.run({ kind: 'facts', source });
+    runner.release();
+    if (stored.kind !== 'facts' || memory.kind !== 'facts') throw new Error('facts tasks');
+    expect(stored.facts).toBeUndefined();
+    const facts = memory.facts!;
+    expect(stored.digest).toEqual(digestOf(facts));
+    expect(stored.digest!.tables.map((t) => t.name)).toEqual(['t']);
+    const recomputed: string[] = [];
+    const table = new FactsTable((path) => {
+      recomputed.push(path);
+      return facts;
+    });
+    table.set('app.py', { stored: stored.stored!, digest: stored.digest! });
+    const lean = { ...facts, sqlStrings: facts.sqlStrings.map((sql) => ({ ...sql, tokens: [] })) };
+    expect(table.load('app.py')).toEqual(lean);
+    expect(JSON.parse(table.storedJson('app.py')!)).toEqual(lean);
+    expect(recomputed).toEqual([]);
+    // a checksum that does not match, or JSON of another file: analysed again
+    table.set('app.py', { stored: { ...stored.stored!, sum: stored.stored!.sum ^ 1 }, digest: stored.digest! });
+    expect(table.load('app.py')).toBe(facts);
+    table.set('other.py', { stored: stored.stored!, digest: stored.digest! });
+    expect(table.load('other.py')).toBe(facts);
+    expect(recomputed).toEqual(['app.py', 'other.py']);
+    table.close();
   });
 
   it('give the same results on 1 and 2 workers, and leave no scratch directory behind', async () => {
@@ -623,6 +660,7 @@ describe('spilled trees', () => {
     const one = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 1, prefilter: false, spill: true, scratchDir: scratch });
     const two = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 2, prefilter: false, spill: true, scratchDir: scratch, stats });
     expect(stats.spilled).toBeGreaterThan(40);
+    expect(stats.storedFacts).toBeGreaterThan(40);
     expect(one).toEqual(memory);
     expect(two).toEqual(memory);
     expect(readdirSync(scratch)).toEqual([]);

@@ -82,23 +82,33 @@ function tableSchema(sig: SqlToken[], t: CreateTable): TableSchema {
   return schema;
 }
 
+/** The tables a file's `CREATE TABLE` statements declare, in file order. */
+export function tablesOf(facts: FileFacts): TableSchema[] {
+  const out: TableSchema[] = [];
+  for (const sql of facts.sqlStrings) {
+    // a CREATE keyword token is the upper-cased text of the SQL (tokenize): most SQL has none
+    if (!sql.text.toUpperCase().includes('CREATE')) continue;
+    const sig = significant(tokensOf(sql));
+    for (const t of createTables(sig)) if (isName(sig[t.nameIndex])) out.push(tableSchema(sig, t));
+  }
+  return out;
+}
+
 /**
  * The tables every `CREATE TABLE` in the analysed files declares, by lower-cased name. When a
  * table is declared twice (a migration and a test fixture), the first file in path order wins.
  */
 export function projectSchema(files: readonly FileFacts[]): Map<string, TableSchema> {
+  return mergeSchema(files.map((facts) => ({ file: facts.file, tables: tablesOf(facts) })));
+}
+
+/** projectSchema from each file's tablesOf (the audit keeps only these of files not in memory). */
+export function mergeSchema(files: readonly { file: string; tables: readonly TableSchema[] }[]): Map<string, TableSchema> {
   const schema = new Map<string, TableSchema>();
-  for (const facts of [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
-    for (const sql of facts.sqlStrings) {
-      // a CREATE keyword token is the upper-cased text of the SQL (tokenize): most SQL has none
-      if (!sql.text.toUpperCase().includes('CREATE')) continue;
-      const sig = significant(tokensOf(sql));
-      for (const t of createTables(sig)) {
-        if (!isName(sig[t.nameIndex])) continue;
-        const table = tableSchema(sig, t);
-        const key = table.name.toLowerCase();
-        if (!schema.has(key)) schema.set(key, table);
-      }
+  for (const { tables } of [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
+    for (const table of tables) {
+      const key = table.name.toLowerCase();
+      if (!schema.has(key)) schema.set(key, table);
     }
   }
   return schema;

@@ -112,6 +112,11 @@ export class DiskCache {
    * the old entries worth keeping and puts the file in place.
    */
   setLater(kind: string, key: string, value: unknown): void {
+    this.setLaterJson(kind, key, JSON.stringify(value));
+  }
+
+  /** setLater with the entry's JSON (one line: JSON.stringify's, or text put together from it). */
+  setLaterJson(kind: string, key: string, json: string): void {
     const pack = this.pack(kind);
     if (this.writeFailed || /[\t\n]/.test(key) || pack.added.has(key)) return;
     if (!pack.out) {
@@ -127,7 +132,7 @@ export class DiskCache {
       }
     }
     pack.added.add(key);
-    pack.out.pending += `${key}\t${pack.gen + 1}\t${JSON.stringify(value)}\n`;
+    pack.out.pending += `${key}\t${pack.gen + 1}\t${json}\n`;
     if (pack.out.pending.length >= 1 << 18) this.drain(pack);
   }
 

@@ -6,6 +6,7 @@ import type { PythonModuleIndex } from '../lang/python/index.js';
 import type { Config } from '../model/config.js';
 import type { FileFacts, SourceFile } from '../model/facts.js';
 import { emptyFacts } from '../model/facts.js';
+import { FactsTable, restoreFacts } from './facts-table.js';
 import { VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
 import { contentHash } from './manifest.js';
@@ -16,8 +17,9 @@ import { mentionsWord, pythonMayHoldFacts } from './prefilter.js';
 import type { ProgressSink } from './progress.js';
 import { SILENT } from './progress.js';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
-import type { TreeRef } from './tree-spill.js';
-import { makeSpillDir } from './tree-spill.js';
+import { TaskRunner } from './tasks.js';
+import type { SpillRef } from './spill.js';
+import { makeSpillDir } from './spill.js';
 
 export interface PerfOptions {
   /** Skip files whose text shows they cannot hold a finding (default true). */
@@ -30,8 +32,9 @@ export interface PerfOptions {
   cacheDir?: string;
   progress?: ProgressSink;
   /**
-   * Write the index pass's trees to a scratch directory until the facts pass reads them
-   * (src/perf/tree-spill.ts). Default: for inputs large enough for workers.
+   * Write the index pass's trees to a scratch directory until the facts pass reads them, and the
+   * facts until the rules read them (src/perf/spill.ts, src/perf/facts-table.ts). Default: for
+   * inputs large enough for workers.
    */
   spill?: boolean;
   /** Where the scratch directory is made (default: the cache directory, else the system's temporary directory). */
@@ -52,12 +55,15 @@ export interface EngineStats {
   unread?: number;
   /** trees the index pass wrote to the scratch directory */
   spilled?: number;
+  /** files whose facts the facts pass wrote to the scratch directory */
+  storedFacts?: number;
   /** the scratch directory the run made (and removed) */
   scratch?: string;
 }
 
 export interface EngineResult {
-  facts: Map<string, FileFacts>;
+  /** every file's facts; close() it once they are read (it removes the scratch directory) */
+  facts: FactsTable;
   /** files whose analysis threw: path -> message */
   errors: Map<string, string>;
   /** Python files that may hold facts (whatever the prefilter setting), for reporting recovered syntax errors */
@@ -111,25 +117,6 @@ function reaches(text: string, r: FactoryRef): boolean {
 function anyWord(words: string[]): RegExp {
   const alternatives = [...new Set(words)].filter((w) => w !== '').map((w) => w.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
   return alternatives.length === 0 ? /(?!)/ : new RegExp(`(?<![\\w\\u0080-\\uffff])(?:${alternatives.join('|')})(?![\\w\\u0080-\\uffff])`);
-}
-
-/** Facts read from the cache with their tokens put back; undefined when the entry is not usable. */
-function restore(facts: FileFacts, path: string): FileFacts | undefined {
-  try {
-    if (facts.file !== path) return undefined;
-    const shape = emptyFacts(path, facts.language) as unknown as Record<string, unknown>;
-    const got = facts as unknown as Record<string, unknown>;
-    for (const key of Object.keys(shape)) if (Array.isArray(shape[key]) && !Array.isArray(got[key])) return undefined;
-    // tokens are left for tokensOf() to make when a rule reads them
-    for (const sql of facts.sqlStrings) {
-      if (typeof sql.text !== 'string' || !Array.isArray(sql.holes)) return undefined;
-      if (!sql.holes.every((h) => typeof h?.start === 'number' && typeof h.end === 'number')) return undefined;
-      sql.tokens = [];
-    }
-    return facts;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The simple name a factory is called by: `get_conn`, `Database.connect` -> `connect`. */
@@ -198,7 +185,7 @@ export async function analyseFiles(
   const indexFailed = new Set<string>();
   const indexQueries = new Map<string, string[]>();
   /** trees the index pass parsed (or where it spilled them), handed to the facts pass of the same file (each is used once) */
-  const trees = new Map<string, Uint32Array | TreeRef>();
+  const trees = new Map<string, Uint32Array | SpillRef>();
   let spillDir: string | undefined;
   /** large inputs: trees spilled, facts without tokens (ProjectInputs) */
   let large = false;
@@ -358,7 +345,23 @@ export async function analyseFiles(
     if (!s) return undefined;
     return parts[1]!.split('.').every((w) => mayBind(s.text, w)) ? file : undefined;
   };
-  const facts = new Map<string, FileFacts>();
+  /** a file whose stored facts cannot be read back is analysed again, against the final index */
+  let again: TaskRunner | undefined;
+  const sourceOf = new Map([...python, ...text].map((s) => [s.path, s]));
+  const recompute = (path: string): FileFacts | undefined => {
+    const s = sourceOf.get(path);
+    if (!s) return undefined;
+    if (!again) {
+      again = new TaskRunner();
+      again.setup({ ...inputs(), spillDir: undefined, lean: false }, true);
+    }
+    const r = again.run({ kind: 'facts', source: s });
+    return r.kind === 'facts' ? r.facts : undefined;
+  };
+  const facts = new FactsTable(recompute, () => {
+    dropSpill();
+    process.removeListener('exit', dropSpill);
+  });
   const errors = new Map<string, string>();
   const queriedBy = new Map<string, string[]>();
   const factsKey = (s: SourceFile) => sha1(base, 'facts', s.path, hashOf(s));
@@ -400,7 +403,7 @@ export async function analyseFiles(
     const tasks: Task[] = [];
     for (const s of todo) {
       const hit = hits.get(s.path);
-      const restored = hit && hit.deps.every(([f, h]) => depHash(f) === h) ? restore(hit.facts, s.path) : undefined;
+      const restored = hit && hit.deps.every(([f, h]) => depHash(f) === h) ? restoreFacts(hit.facts, s.path) : undefined;
       if (hit && restored) {
         facts.set(s.path, restored);
         queriedBy.set(s.path, hit.queried);
@@ -426,8 +429,10 @@ export async function analyseFiles(
           if (f) missing.add(f);
         }
         if (r.unanswered.length > 0) rerun.add(r.path);
-        if (r.facts) {
-          facts.set(r.path, r.facts);
+        const made = r.facts ?? (r.stored && r.digest ? { stored: r.stored, digest: r.digest } : undefined);
+        if (r.stored) stats.storedFacts = (stats.storedFacts ?? 0) + 1;
+        if (made) {
+          facts.set(r.path, made);
           computed.add(r.path);
           errors.delete(r.path);
         } else {
@@ -443,16 +448,21 @@ export async function analyseFiles(
   }
   // the workers' heaps go before the cache entries are written: together they made the peak
   if (executor) await executor.close();
-  dropSpill();
-  process.removeListener('exit', dropSpill);
   if (cache) {
     for (const s of [...selected].map((p) => byPath.get(p)!).concat(text)) {
-      const f = facts.get(s.path);
       const q = queriedBy.get(s.path);
-      if (!f || !q || !computed.has(s.path)) continue;
+      if (!q || !computed.has(s.path) || !facts.has(s.path)) continue;
+      const rest = { queried: q, deps: filesOf(q).map((file) => [file, depHash(file)]) } satisfies Omit<FactsEntry, 'facts'>;
+      // stored facts are JSON already (without tokens): the entry is put together around them
+      const json = facts.storedJson(s.path);
+      if (json !== undefined) {
+        cache.setLaterJson('facts', factsKey(s), `{"facts":${json},${JSON.stringify(rest).slice(1)}`);
+        continue;
+      }
+      const f = facts.load(s.path)!;
       // tokens are a function of text and holes (analyzeSql): half the entry, cheaper to redo on load
       const lean = { ...f, sqlStrings: f.sqlStrings.map((sql) => ({ ...sql, tokens: [] })) };
-      cache.setLater('facts', factsKey(s), { facts: lean, queried: q, deps: filesOf(q).map((file) => [file, depHash(file)]) } satisfies FactsEntry);
+      cache.setLater('facts', factsKey(s), { facts: lean, ...rest } satisfies FactsEntry);
     }
     await cache.flush();
   }

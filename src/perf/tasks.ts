@@ -4,8 +4,10 @@ import { ModuleAnalyzer } from '../lang/python/analyzer.js';
 import { parsePython, treeOf } from '../lang/python/parser.js';
 import type { PythonModuleIndex } from '../lang/python/index.js';
 import { extractTextFacts } from '../lang/text/index.js';
-import type { TreeRef } from './tree-spill.js';
-import { isTreeRef, TreeSpill } from './tree-spill.js';
+import type { SpillRef } from './spill.js';
+import { isSpillRef, Spill } from './spill.js';
+import type { FactsDigest } from './facts-table.js';
+import { digestOf } from './facts-table.js';
 
 /** What a worker (or the main thread) needs to analyse files: plain data, cloned into workers. */
 export interface ProjectInputs {
@@ -15,27 +17,40 @@ export interface ProjectInputs {
   indexes: PythonModuleIndex[];
   /** `file\0name` export questions about files not indexed whose answer is "no such name" */
   settled?: string[];
-  /** a scratch directory for the index pass's trees (src/perf/tree-spill.ts); none: trees travel in memory */
+  /**
+   * a scratch directory for the index pass's trees and the facts pass's facts (src/perf/spill.ts);
+   * none: both travel in memory
+   */
   spillDir?: string;
   /**
    * Facts without their SQL tokens (half of a file's facts; tokensOf makes them again for what a
-   * rule reads): large runs hold every file's facts until the rules run.
+   * rule reads). With a scratch directory they are written there (src/perf/facts-table.ts).
    */
   lean?: boolean;
 }
 
 /** tree: the file's syntax tree as the index pass parsed it (or where it spilled it), so the facts pass need not parse again */
-export type Task = { kind: 'index'; source: SourceFile } | { kind: 'facts'; source: SourceFile; tree?: Uint32Array | TreeRef };
+export type Task = { kind: 'index'; source: SourceFile } | { kind: 'facts'; source: SourceFile; tree?: Uint32Array | SpillRef };
 
 export type TaskResult =
   /** queried: what the index pass asked about other files (a forecast of the facts pass's questions) */
-  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string; tree?: Uint32Array | TreeRef }
+  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string; tree?: Uint32Array | SpillRef }
   /**
    * queried: `file\0name` of every export asked about (RecordingProject);
    * unanswered: the questions about files not indexed the analysis turned out to need: its facts
    * are final only when there are none
    */
-  | { kind: 'facts'; path: string; facts?: FileFacts; queried: string[]; unanswered: string[]; error?: string };
+  | {
+      kind: 'facts';
+      path: string;
+      /** the facts, or (large runs with a scratch directory) where they were written and their digest */
+      facts?: FileFacts;
+      stored?: SpillRef;
+      digest?: FactsDigest;
+      queried: string[];
+      unanswered: string[];
+      error?: string;
+    };
 
 /**
  * A ProjectIndex that notes what a file's analysis asked about other files: `file\0name` for
@@ -88,7 +103,7 @@ export class RecordingProject extends ProjectIndex {
 export class TaskRunner {
   private table = new ModuleTable([]);
   private project = new RecordingProject(this.table, []);
-  private spill: TreeSpill | undefined;
+  private spill: Spill | undefined;
   private lean = false;
 
   /** alwaysLean: facts never keep their tokens (a worker's: they are half of what it posts) */
@@ -100,11 +115,11 @@ export class TaskRunner {
     this.project = new RecordingProject(this.table, inputs.indexes, inputs.settled);
     if (inputs.spillDir !== this.spill?.dir) {
       this.spill?.release();
-      this.spill = inputs.spillDir === undefined ? undefined : new TreeSpill(inputs.spillDir);
+      this.spill = inputs.spillDir === undefined ? undefined : new Spill(inputs.spillDir);
     }
   }
 
-  /** Closes the spill files (after each batch: see TreeSpill). */
+  /** Closes the spill files (after each batch: see Spill). */
   release(): void {
     this.spill?.release();
   }
@@ -130,9 +145,16 @@ export class TaskRunner {
     try {
       // a tree moved to a worker that then died is empty here (detached), a spilled one may be
       // unreadable: parse again
-      const words = isTreeRef(task.tree) ? this.spill?.read(task.tree) : task.tree;
+      const words = isSpillRef(task.tree) ? this.spill?.read(task.tree) : task.tree;
       const tree = words && words.length > 0 ? treeOf(source.text, words) : undefined;
       const facts = source.language === 'python' ? extractPythonFacts(source, project, tree) : extractTextFacts(source);
+      if (this.spill) {
+        // with a scratch directory (large runs) the facts go there, the main thread keeps their digest
+        const digest = digestOf(facts);
+        for (const sql of facts.sqlStrings) sql.tokens = [];
+        const stored = this.spill.writeText(JSON.stringify(facts));
+        if (stored) return { kind: 'facts', path: source.path, stored, digest, ...asked() };
+      }
       if (this.lean || this.alwaysLean) for (const sql of facts.sqlStrings) sql.tokens = [];
       return { kind: 'facts', path: source.path, facts, ...asked() };
     } catch (e) {
@@ -148,6 +170,6 @@ function message(e: unknown): string {
 /** The tree buffers a message carries: moved to the other thread, not copied. */
 export function treeBuffers(items: readonly (Task | TaskResult)[]): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const t of items) if ('tree' in t && t.tree && !isTreeRef(t.tree)) out.push(t.tree.buffer as ArrayBuffer);
+  for (const t of items) if ('tree' in t && t.tree && !isSpillRef(t.tree)) out.push(t.tree.buffer as ArrayBuffer);
   return out;
 }

@@ -28,7 +28,7 @@ export function makeSpillDir(parent: string): string | undefined {
 }
 
 /** Where a spilled tree lies: plain data, sent between threads in place of the tree. */
-export interface TreeRef {
+export interface SpillRef {
   file: string;
   /** byte offset */
   offset: number;
@@ -44,8 +44,8 @@ function checksum(words: Uint32Array): number {
   return h >>> 0;
 }
 
-export function isTreeRef(v: unknown): v is TreeRef {
-  return typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && typeof (v as TreeRef).file === 'string';
+export function isSpillRef(v: unknown): v is SpillRef {
+  return typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && typeof (v as SpillRef).file === 'string';
 }
 
 /**
@@ -57,7 +57,7 @@ export function isTreeRef(v: unknown): v is TreeRef {
  * and closed by release() (after each batch: a worker thread's descriptors outlive it). Any
  * failure gives undefined, and the caller keeps the tree in memory or parses again.
  */
-export class TreeSpill {
+export class Spill {
   private readonly own: string;
   private writeFd: number | undefined;
   private size = 0;
@@ -68,7 +68,7 @@ export class TreeSpill {
     this.own = join(dir, `trees-${threadId}.bin`);
   }
 
-  write(words: Uint32Array): TreeRef | undefined {
+  write(words: Uint32Array): SpillRef | undefined {
     if (this.broken) return undefined;
     try {
       if (this.writeFd === undefined) {
@@ -88,7 +88,26 @@ export class TreeSpill {
     }
   }
 
-  read(ref: TreeRef): Uint32Array | undefined {
+  /**
+   * Writes a text (a file's facts as JSON: src/perf/facts-table.ts) as UTF-8, padded with spaces to
+   * whole words so that the same checksum covers it; JSON.parse reads the padding as whitespace.
+   */
+  writeText(text: string): SpillRef | undefined {
+    const length = Buffer.byteLength(text);
+    const words = new Uint32Array(Math.ceil(length / 4));
+    const bytes = Buffer.from(words.buffer);
+    bytes.write(text);
+    bytes.fill(0x20, length);
+    return this.write(words);
+  }
+
+  /** A text writeText wrote (with its padding), or undefined when it cannot be read back intact. */
+  readText(ref: SpillRef): string | undefined {
+    const words = this.read(ref);
+    return words && Buffer.from(words.buffer, words.byteOffset, words.byteLength).toString('utf8');
+  }
+
+  read(ref: SpillRef): Uint32Array | undefined {
     try {
       let fd = this.readFds.get(ref.file);
       if (fd === undefined) {

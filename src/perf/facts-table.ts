@@ -1,0 +1,120 @@
+import type { TableSchema } from '../model/codemod.js';
+import type { ExternalSqlUse, FileFacts, ParseDiagnostic } from '../model/facts.js';
+import { emptyFacts } from '../model/facts.js';
+import { tablesOf } from '../edit/schema.js';
+import type { SpillRef } from './spill.js';
+import { Spill } from './spill.js';
+
+/**
+ * What the audit needs of a file's facts before its rules run, small enough to keep for every
+ * file: whether there is any fact at all, the constants other files' SQL uses link to, the tables
+ * it declares (the project schema) and its first recovered syntax error.
+ */
+export interface FactsDigest {
+  factless: boolean;
+  externalSqlUses: ExternalSqlUse[];
+  tables: TableSchema[];
+  diagnostic?: ParseDiagnostic;
+}
+
+export function digestOf(facts: FileFacts): FactsDigest {
+  let factless = true;
+  for (const value of Object.values(facts)) if (Array.isArray(value) && value.length > 0) factless = false;
+  return {
+    factless,
+    externalSqlUses: facts.externalSqlUses,
+    tables: factless ? [] : tablesOf(facts),
+    ...(facts.diagnostics[0] ? { diagnostic: facts.diagnostics[0] } : {}),
+  };
+}
+
+/** A file's facts written to the scratch directory as JSON (without SQL tokens), and its digest. */
+export interface StoredFacts {
+  stored: SpillRef;
+  digest: FactsDigest;
+}
+
+function isStored(v: FileFacts | StoredFacts): v is StoredFacts {
+  return 'stored' in v;
+}
+
+/**
+ * Facts read back (from the cache or the scratch directory) with their tokens left for tokensOf()
+ * to make when a rule reads them; undefined when the value is not facts of this file.
+ */
+export function restoreFacts(facts: FileFacts, path: string): FileFacts | undefined {
+  try {
+    if (facts.file !== path) return undefined;
+    const shape = emptyFacts(path, facts.language) as unknown as Record<string, unknown>;
+    const got = facts as unknown as Record<string, unknown>;
+    for (const key of Object.keys(shape)) if (Array.isArray(shape[key]) && !Array.isArray(got[key])) return undefined;
+    for (const sql of facts.sqlStrings) {
+      if (typeof sql.text !== 'string' || !Array.isArray(sql.holes)) return undefined;
+      if (!sql.holes.every((h) => typeof h?.start === 'number' && typeof h.end === 'number')) return undefined;
+      sql.tokens = [];
+    }
+    return facts;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every analysed file's facts. On large runs the facts pass writes each file's facts to the
+ * scratch directory as it makes them (src/perf/tasks.ts), and only their digests stay in memory:
+ * holding 8,000 dense files' facts until the rules ran took some 100 MB of the main thread's heap,
+ * and V8 let the heap grow to twice what it held. `load` reads a file's facts back (a new object
+ * each time); facts that cannot be read back intact are made again by `recompute`. `close` removes
+ * the scratch directory: call it when the facts have been read.
+ */
+export class FactsTable {
+  private readonly entries = new Map<string, FileFacts | StoredFacts>();
+  private readonly reader = new Spill('');
+
+  constructor(
+    private readonly recompute: (path: string) => FileFacts | undefined,
+    private readonly onClose: () => void = () => {},
+  ) {}
+
+  set(path: string, value: FileFacts | StoredFacts): void {
+    this.entries.set(path, value);
+  }
+
+  delete(path: string): void {
+    this.entries.delete(path);
+  }
+
+  has(path: string): boolean {
+    return this.entries.has(path);
+  }
+
+  /** The JSON of a stored entry as written (for the cache), or undefined for one in memory. */
+  storedJson(path: string): string | undefined {
+    const v = this.entries.get(path);
+    return v && isStored(v) ? this.reader.readText(v.stored) : undefined;
+  }
+
+  digest(path: string): FactsDigest | undefined {
+    const v = this.entries.get(path);
+    if (!v) return undefined;
+    return isStored(v) ? v.digest : digestOf(v);
+  }
+
+  load(path: string): FileFacts | undefined {
+    const v = this.entries.get(path);
+    if (!v || !isStored(v)) return v;
+    const json = this.reader.readText(v.stored);
+    let facts: FileFacts | undefined;
+    try {
+      facts = json === undefined ? undefined : restoreFacts(JSON.parse(json) as FileFacts, path);
+    } catch {
+      facts = undefined;
+    }
+    return facts ?? this.recompute(path);
+  }
+
+  close(): void {
+    this.reader.release();
+    this.onClose();
+  }
+}
