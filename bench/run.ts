@@ -2,10 +2,12 @@
  * `npm run bench`: wall time, throughput and peak memory of `pgready audit` on two corpora:
  * - stdlib: the .py files of the machine's python3 standard library (site-packages left out): sparse;
  * - dense:  fixtures/legacy-trading copied into numbered directories until it holds 2,000+ files,
- *           and a copy twice that size (linearity): every file full of SQLite usage.
+ *           a copy twice that size (linearity) and one four times that size (memory as the corpus
+ *           grows): every file full of SQLite usage.
  * For each: cold (empty cache), warm (cache filled, nothing changed) and --no-prefilter runs; the
  * median of N runs after one warm-up. Options: --runs N (default 5), --slow-runs N for the
- * --no-prefilter runs (default: --runs; 0 skips them), --jobs N, --only stdlib|dense.
+ * --no-prefilter runs and the 4x corpus (cold and warm only; default: --runs; 0 skips them),
+ * --jobs N, --only stdlib|dense.
  * Run after a build: `npm run bench` (= npm run build && node dist/bench/run.js).
  */
 import { spawnSync } from 'node:child_process';
@@ -188,10 +190,13 @@ if (!ONLY || ONLY === 'stdlib') {
 if (!ONLY || ONLY === 'dense') {
   corpora.push(denseCorpus(2000, 'dense'));
   corpora.push(denseCorpus(4000, 'dense 2x'));
+  if (SLOW_RUNS > 0) corpora.push(denseCorpus(8000, 'dense 4x'));
 }
 for (const c of corpora) {
+  const big = c.name.startsWith('dense 4x');
   for (const mode of ['cold', 'warm', 'no-prefilter'] as const) {
-    const runs = mode === 'no-prefilter' ? SLOW_RUNS : RUNS;
+    if (big && mode === 'no-prefilter') continue;
+    const runs = mode === 'no-prefilter' || big ? SLOW_RUNS : RUNS;
     if (runs < 1) continue;
     const row = bench(c, mode, runs);
     rows.push(row);
