@@ -140,8 +140,7 @@ async function analyseLazily(
     if (manifest) {
       for (const s of read) manifest.remember(s);
       manifest.save();
-      // counted when asked: the rules read texts after this
-      if (perf.stats) Object.defineProperty(perf.stats, 'unread', { get: () => manifest.unread(), enumerable: true, configurable: true });
+      if (perf.stats) countUnread(perf.stats, manifest);
     }
     skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { files, skipped, close: () => engine.facts.close() };
@@ -149,6 +148,14 @@ async function analyseLazily(
     engine.facts.close();
     throw e;
   }
+}
+
+/**
+ * stats.unread, counted when asked (the rules read texts after the analysis). Made here, not in
+ * analyseLazily: a closure there would share its scope, and the facts of every file with it.
+ */
+function countUnread(stats: NonNullable<PerfOptions['stats']>, manifest: StatManifest): void {
+  Object.defineProperty(stats, 'unread', { get: () => manifest.unread(), enumerable: true, configurable: true });
 }
 
 /**

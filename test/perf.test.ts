@@ -635,10 +635,15 @@ describe('spilled trees and facts', () => {
     expect(stored.digest).toEqual(digestOf(facts));
     expect(stored.digest!.tables.map((t) => t.name)).toEqual(['t']);
     const recomputed: string[] = [];
-    const table = new FactsTable((path) => {
-      recomputed.push(path);
-      return facts;
-    });
+    const table = new FactsTable();
+    let closed = 0;
+    table.finish(
+      (path) => {
+        recomputed.push(path);
+        return facts;
+      },
+      () => closed++,
+    );
     table.set('app.py', { stored: stored.stored!, digest: stored.digest! });
     const lean = { ...facts, sqlStrings: facts.sqlStrings.map((sql) => ({ ...sql, tokens: [] })) };
     expect(table.load('app.py')).toEqual(lean);
@@ -651,6 +656,7 @@ describe('spilled trees and facts', () => {
     expect(table.load('other.py')).toBe(facts);
     expect(recomputed).toEqual(['app.py', 'other.py']);
     table.close();
+    expect(closed).toBe(1);
   });
 
   it('give the same results on 1 and 2 workers, and leave no scratch directory behind', async () => {

@@ -64,17 +64,21 @@ export function restoreFacts(facts: FileFacts, path: string): FileFacts | undefi
  * scratch directory as it makes them (src/perf/tasks.ts), and only their digests stay in memory:
  * holding 8,000 dense files' facts until the rules ran took some 100 MB of the main thread's heap,
  * and V8 let the heap grow to twice what it held. `load` reads a file's facts back (a new object
- * each time); facts that cannot be read back intact are made again by `recompute`. `close` removes
- * the scratch directory: call it when the facts have been read.
+ * each time); facts that cannot be read back intact are analysed again (`finish`). `close`
+ * removes the scratch directory: call it when the facts have been read.
  */
 export class FactsTable {
   private readonly entries = new Map<string, FileFacts | StoredFacts>();
+  /** reads only (a Spill writes to a file of its own thread's in its directory) */
   private readonly reader = new Spill('');
+  private recompute: (path: string) => FileFacts | undefined = () => undefined;
+  private onClose: () => void = () => {};
 
-  constructor(
-    private readonly recompute: (path: string) => FileFacts | undefined,
-    private readonly onClose: () => void = () => {},
-  ) {}
+  /** How to analyse a file again, and what close() does besides (set once the facts pass is done). */
+  finish(recompute: (path: string) => FileFacts | undefined, onClose: () => void): void {
+    this.recompute = recompute;
+    this.onClose = onClose;
+  }
 
   set(path: string, value: FileFacts | StoredFacts): void {
     this.entries.set(path, value);

@@ -27,7 +27,7 @@ export function makeSpillDir(parent: string): string | undefined {
   }
 }
 
-/** Where a spilled tree lies: plain data, sent between threads in place of the tree. */
+/** Where a spilled tree (or text) lies: plain data, sent between threads in place of it. */
 export interface SpillRef {
   file: string;
   /** byte offset */
@@ -53,9 +53,11 @@ export function isSpillRef(v: unknown): v is SpillRef {
  * same file reads them back (on whichever thread it runs). Measured on the dense corpus: trees
  * moved through the main thread left about 45 MB of freed-but-kept malloc memory behind there
  * (4,000 files), and holding them costs as much again; parsing a second time instead costs about
- * 9 % of the run. Each thread appends to a file of its own; descriptors are opened when needed
- * and closed by release() (after each batch: a worker thread's descriptors outlive it). Any
- * failure gives undefined, and the caller keeps the tree in memory or parses again.
+ * 9 % of the run. The facts pass writes each file's facts here too, as JSON (writeText), until
+ * its rules read them (src/perf/facts-table.ts). Each thread appends to a file of its own;
+ * descriptors are opened when needed and closed by release() (after each batch: a worker thread's
+ * descriptors outlive it). Any failure gives undefined, and the caller keeps the tree or the
+ * facts in memory, parses again or analyses again.
  */
 export class Spill {
   private readonly own: string;
