@@ -601,11 +601,17 @@ describe('spilled trees and facts', () => {
     expect(makeSpillDir(join(parent, 'missing'))).toBeUndefined();
   });
 
-  it('a facts task whose spilled tree cannot be read parses again', () => {
+  /** app.py holding `text`, and a TaskRunner with a fresh scratch directory */
+  const appRunner = (text: string) => {
     const dir = tempDir();
-    const source = { path: 'app.py', absPath: join(dir, 'app.py'), language: 'python' as const, text: 'import sqlite3\nconn = sqlite3.connect("app.db")\n' };
+    const source = { path: 'app.py', absPath: join(dir, 'app.py'), language: 'python' as const, text };
     const runner = new TaskRunner();
     runner.setup({ table: [{ path: 'app.py', root: '.' }], indexes: [], spillDir: dir }, true);
+    return { dir, source, runner };
+  };
+
+  it('a facts task whose spilled tree cannot be read parses again', () => {
+    const { dir, source, runner } = appRunner('import sqlite3\nconn = sqlite3.connect("app.db")\n');
     const indexed = runner.run({ kind: 'index', source });
     expect(indexed.kind === 'index' && indexed.tree && !ArrayBuffer.isView(indexed.tree)).toBe(true);
     const tree = indexed.kind === 'index' ? indexed.tree : undefined;
@@ -621,10 +627,7 @@ describe('spilled trees and facts', () => {
   });
 
   it('facts written to the scratch directory read back equal, and are made again when they cannot be', () => {
-    const dir = tempDir();
-    const source = { path: 'app.py', absPath: join(dir, 'app.py'), language: 'python' as const, text: 'import sqlite3\nconn = sqlite3.connect("app.db")\nconn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, é TEXT)")\n' };
-    const runner = new TaskRunner();
-    runner.setup({ table: [{ path: 'app.py', root: '.' }], indexes: [], spillDir: dir }, true);
+    const { source, runner } = appRunner('import sqlite3\nconn = sqlite3.connect("app.db")\nconn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, é TEXT)")\n');
     const stored = runner.run({ kind: 'facts', source });
     runner.setup({ table: [{ path: 'app.py', root: '.' }], indexes: [] }, true);
     const memory = runner.run({ kind: 'facts', source });
