@@ -662,6 +662,30 @@ describe('spilled trees and facts', () => {
     expect(closed).toBe(1);
   });
 
+  it('facts the scratch directory loses are analysed again, for the cache and for the rules', async () => {
+    const root = tempDir();
+    cpSync(join(repoRoot, 'fixtures/legacy-trading'), root, { recursive: true });
+    const scratch = tempDir();
+    // after each file, every spill file is emptied: no stored tree or facts reads back
+    const wipe = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) wipe(p);
+        else writeFileSync(p, '');
+      }
+    };
+    const progress = { start() {}, advance: () => wipe(scratch), finish() {} };
+    const stats = newStats();
+    const lost = await outcome(['.'], root, { jobs: 1, prefilter: false, spill: true, scratchDir: scratch, cache: true, cacheDir: '.cache', progress, stats });
+    expect(stats.storedFacts).toBeGreaterThan(40);
+    const expected = await outcome(['.'], root, { jobs: 1, prefilter: false, cache: false });
+    expect(lost).toEqual(expected);
+    // what the cache kept is the facts as analysed again: a warm run gives the same
+    const warm = newStats();
+    expect(await outcome(['.'], root, { jobs: 1, prefilter: false, cache: true, cacheDir: '.cache', stats: warm })).toEqual(expected);
+    expect(warm.cacheHits).toBeGreaterThan(40);
+  }, 120_000);
+
   it('give the same results on 1 and 2 workers, and leave no scratch directory behind', async () => {
     const scratch = tempDir();
     const stats = newStats();

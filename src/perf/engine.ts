@@ -467,6 +467,9 @@ export async function analyseFiles(
   }
   // the workers' heaps go before the cache entries are written: together they made the peak
   if (executor) await executor.close();
+  // a file whose stored facts cannot be read back (for the cache or the rules) is analysed again,
+  // against the final index
+  facts.finish(recomputer([...python, ...text], { ...inputs(), spillDir: undefined, lean: false }), dropSpill ?? nothing);
   if (cache) {
     for (const s of [...selected].map((p) => byPath.get(p)!).concat(text)) {
       const q = queriedBy.get(s.path);
@@ -478,7 +481,8 @@ export async function analyseFiles(
         cache.setLaterJson('facts', factsKey(s), `{"facts":${json},${JSON.stringify(rest).slice(1)}`);
         continue;
       }
-      const f = facts.load(s.path)!;
+      const f = facts.load(s.path);
+      if (!f) continue;
       // tokens are a function of text and holes (analyzeSql): half the entry, cheaper to redo on load
       const lean = { ...f, sqlStrings: f.sqlStrings.map((sql) => ({ ...sql, tokens: [] })) };
       cache.setLater('facts', factsKey(s), { facts: lean, ...rest } satisfies FactsEntry);
@@ -486,8 +490,6 @@ export async function analyseFiles(
     await cache.flush();
   }
 
-  // a file whose stored facts cannot be read back is analysed again, against the final index
-  facts.finish(recomputer([...python, ...text], { ...inputs(), spillDir: undefined, lean: false }), dropSpill ?? nothing);
   for (const s of python) {
     if (!selected.has(s.path)) {
       facts.set(s.path, emptyFacts(s.path, 'python'));
