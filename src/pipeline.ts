@@ -9,14 +9,14 @@ import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
 import type { JsModuleIndex, JsProjectIndex } from './lang/typescript/index.js';
 import type { Config } from './model/config.js';
-import type { ExternalSqlUse, FileFacts, SourceFile } from './model/facts.js';
+import type { FileFacts, SourceFile } from './model/facts.js';
 import { emptyFacts } from './model/facts.js';
 import type { Finding } from './model/finding.js';
 import type { Rule } from './model/rule.js';
 import type { FileCounts, FileSummary, RunResult, Skipped } from './model/run.js';
 import { allRules } from '../rules/index.js';
 import { allCodemods } from '../codemods/index.js';
-import { linkExternalSql, linkSqlUse, projectExtractor, rootFinder } from './project.js';
+import { linkExternalSql, linkSqlUse, projectExtractor, rootFinder, sqlUsesByTarget } from './project.js';
 import { mergeSchema } from './edit/schema.js';
 import type { FactsDigest } from './perf/facts-table.js';
 import { digestOf } from './perf/facts-table.js';
@@ -78,7 +78,7 @@ export async function analyse(
   }
 }
 
-/** analyse() without reading the facts yet and without the cross-file link: see incomingSqlUses. */
+/** analyse() without reading the facts yet and without the cross-file link (sqlUsesByTarget). */
 async function analyseLazily(
   paths: string[],
   cfg: Config,
@@ -156,24 +156,6 @@ async function analyseLazily(
  */
 function countUnread(stats: NonNullable<PerfOptions['stats']>, manifest: StatManifest): void {
   Object.defineProperty(stats, 'unread', { get: () => manifest.unread(), enumerable: true, configurable: true });
-}
-
-/**
- * linkExternalSql for facts read one file at a time: the uses of each file's SQL constants in the
- * other files, in the order linkExternalSql applies them (linkSqlUse each when the file is read).
- */
-function incomingSqlUses(files: readonly LazyFile[]): Map<string, ExternalSqlUse[]> {
-  const paths = new Set(files.map((f) => f.source.path));
-  const uses = new Map<string, ExternalSqlUse[]>();
-  for (const { digest } of files) {
-    for (const use of digest.externalSqlUses) {
-      if (!paths.has(use.module)) continue;
-      const list = uses.get(use.module);
-      if (list) list.push(use);
-      else uses.set(use.module, [use]);
-    }
-  }
-  return uses;
 }
 
 /** The JavaScript/TypeScript index pass: exports and factory functions, for cross-file facts. */
@@ -278,7 +260,7 @@ async function auditFiles(
   const summaries: FileSummary[] = [];
   const sources = new Map<string, string>();
   const ctx = { schema: mergeSchema(files.map((f) => ({ file: f.source.path, tables: f.digest.tables }))) };
-  const incoming = incomingSqlUses(files);
+  const incoming = sqlUsesByTarget(files.map((f) => ({ path: f.source.path, uses: f.digest.externalSqlUses })));
   // A file's findings are a function of its facts (as linked), its text, the project schema, the
   // configuration and the rules: with the cache on, a file whose inputs are all unchanged takes
   // the findings the rules gave last time.

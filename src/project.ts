@@ -117,13 +117,26 @@ export async function analyseSources(
  * queries.py, so that is where it becomes executed SQL (and where its findings are).
  */
 export function linkExternalSql(files: AnalysedFile[]): void {
-  const byPath = new Map(files.map((f) => [f.source.path, f.facts]));
-  for (const { facts } of files) {
-    for (const use of facts.externalSqlUses) {
-      const target = byPath.get(use.module);
-      if (target) linkSqlUse(target, use);
+  const incoming = sqlUsesByTarget(files.map((f) => ({ path: f.source.path, uses: f.facts.externalSqlUses })));
+  for (const { source, facts } of files) for (const use of incoming.get(source.path) ?? []) linkSqlUse(facts, use);
+}
+
+/**
+ * The uses of each file's SQL constants in the other files (those of files not analysed left out),
+ * in the order linkSqlUse applies them: the audit links one file's facts at a time with these.
+ */
+export function sqlUsesByTarget(files: readonly { path: string; uses: readonly ExternalSqlUse[] }[]): Map<string, ExternalSqlUse[]> {
+  const paths = new Set(files.map((f) => f.path));
+  const byTarget = new Map<string, ExternalSqlUse[]>();
+  for (const { uses } of files) {
+    for (const use of uses) {
+      if (!paths.has(use.module)) continue;
+      const list = byTarget.get(use.module);
+      if (list) list.push(use);
+      else byTarget.set(use.module, [use]);
     }
   }
+  return byTarget;
 }
 
 /** Marks the SqlStrings of the constant `use` names as executed the way `use` executes them. */
