@@ -54,6 +54,8 @@ interface LazyFile {
   source: SourceFile;
   mayHoldFacts?: boolean;
   digest: FactsDigest;
+  /** with the cache on: the hash of the facts' JSON as the cache holds it (FactsTable.hash) */
+  factsHash?: string;
   /** the file's facts, before the cross-file link (a new object each time for facts kept on disk) */
   load(): FileFacts;
 }
@@ -125,7 +127,14 @@ async function analyseLazily(
         const error = engine.errors.get(source.path);
         if (digest) {
           const path = source.path;
-          files.push({ source, digest, load: () => engine.facts.load(path)!, mayHoldFacts: source.language === 'text' || engine.candidates.has(path) });
+          const factsHash = engine.facts.hash(path);
+          files.push({
+            source,
+            digest,
+            load: () => engine.facts.load(path)!,
+            mayHoldFacts: source.language === 'text' || engine.candidates.has(path),
+            ...(factsHash === undefined ? {} : { factsHash }),
+          });
         } else skipped.push(unexpected(source.path, 'analysis', error ?? 'no facts'));
         continue;
       }
@@ -214,6 +223,16 @@ function withoutTokens(key: string, value: unknown): unknown {
   return key === 'tokens' ? undefined : value;
 }
 
+/** A file's entry in the findings cache: its findings and its summary's counts. */
+interface CachedFindings {
+  findings: Finding[];
+  counts: FileCounts;
+}
+
+function isCachedFindings(v: CachedFindings | undefined): v is CachedFindings {
+  return typeof v === 'object' && v !== null && Array.isArray(v.findings) && typeof v.counts === 'object' && v.counts !== null;
+}
+
 /** What the audit's prefilter said of each file (a file it did not judge may hold facts). */
 export function mayHoldFacts(files: readonly AnalysedFile[]): (file: string) => boolean {
   const no = new Set(files.filter((f) => f.mayHoldFacts === false).map((f) => f.source.path));
@@ -267,35 +286,43 @@ async function auditFiles(
   const perf = opts.perf;
   const cache = openCache(opts.cwd, perf);
   const runKey = cache ? sha1(VERSION, configHash(cfg), rules.map((r) => r.id).join(','), JSON.stringify([...ctx.schema])) : '';
-  for (const { source, digest, load } of files) {
+  for (const { source, digest, factsHash, load } of files) {
     // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run
     if (digest.factless) {
       summaries.push({ path: source.path, language: source.language, counts: countsOf(emptyFacts(source.path, source.language), []), usesSqlite: false });
       continue;
     }
-    const facts = load();
-    for (const use of incoming.get(source.path) ?? []) linkSqlUse(facts, use);
-    const key = cache ? sha1(runKey, source.path, contentHash(source), JSON.stringify(facts, withoutTokens)) : '';
-    const known = cache?.getPacked<unknown>('findings', key);
-    const hit = Array.isArray(known);
-    const { findings: own, errors } = hit ? { findings: known as Finding[], errors: [] } : runRules(rules, facts, source, cfg, ctx);
-    if (!hit) {
+    const uses = incoming.get(source.path) ?? [];
+    // keyed by the facts as the cache holds them and what links to them: with both cached, the
+    // facts are never read (a warm run)
+    let facts: FileFacts | undefined;
+    const key = cache ? sha1(runKey, source.path, contentHash(source), factsHash ?? sha1(JSON.stringify((facts = load()), withoutTokens)), JSON.stringify(uses)) : '';
+    const known = cache?.getPacked<CachedFindings>('findings', key);
+    let own: Finding[];
+    let counts: FileCounts;
+    if (isCachedFindings(known)) ({ findings: own, counts } = known);
+    else {
+      facts ??= load();
+      for (const use of uses) linkSqlUse(facts, use);
+      const run = runRules(rules, facts, source, cfg, ctx);
+      own = run.findings;
       // a rule's codemod fixes only the languages it plans for (some are Python's only)
       for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
-      if (cache && errors.length === 0) cache.setLater('findings', key, own);
-    }
-    for (const e of errors) {
-      skipped.push({ path: source.path, reason: 'internal-error', detail: `rule ${e.ruleId} (${e.ruleName}) failed: ${e.message}; its findings for this file are missing. Please report this.` });
+      counts = countsOf(facts, own);
+      if (cache && run.errors.length === 0) cache.setLater('findings', key, { findings: own, counts } satisfies CachedFindings);
+      for (const e of run.errors) {
+        skipped.push({ path: source.path, reason: 'internal-error', detail: `rule ${e.ruleId} (${e.ruleName}) failed: ${e.message}; its findings for this file are missing. Please report this.` });
+      }
+      // the rules were the last to read this file's SQL tokens (tokensOf made them): let them go
+      for (const sql of facts.sqlStrings) sql.tokens = [];
     }
     findings.push(...own);
-    // the rules were the last to read this file's SQL tokens (tokensOf made them): let them go
-    for (const sql of facts.sqlStrings) sql.tokens = [];
-    const counts = countsOf(facts, own);
     const usesSqlite = own.length > 0 || Object.values(counts).some((c) => c > 0);
     summaries.push({ path: source.path, language: source.language, counts, usesSqlite });
     if (own.length > 0) sources.set(source.path, source.text);
   }
   await cache?.flush();
+  cache?.close();
   summaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const sorted = sortFindings(findings);
   const meta = enabledRules(rules, cfg)

@@ -678,6 +678,7 @@ describe('spilled trees and facts', () => {
     const stats = newStats();
     const lost = await outcome(['.'], root, { jobs: 1, prefilter: false, spill: true, scratchDir: scratch, cache: true, cacheDir: '.cache', progress, stats });
     expect(stats.storedFacts).toBeGreaterThan(40);
+    expect(stats.reanalysed).toBeGreaterThan(40);
     const expected = await outcome(['.'], root, { jobs: 1, prefilter: false, cache: false });
     expect(lost).toEqual(expected);
     // what the cache kept is the facts as analysed again: a warm run gives the same
@@ -740,6 +741,36 @@ describe('cache', () => {
     reshape(join(root, '.cache'));
     expect(await outcome(['.'], root, perf())).toEqual(cold);
   }, 60_000);
+
+  it('a warm run with every finding cached reads no facts; facts it must read and cannot are analysed again', async () => {
+    const root = tempDir();
+    cpSync(join(repoRoot, 'fixtures/legacy-trading'), root, { recursive: true });
+    const perf = (stats?: EngineStats): PerfOptions => ({ cache: true, cacheDir: '.cache', jobs: 1, stats });
+    const cold = await outcome(['.'], root, perf());
+    // every facts entry keeps its key and loses its JSON
+    const data = join(root, '.cache', 'facts-data.pack');
+    const lines = readFileSync(data, 'utf8').split('\n');
+    expect(lines.length).toBeGreaterThan(40);
+    writeFileSync(data, lines.map((l, i) => (i === 0 ? l : l.replace(/^([^\t]*\t[^\t]*\t).*$/, '$1{"file": 1'))).join('\n'));
+    const stats = newStats();
+    expect(await outcome(['.'], root, perf(stats))).toEqual(cold);
+    expect(stats.parsed).toBe(0);
+    expect(stats.cacheHits).toBeGreaterThan(40);
+    expect(stats.reanalysed).toBeUndefined();
+    // a changed table changes every file's findings key: their facts are read, found
+    // damaged and analysed again
+    const schema = join(root, 'backend/models/schema.py');
+    writeFileSync(schema, readFileSync(schema, 'utf8').replace('api_key_id  TEXT UNIQUE', 'api_key_ref  TEXT UNIQUE'));
+    const changed = newStats();
+    const after = await outcome(['.'], root, perf(changed));
+    expect(after).toEqual(await outcome(['.'], root, { cache: false, jobs: 1 }));
+    // every file with findings read its damaged facts, but those analysed anew (schema.py, which
+    // changed, and the files whose facts depend on it)
+    const withFindings = new Set(after.findings.map((f) => f.file));
+    expect(withFindings.size).toBeGreaterThan(30);
+    expect(changed.parsed).toBeLessThan(10);
+    expect(changed.reanalysed! + changed.parsed).toBeGreaterThanOrEqual(withFindings.size);
+  }, 120_000);
 
   it('a change to the file defining a factory reaches the files calling it', async () => {
     const root = tempDir();
@@ -857,6 +888,29 @@ describe('cache', () => {
     const damaged = new DiskCache(dir);
     expect(damaged.getPacked('facts', 'kept')).toBeUndefined();
     expect(damaged.getPacked('facts', 'run7')).toEqual({ i: 7 });
+    // entries longer than the piece a pack is indexed by, and many crossing its boundaries
+    const big = new DiskCache(dir);
+    const long = 'x'.repeat(3 << 20);
+    big.setLater('facts', 'long', { long });
+    for (let i = 0; i < 3000; i++) big.setLater('facts', `e${i}`, { i, pad: 'y'.repeat(i % 997) });
+    big.setLater('facts', 'long2', { long, n: 2 });
+    await big.flush();
+    big.close();
+    const reread = new DiskCache(dir);
+    // (booleans: a failure should not print megabytes)
+    expect(reread.getPacked<{ long: string }>('facts', 'long')?.long === long).toBe(true);
+    expect(reread.getPacked<{ n: number }>('facts', 'long2')?.n).toBe(2);
+    for (let i = 0; i < 3000; i++) expect(reread.getPacked('facts', `e${i}`)).toEqual({ i, pad: 'y'.repeat(i % 997) });
+    expect(reread.getPacked('facts', 'run7')).toEqual({ i: 7 });
+    reread.close();
+    // a pack cut short: the entry it cut is a miss, those before it stand
+    const keys = readFileSync(file, 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split('\t')[0]!);
+    expect(keys.length).toBeGreaterThan(3000);
+    writeFileSync(file, readFileSync(file).subarray(0, statSync(file).size - 10));
+    const cut = new DiskCache(dir);
+    expect(keys.slice(0, -1).every((k) => cut.getPacked('facts', k) !== undefined)).toBe(true);
+    expect(cut.getPacked('facts', keys[keys.length - 1]!)).toBeUndefined();
+    cut.close();
     writeFileSync(file, 'not a pack\n');
     expect(new DiskCache(dir).getPacked('facts', 'run7')).toBeUndefined();
     // a pack in progress left by a run that died is removed once it is an hour old

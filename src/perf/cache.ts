@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function sha1(...parts: string[]): string {
@@ -14,8 +14,10 @@ export function sha1(...parts: string[]): string {
 /** A pack: one file per kind holding many entries (see DiskCache). */
 interface Pack {
   gen: number;
-  /** key -> [generation last written or used in, the entry's JSON] */
-  entries: Map<string, [number, string]>;
+  /** key -> [generation last written or used in, where the entry's JSON starts in the pack file, its length in bytes] */
+  entries: Map<string, [number, number, number]>;
+  /** the pack file as it was read (open until close(): a rename in flush() does not disturb it) */
+  fd?: number;
   used: Set<string>;
   /** keys written this run: their lines go straight to `out`, the next pack's temporary file */
   added: Set<string>;
@@ -32,7 +34,9 @@ const KEEP_GENERATIONS = 8;
  * The cache directory. Single entries (`get`/`set`: the prefilter's verdicts, the stat manifest)
  * are JSON files named by key (`<dir>/<kind>/<key[0..2]>/<key>.json`). The many small entries of a
  * run (module indexes, facts) go to one pack per kind (`<dir>/<kind>.pack`: a header line, then a
- * `key TAB generation TAB json` line per entry), read once; a run that adds entries appends their
+ * `key TAB generation TAB json` line per entry). A pack is indexed once (where each entry's JSON
+ * lies) and an entry read from the file when asked for, so the cache of a large project is not held
+ * in memory (a warm run over 8,000 dense files read 100 MB of packs whole); a run that adds entries appends their
  * lines to the next pack's temporary file as they come and renames it into place at the end (see
  * setLater, flush): a cold run on 2,000 files wrote 3,000 small files before, which cost more than
  * the analysis of some of them. An entry unused for KEEP_GENERATIONS rewrites is dropped, so a run
@@ -71,39 +75,53 @@ export class DiskCache {
     if (pack) return pack;
     pack = { gen: 0, entries: new Map(), used: new Set(), added: new Set() };
     this.packs.set(kind, pack);
-    let text: string;
     try {
-      text = readFileSync(join(this.dir, `${kind}.pack`), 'utf8');
+      pack.fd = openSync(join(this.dir, `${kind}.pack`), 'r');
     } catch {
       return pack;
     }
-    const lines = text.split('\n');
-    const header = lines[0]?.split(' ');
-    if (lines[0]?.startsWith(`${PACK_HEADER} `) && header?.length === 3 && /^\d+$/.test(header[2]!)) {
-      pack.gen = Number(header[2]);
-      for (let i = 1; i < lines.length; i++) {
-        const line = lines[i]!;
-        const a = line.indexOf('\t');
-        const b = a < 0 ? -1 : line.indexOf('\t', a + 1);
-        if (b < 0) continue;
-        pack.entries.set(line.slice(0, a), [Number(line.slice(a + 1, b)) || 0, line.slice(b + 1)]);
-      }
+    try {
+      pack.gen = indexPack(pack.fd, pack.entries) ?? 0;
+    } catch {
+      pack.entries.clear();
     }
     return pack;
   }
 
   /** A packed entry (see setLater), or undefined. */
   getPacked<T>(kind: string, key: string): T | undefined {
-    const pack = this.pack(kind);
-    const json = pack.entries.get(key)?.[1];
+    const json = this.packedJson(kind, key);
     if (json === undefined) return undefined;
     try {
       const value = JSON.parse(json) as T;
-      pack.used.add(key);
+      this.pack(kind).used.add(key);
       return value;
     } catch {
       return undefined;
     }
+  }
+
+  /** A packed entry's JSON as it stands in the pack (not checked), or undefined. */
+  private packedJson(kind: string, key: string): string | undefined {
+    const pack = this.pack(kind);
+    const entry = pack.entries.get(key);
+    if (!entry || pack.fd === undefined) return undefined;
+    const [, at, length] = entry;
+    const bytes = Buffer.allocUnsafe(length);
+    try {
+      if (readSync(pack.fd, bytes, 0, length, at) !== length) return undefined;
+    } catch {
+      return undefined;
+    }
+    return bytes.toString('utf8');
+  }
+
+  /** Whether the kind's pack holds the key; it counts as used (kept by the next rewrite) when it does. */
+  keep(kind: string, key: string): boolean {
+    const pack = this.pack(kind);
+    if (!pack.entries.has(key)) return false;
+    pack.used.add(key);
+    return true;
   }
 
   /**
@@ -175,10 +193,13 @@ export class DiskCache {
       const out = pack.out;
       if (!out) continue;
       const gen = pack.gen + 1;
-      for (const [key, [g, json]] of pack.entries) {
+      for (const [key, [g]] of pack.entries) {
         if (pack.added.has(key)) continue;
-        if (pack.used.has(key)) out.pending += `${key}\t${gen}\t${json}\n`;
-        else if (g > gen - KEEP_GENERATIONS) out.pending += `${key}\t${g}\t${json}\n`;
+        const keepAs = pack.used.has(key) ? gen : g > gen - KEEP_GENERATIONS ? g : 0;
+        if (keepAs === 0) continue;
+        // an entry that cannot be read back is dropped
+        const json = this.packedJson(kind, key);
+        if (json !== undefined) out.pending += `${key}\t${keepAs}\t${json}\n`;
         if (out.pending.length >= 1 << 18) this.drain(pack);
       }
       this.drain(pack);
@@ -195,6 +216,19 @@ export class DiskCache {
           // nothing to remove
         }
       }
+    }
+  }
+
+  /** Closes the pack files read: call it once no entry is read any more (after flush, if writing). */
+  close(): void {
+    for (const pack of this.packs.values()) {
+      if (pack.fd === undefined) continue;
+      try {
+        closeSync(pack.fd);
+      } catch {
+        // closed already
+      }
+      pack.fd = undefined;
     }
   }
 
@@ -232,4 +266,75 @@ export class DiskCache {
       }
     }
   }
+}
+
+/** Bytes read at a time while a pack is indexed. */
+const PACK_CHUNK = 1 << 20;
+
+/**
+ * Reads where each entry of a pack stands (key -> generation, offset and length of its JSON),
+ * a megabyte at a time: the entries themselves are read when asked for (getPacked), so a large
+ * project's cache is not held in memory. Returns the pack's generation, or undefined when the file
+ * is not a pack.
+ */
+function indexPack(fd: number, entries: Map<string, [number, number, number]>): number | undefined {
+  const buf = Buffer.allocUnsafe(PACK_CHUNK);
+  /** the file offset of buf[0], and how many bytes buf holds */
+  let base = 0;
+  let filled = readSync(fd, buf, 0, PACK_CHUNK, 0);
+  let start = 0;
+  let gen: number | undefined;
+  const newline = (from: number): number => {
+    const at = buf.indexOf(10, from);
+    return at < filled ? at : -1;
+  };
+  for (;;) {
+    let end = newline(start);
+    if (end < 0 && start > 0) {
+      // a line begun near the buffer's end: read again from its start
+      base += start;
+      filled = readSync(fd, buf, 0, PACK_CHUNK, base);
+      start = 0;
+      end = newline(0);
+    }
+    if (end < 0) {
+      if (filled === 0) return gen;
+      // a line longer than the buffer (its key and generation stand at its start), or a last line
+      // without its newline (a truncated file: its JSON will not parse)
+      if (gen === undefined) return undefined;
+      const lineEnd = newlineFrom(fd, base + filled);
+      entry(buf, 0, filled, base, lineEnd - base, entries);
+      base = lineEnd + 1;
+      filled = readSync(fd, buf, 0, PACK_CHUNK, base);
+      continue;
+    }
+    if (gen === undefined) {
+      const header = buf.toString('utf8', start, end).split(' ');
+      if (header.length !== 3 || `${header[0]} ${header[1]}` !== PACK_HEADER || !/^\d+$/.test(header[2]!)) return undefined;
+      gen = Number(header[2]);
+    } else entry(buf, start, end, base + start, end - start, entries);
+    start = end + 1;
+  }
+}
+
+/** The file offset of the first newline at or after `from`, or of the file's end. */
+function newlineFrom(fd: number, from: number): number {
+  const probe = Buffer.allocUnsafe(PACK_CHUNK);
+  for (let at = from; ; ) {
+    const got = readSync(fd, probe, 0, PACK_CHUNK, at);
+    const nl = probe.indexOf(10, 0);
+    if (nl >= 0 && nl < got) return at + nl;
+    if (got === 0) return at;
+    at += got;
+  }
+}
+
+/** One `key TAB generation TAB json` line: the part in buf (start..seen) holds at least its key and generation. */
+function entry(buf: Buffer, start: number, seen: number, at: number, length: number, entries: Map<string, [number, number, number]>): void {
+  const a = buf.indexOf(9, start);
+  if (a < 0 || a >= seen) return;
+  const b = buf.indexOf(9, a + 1);
+  if (b < 0 || b >= seen) return;
+  const json = at + (b + 1 - start);
+  entries.set(buf.toString('utf8', start, a), [Number(buf.toString('latin1', a + 1, b)) || 0, json, at + length - json]);
 }

@@ -6,7 +6,8 @@ import type { PythonModuleIndex } from '../lang/python/index.js';
 import type { Config } from '../model/config.js';
 import type { FileFacts, SourceFile } from '../model/facts.js';
 import { emptyFacts } from '../model/facts.js';
-import { FactsTable, restoreFacts } from './facts-table.js';
+import { FACTS_DATA, FactsTable, isDigest } from './facts-table.js';
+import type { FactsDigest } from './facts-table.js';
 import { VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
 import { contentHash } from './manifest.js';
@@ -59,6 +60,8 @@ export interface EngineStats {
   storedFacts?: number;
   /** the scratch directory the run made (and removed) */
   scratch?: string;
+  /** files whose stored or cached facts could not be read back, analysed again when read */
+  reanalysed?: number;
 }
 
 export interface EngineResult {
@@ -80,11 +83,21 @@ export function openCache(cwd: string, opts: Pick<PerfOptions, 'cache' | 'cacheD
 const WORKER_MIN_BYTES = 1.5 * 1024 * 1024;
 const MAX_AUTO_JOBS = 4;
 
-interface FactsEntry {
-  facts: FileFacts;
+/**
+ * A file's entry in the `facts` pack; its facts JSON is packed apart (FACTS_DATA) and read only
+ * when something reads the facts: a warm run whose findings are cached never does.
+ */
+interface FactsMeta {
   queried: string[];
   /** for each queried file, the hash of what the project index answers about it */
   deps: [string, string][];
+  digest: FactsDigest;
+  /** sha1 of the facts JSON (FactsTable.hash) */
+  hash: string;
+}
+
+function isFactsMeta(v: FactsMeta | undefined): v is FactsMeta {
+  return v !== undefined && Array.isArray(v.queried) && Array.isArray(v.deps) && typeof v.hash === 'string' && isDigest(v.digest);
 }
 
 interface FactoryRef {
@@ -128,6 +141,16 @@ function anyWord(words: string[]): RegExp {
 /** Even an empty arrow function made inside analyseFiles would hold its scope. */
 function nothing(): void {}
 
+/** What closing the facts table does: remove the scratch directory, close the cache's packs. */
+function closer(dropSpill: (() => void) | undefined, cache: DiskCache | undefined): () => void {
+  return !dropSpill && !cache
+    ? nothing
+    : () => {
+        dropSpill?.();
+        cache?.close();
+      };
+}
+
 /** Removes a scratch directory, and the exit hook that would have removed it. */
 function scratchRemoval(dir: string): () => void {
   const remove = (): void => {
@@ -138,12 +161,13 @@ function scratchRemoval(dir: string): () => void {
 }
 
 /** Analyses one file again on this thread, with the project inputs of the run's end. */
-function recomputer(sources: SourceFile[], inputs: ProjectInputs): (path: string) => FileFacts | undefined {
+function recomputer(sources: SourceFile[], inputs: ProjectInputs, stats: EngineStats): (path: string) => FileFacts | undefined {
   const byPath = new Map(sources.map((s) => [s.path, s]));
   let runner: TaskRunner | undefined;
   return (path) => {
     const source = byPath.get(path);
     if (!source) return undefined;
+    stats.reanalysed = (stats.reanalysed ?? 0) + 1;
     if (!runner) {
       runner = new TaskRunner();
       runner.setup(inputs, true);
@@ -151,6 +175,11 @@ function recomputer(sources: SourceFile[], inputs: ProjectInputs): (path: string
     const r = runner.run({ kind: 'facts', source });
     return r.kind === 'facts' ? r.facts : undefined;
   };
+}
+
+/** Facts as JSON without their SQL tokens, as the cache holds them. */
+function leanJson(f: FileFacts | undefined): string | undefined {
+  return f && JSON.stringify({ ...f, sqlStrings: f.sqlStrings.map((sql) => ({ ...sql, tokens: [] })) });
 }
 
 /** The simple name a factory is called by: `get_conn`, `Database.connect` -> `connect`. */
@@ -380,7 +409,7 @@ export async function analyseFiles(
     if (!s) return undefined;
     return parts[1]!.split('.').every((w) => mayBind(s.text, w)) ? file : undefined;
   };
-  const facts = new FactsTable();
+  const facts = new FactsTable(cache);
   const errors = new Map<string, string>();
   const queriedBy = new Map<string, string[]>();
   const factsKey = (s: SourceFile) => sha1(base, 'facts', s.path, hashOf(s));
@@ -407,11 +436,12 @@ export async function analyseFiles(
   const computed = new Set<string>();
   for (let round = 0; todo.length > 0; round++) {
     // a cached file's answers came from files this run may not have indexed yet: index them first
-    const hits = new Map<string, FactsEntry>();
+    const hits = new Map<string, FactsMeta>();
     const need = new Set<string>();
     for (const s of todo) {
-      const hit = cache?.getPacked<FactsEntry>('facts', factsKey(s));
-      if (!hit || !Array.isArray(hit.deps) || !Array.isArray(hit.queried) || !hit.facts) continue;
+      const key = cache ? factsKey(s) : '';
+      const hit = cache?.getPacked<FactsMeta>('facts', key);
+      if (!isFactsMeta(hit) || !cache?.keep(FACTS_DATA, key)) continue;
       hits.set(s.path, hit);
       for (const [f, h] of hit.deps) if (table.has(f) && !indexed.has(f) && !indexFailed.has(f) && depHash(f) !== h) need.add(f);
     }
@@ -422,9 +452,9 @@ export async function analyseFiles(
     const tasks: Task[] = [];
     for (const s of todo) {
       const hit = hits.get(s.path);
-      const restored = hit && hit.deps.every(([f, h]) => depHash(f) === h) ? restoreFacts(hit.facts, s.path) : undefined;
-      if (hit && restored) {
-        facts.set(s.path, restored);
+      if (hit && hit.deps.every(([f, h]) => depHash(f) === h)) {
+        // read when the rules need them (a damaged entry is analysed again then: FactsTable.load)
+        facts.setCached(s.path, factsKey(s), hit.digest, hit.hash);
         queriedBy.set(s.path, hit.queried);
         errors.delete(s.path);
         stats.cacheHits++;
@@ -469,23 +499,20 @@ export async function analyseFiles(
   if (executor) await executor.close();
   // a file whose stored facts cannot be read back (for the cache or the rules) is analysed again,
   // against the final index
-  facts.finish(recomputer([...python, ...text], { ...inputs(), spillDir: undefined, lean: false }), dropSpill ?? nothing);
+  facts.finish(recomputer([...python, ...text], { ...inputs(), spillDir: undefined, lean: false }, stats), closer(dropSpill, cache));
   if (cache) {
     for (const s of [...selected].map((p) => byPath.get(p)!).concat(text)) {
       const q = queriedBy.get(s.path);
       if (!q || !computed.has(s.path) || !facts.has(s.path)) continue;
-      const rest = { queried: q, deps: filesOf(q).map((file) => [file, depHash(file)]) } satisfies Omit<FactsEntry, 'facts'>;
-      // stored facts are JSON already (without tokens): the entry is put together around them
-      const json = facts.storedJson(s.path);
-      if (json !== undefined) {
-        cache.setLaterJson('facts', factsKey(s), `{"facts":${json},${JSON.stringify(rest).slice(1)}`);
-        continue;
-      }
-      const f = facts.load(s.path);
-      if (!f) continue;
-      // tokens are a function of text and holes (analyzeSql): half the entry, cheaper to redo on load
-      const lean = { ...f, sqlStrings: f.sqlStrings.map((sql) => ({ ...sql, tokens: [] })) };
-      cache.setLater('facts', factsKey(s), { facts: lean, ...rest } satisfies FactsEntry);
+      // stored facts are JSON already (without tokens); tokens are a function of text and holes
+      // (analyzeSql): half the entry, cheaper to make again on load
+      const json = facts.storedJson(s.path) ?? leanJson(facts.load(s.path));
+      if (json === undefined) continue;
+      const hash = sha1(json);
+      const digest = facts.digest(s.path)!;
+      cache.setLaterJson(FACTS_DATA, factsKey(s), json);
+      cache.setLater('facts', factsKey(s), { queried: q, deps: filesOf(q).map((file) => [file, depHash(file)]), digest, hash } satisfies FactsMeta);
+      facts.setHash(s.path, hash);
     }
     await cache.flush();
   }

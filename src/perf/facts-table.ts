@@ -34,8 +34,10 @@ export interface StoredFacts {
   digest: FactsDigest;
 }
 
-function isStored(v: FileFacts | StoredFacts): v is StoredFacts {
-  return 'stored' in v;
+/** Whether a value read from the cache is a digest (the cache holds JSON only). */
+export function isDigest(v: unknown): v is FactsDigest {
+  const d = v as FactsDigest | undefined;
+  return typeof d === 'object' && d !== null && typeof d.factless === 'boolean' && Array.isArray(d.externalSqlUses) && Array.isArray(d.tables);
 }
 
 /**
@@ -59,20 +61,37 @@ export function restoreFacts(facts: FileFacts, path: string): FileFacts | undefi
   }
 }
 
+/** Where a file's facts are: in memory, in the scratch directory, or in the cache (packed under a key). */
+type Entry =
+  | { facts: FileFacts; hash?: string }
+  | { stored: SpillRef; digest: FactsDigest; hash?: string }
+  | { cached: string; digest: FactsDigest; hash: string };
+
+/** A pack of the cache the table reads facts from (DiskCache.getPacked under FACTS_DATA). */
+export interface PackReader {
+  getPacked<T>(kind: string, key: string): T | undefined;
+}
+
+/** The cache's pack of facts JSON; the `facts` pack holds what is needed to use it (engine.ts). */
+export const FACTS_DATA = 'facts-data';
+
 /**
  * Every analysed file's facts. On large runs the facts pass writes each file's facts to the
  * scratch directory as it makes them (src/perf/tasks.ts), and only their digests stay in memory:
  * holding 8,000 dense files' facts until the rules ran took some 100 MB of the main thread's heap,
- * and V8 let the heap grow to twice what it held. `load` reads a file's facts back (a new object
- * each time); facts that cannot be read back intact are analysed again (`finish`). `close`
- * removes the scratch directory: call it when the facts have been read.
+ * and V8 let the heap grow to twice what it held. Facts from the cache stay in its pack until read,
+ * so a warm run whose findings are cached too never parses them. `load` reads a file's facts back
+ * (a new object each time); facts that cannot be read back intact are analysed again (`finish`).
+ * `close` removes the scratch directory: call it when the facts have been read.
  */
 export class FactsTable {
-  private readonly entries = new Map<string, FileFacts | StoredFacts>();
+  private readonly entries = new Map<string, Entry>();
   /** reads only (a Spill writes to a file of its own thread's in its directory) */
   private readonly reader = new Spill('');
   private recompute: (path: string) => FileFacts | undefined = () => undefined;
   private onClose: () => void = () => {};
+
+  constructor(private readonly cache?: PackReader) {}
 
   /** How to analyse a file again, and what close() does besides (set once the facts pass is done). */
   finish(recompute: (path: string) => FileFacts | undefined, onClose: () => void): void {
@@ -81,7 +100,26 @@ export class FactsTable {
   }
 
   set(path: string, value: FileFacts | StoredFacts): void {
-    this.entries.set(path, value);
+    this.entries.set(path, 'stored' in value ? { stored: value.stored, digest: value.digest } : { facts: value });
+  }
+
+  /** Facts the cache holds under `key` (FACTS_DATA), with their digest and hash (see hash()). */
+  setCached(path: string, key: string, digest: FactsDigest, hash: string): void {
+    this.entries.set(path, { cached: key, digest, hash });
+  }
+
+  /** Records the hash of a file's facts JSON as the cache holds it (see hash()). */
+  setHash(path: string, hash: string): void {
+    const e = this.entries.get(path);
+    if (e) e.hash = hash;
+  }
+
+  /**
+   * The hash of the file's facts JSON as the cache holds it, when the cache is on: a key for what
+   * is made of the facts (the findings cache) that needs no facts read. Undefined without one.
+   */
+  hash(path: string): string | undefined {
+    return this.entries.get(path)?.hash;
   }
 
   delete(path: string): void {
@@ -94,23 +132,27 @@ export class FactsTable {
 
   /** The JSON of a stored entry as written (for the cache), or undefined for one in memory. */
   storedJson(path: string): string | undefined {
-    const v = this.entries.get(path);
-    return v && isStored(v) ? this.reader.readText(v.stored) : undefined;
+    const e = this.entries.get(path);
+    return e && 'stored' in e ? this.reader.readText(e.stored) : undefined;
   }
 
   digest(path: string): FactsDigest | undefined {
-    const v = this.entries.get(path);
-    if (!v) return undefined;
-    return isStored(v) ? v.digest : digestOf(v);
+    const e = this.entries.get(path);
+    if (!e) return undefined;
+    return 'facts' in e ? digestOf(e.facts) : e.digest;
   }
 
   load(path: string): FileFacts | undefined {
-    const v = this.entries.get(path);
-    if (!v || !isStored(v)) return v;
-    const json = this.reader.readText(v.stored);
+    const e = this.entries.get(path);
+    if (!e) return undefined;
+    if ('facts' in e) return e.facts;
     let facts: FileFacts | undefined;
     try {
-      facts = json === undefined ? undefined : restoreFacts(JSON.parse(json) as FileFacts, path);
+      if ('stored' in e) {
+        const json = this.reader.readText(e.stored);
+        facts = json === undefined ? undefined : (JSON.parse(json) as FileFacts);
+      } else facts = this.cache?.getPacked<FileFacts>(FACTS_DATA, e.cached);
+      facts = facts === undefined ? undefined : restoreFacts(facts, path);
     } catch {
       facts = undefined;
     }
