@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { discover } from './discover/index.js';
 import { readSource } from './discover/read.js';
 import { runFix } from './edit/fix.js';
@@ -24,12 +25,27 @@ import type { AnalysedFile } from './project.js';
 
 export type { AnalysedFile } from './project.js';
 export { linkExternalSql } from './project.js';
-import { enabledRules, runRules, sortFindings, summarise } from './runner.js';
+import { emptyTally, enabledRules, runRules, sortFindings, summarise, tally } from './runner.js';
+import { FindingsFile } from './perf/findings-file.js';
 import { LineIndex } from './util/lines.js';
 import { VERSION } from './version.js';
 
 /** The JavaScript/TypeScript adapter loads ts-morph (half a second): only runs with such files load it. */
 type JsAdapter = typeof import('./lang/typescript/index.js');
+
+/** An audit streaming its findings keeps up to this many in memory (PerfOptions.findingsInMemory). */
+const FINDINGS_IN_MEMORY = 20_000;
+
+/** Findings grouped by the file they name, in the order the files first appear. */
+function byFile(findings: Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = out.get(f.file);
+    if (list) list.push(f);
+    else out.set(f.file, [f]);
+  }
+  return out;
+}
 
 /** Native tree-sitter trees are freed only when the event loop turns: never parse in one long synchronous loop. */
 const YIELD_EVERY = 8;
@@ -256,7 +272,19 @@ function codemodLanguages(name: string): readonly string[] {
   return allCodemods.find((c) => c.name === name)?.languages ?? ['python'];
 }
 
-export async function audit(paths: string[], cfg: Config, opts: { cwd: string; rules?: Rule[]; perf?: PerfOptions }): Promise<AuditResult> {
+/**
+ * streamFindings: the caller reads the findings once, in report order (reportOrder), and needs no
+ * texts for code frames: a large run then keeps its findings on disk (`findingsFile`, which the
+ * caller closes) and `findings` is empty.
+ */
+export interface AuditOptions {
+  cwd: string;
+  rules?: Rule[];
+  perf?: PerfOptions;
+  streamFindings?: boolean;
+}
+
+export async function audit(paths: string[], cfg: Config, opts: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
   // one file's facts at a time: on large runs the rest wait on disk (src/perf/facts-table.ts)
   const { files, skipped, close } = await analyseLazily(paths, cfg, opts.cwd, opts.perf);
@@ -267,12 +295,7 @@ export async function audit(paths: string[], cfg: Config, opts: { cwd: string; r
   }
 }
 
-async function auditFiles(
-  files: LazyFile[],
-  skipped: Skipped[],
-  cfg: Config,
-  opts: { cwd: string; rules?: Rule[]; perf?: PerfOptions },
-): Promise<Omit<AuditResult, 'durationMs'>> {
+async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, opts: AuditOptions): Promise<Omit<AuditResult, 'durationMs'>> {
   // the runner filters by configuration itself: it must tell a rule turned off from an unknown id
   const rules = opts.rules ?? allRules;
   const findings: Finding[] = [];
@@ -286,45 +309,78 @@ async function auditFiles(
   const perf = opts.perf;
   const cache = openCache(opts.cwd, perf);
   const runKey = cache ? sha1(VERSION, configHash(cfg), rules.map((r) => r.id).join(','), JSON.stringify([...ctx.schema])) : '';
-  for (const { source, digest, factsHash, load } of files) {
-    // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run
-    if (digest.factless) {
-      summaries.push({ path: source.path, language: source.language, counts: countsOf(emptyFacts(source.path, source.language), []), usesSqlite: false });
-      continue;
+  // a large run asked to stream its findings writes them to disk once there are many
+  const counted = emptyTally();
+  let limit = opts.streamFindings ? (perf?.findingsInMemory ?? FINDINGS_IN_MEMORY) : Infinity;
+  let store: FindingsFile | undefined;
+  const keep = (own: Finding[]): void => {
+    tally(own, counted);
+    if (!store && findings.length + own.length > limit) {
+      store = FindingsFile.make(perf?.scratchDir ?? cache?.prepare() ?? tmpdir());
+      if (!store) limit = Infinity;
+      // what is held so far goes first, file by file
+      if (store) own = [...findings.splice(0), ...own];
     }
-    const uses = incoming.get(source.path) ?? [];
-    // keyed by the facts as the cache holds them and what links to them: with both cached, the
-    // facts are never read (a warm run)
-    let facts: FileFacts | undefined;
-    const key = cache ? sha1(runKey, source.path, contentHash(source), factsHash ?? sha1(JSON.stringify((facts = load()), withoutTokens)), JSON.stringify(uses)) : '';
-    const known = cache?.getPacked<CachedFindings>('findings', key);
-    let own: Finding[];
-    let counts: FileCounts;
-    if (isCachedFindings(known)) ({ findings: own, counts } = known);
-    else {
-      facts ??= load();
-      for (const use of uses) linkSqlUse(facts, use);
-      const run = runRules(rules, facts, source, cfg, ctx);
-      own = run.findings;
-      // a rule's codemod fixes only the languages it plans for (some are Python's only)
-      for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
-      counts = countsOf(facts, own);
-      if (cache && run.errors.length === 0) cache.setLater('findings', key, { findings: own, counts } satisfies CachedFindings);
-      for (const e of run.errors) {
-        skipped.push({ path: source.path, reason: 'internal-error', detail: `rule ${e.ruleId} (${e.ruleName}) failed: ${e.message}; its findings for this file are missing. Please report this.` });
+    if (!store) {
+      findings.push(...own);
+      return;
+    }
+    // grouped by the file each finding names: the file is read back in that file's place
+    const groups = [...byFile(own)];
+    let written = 0;
+    while (written < groups.length && store.add(...groups[written]!)) written++;
+    if (written === groups.length) return;
+    // the disk refused a write: everything goes back to memory
+    findings.push(...store.each());
+    for (const [, group] of groups.slice(written)) findings.push(...group);
+    store.close();
+    store = undefined;
+    limit = Infinity;
+  };
+  try {
+    for (const { source, digest, factsHash, load } of files) {
+      // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run
+      if (digest.factless) {
+        summaries.push({ path: source.path, language: source.language, counts: countsOf(emptyFacts(source.path, source.language), []), usesSqlite: false });
+        continue;
       }
-      // the rules were the last to read this file's SQL tokens (tokensOf made them): let them go
-      for (const sql of facts.sqlStrings) sql.tokens = [];
+      const uses = incoming.get(source.path) ?? [];
+      // keyed by the facts as the cache holds them and what links to them: with both cached, the
+      // facts are never read (a warm run)
+      let facts: FileFacts | undefined;
+      const key = cache ? sha1(runKey, source.path, contentHash(source), factsHash ?? sha1(JSON.stringify((facts = load()), withoutTokens)), JSON.stringify(uses)) : '';
+      const known = cache?.getPacked<CachedFindings>('findings', key);
+      let own: Finding[];
+      let counts: FileCounts;
+      if (isCachedFindings(known)) ({ findings: own, counts } = known);
+      else {
+        facts ??= load();
+        for (const use of uses) linkSqlUse(facts, use);
+        const run = runRules(rules, facts, source, cfg, ctx);
+        own = run.findings;
+        // a rule's codemod fixes only the languages it plans for (some are Python's only)
+        for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
+        counts = countsOf(facts, own);
+        if (cache && run.errors.length === 0) cache.setLater('findings', key, { findings: own, counts } satisfies CachedFindings);
+        for (const e of run.errors) {
+          skipped.push({ path: source.path, reason: 'internal-error', detail: `rule ${e.ruleId} (${e.ruleName}) failed: ${e.message}; its findings for this file are missing. Please report this.` });
+        }
+        // the rules were the last to read this file's SQL tokens (tokensOf made them): let them go
+        for (const sql of facts.sqlStrings) sql.tokens = [];
+      }
+      keep(own);
+      const usesSqlite = own.length > 0 || Object.values(counts).some((c) => c > 0);
+      summaries.push({ path: source.path, language: source.language, counts, usesSqlite });
+      if (own.length > 0 && !opts.streamFindings) sources.set(source.path, source.text);
     }
-    findings.push(...own);
-    const usesSqlite = own.length > 0 || Object.values(counts).some((c) => c > 0);
-    summaries.push({ path: source.path, language: source.language, counts, usesSqlite });
-    if (own.length > 0) sources.set(source.path, source.text);
+  } catch (e) {
+    store?.close();
+    throw e;
   }
   await cache?.flush();
   cache?.close();
   summaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const sorted = sortFindings(findings);
+  const sorted = store ? [] : sortFindings(findings);
   const meta = enabledRules(rules, cfg)
     .map(({ detect: _detect, ...m }) => m)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -332,9 +388,10 @@ async function auditFiles(
     tool: { name: 'pgready', version: VERSION },
     files: summaries,
     findings: sorted,
+    ...(store ? { findingsFile: store } : {}),
     skipped,
     rules: meta,
-    summary: summarise(summaries, sorted, skipped),
+    summary: summarise(summaries, counted, skipped),
     recovered: recoveredFiles(files),
     sources,
   };

@@ -6,7 +6,7 @@ import type { Config } from './model/config.js';
 import type { TableSchema } from './model/codemod.js';
 import type { Rule, RuleContext, RuleHit } from './model/rule.js';
 import { projectSchema } from './edit/schema.js';
-import type { FileSummary, RunSummary, Skipped } from './model/run.js';
+import type { FileSummary, RunResult, RunSummary, Skipped } from './model/run.js';
 import { LineIndex } from './util/lines.js';
 import unusedSuppression from '../rules/unused-suppression.js';
 
@@ -253,7 +253,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort(compareFindings);
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   return (
     cmp(a.file, b.file) ||
     a.range.start - b.range.start ||
@@ -268,19 +268,41 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function summarise(files: FileSummary[], findings: Finding[], skipped: Skipped[]): RunSummary {
-  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+/** How many findings there are, by severity and by category. */
+export interface FindingTally {
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  byCategory: Record<Category, number>;
+}
+
+export function emptyTally(): FindingTally {
+  return { findings: 0, bySeverity: { error: 0, warning: 0, info: 0 }, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number> };
+}
+
+/** Adds findings to a tally (in place) and returns it. */
+export function tally(findings: Iterable<Finding>, into: FindingTally = emptyTally()): FindingTally {
   for (const f of findings) {
-    bySeverity[f.severity]++;
-    byCategory[f.category]++;
+    into.findings++;
+    into.bySeverity[f.severity]++;
+    into.byCategory[f.category]++;
   }
+  return into;
+}
+
+/** The run's summary, from its findings or (findings written to disk as they came) their tally. */
+export function summarise(files: FileSummary[], findings: Finding[] | FindingTally, skipped: Skipped[]): RunSummary {
+  const t = Array.isArray(findings) ? tally(findings) : findings;
   return {
     filesScanned: files.length,
     filesWithSqlite: files.filter((f) => f.usesSqlite).length,
-    findings: findings.length,
-    bySeverity,
-    byCategory,
+    findings: t.findings,
+    bySeverity: { ...t.bySeverity },
+    byCategory: { ...t.byCategory },
     skipped: skipped.length,
   };
+}
+
+/** The run's findings in report order, from memory or, for a large audit, from disk (RunResult.findingsFile). */
+export function reportOrder(run: Pick<RunResult, 'findings' | 'findingsFile'>): Iterable<Finding> {
+  return run.findingsFile ? run.findingsFile.each() : sortFindings(run.findings);
 }

@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
+import { reportError } from '../src/cli/context.js';
+import { ScratchError } from '../src/util/errors.js';
 import { defaultConfig } from '../src/model/config.js';
 import type { EngineStats, PerfOptions } from '../src/perf/engine.js';
 import { needsLiteralScan, pythonMayHoldFacts } from '../src/perf/prefilter.js';
@@ -15,6 +17,9 @@ import { makeSpillDir, Spill } from '../src/perf/spill.js';
 import { digestOf, FactsTable } from '../src/perf/facts-table.js';
 import { tokensOf } from '../src/sql/analyze.js';
 import { audit } from '../src/pipeline.js';
+import { reportOrder } from '../src/runner.js';
+import { json } from '../src/report/json.js';
+import { sarif } from '../src/report/sarif.js';
 import { repoRoot } from './helpers/paths.js';
 
 const temps: string[] = [];
@@ -927,6 +932,81 @@ describe('cache', () => {
     expect(existsSync(fresh)).toBe(true);
     expect(new DiskCache(dir).getPacked('facts', 'k')).toBe(1);
   });
+});
+
+describe('findings kept on disk', () => {
+  const fixture = ['fixtures/legacy-trading'];
+  const run = (perf: PerfOptions, streamFindings: boolean) => audit(fixture, defaultConfig(repoRoot), { cwd: repoRoot, perf: { jobs: 1, ...perf }, streamFindings });
+
+  it('past the limit, an audit streaming its findings writes them to disk and reads them back in report order', async () => {
+    const scratch = tempDir();
+    const held = await run({}, false);
+    expect(held.findings.length).toBeGreaterThan(100);
+    const streamed = await run({ scratchDir: scratch, findingsInMemory: 10 }, true);
+    try {
+      expect(streamed.findings).toEqual([]);
+      expect(readdirSync(scratch)).toHaveLength(1);
+      expect([...reportOrder(streamed)]).toEqual(held.findings);
+      expect(streamed.summary).toEqual(held.summary);
+      expect(streamed.files).toEqual(held.files);
+      // the reports, byte for byte
+      expect(json(streamed, { color: false, cwd: repoRoot })).toBe(json(held, { color: false, cwd: repoRoot }));
+      expect(sarif(streamed, { color: false, cwd: repoRoot })).toBe(sarif(held, { color: false, cwd: repoRoot }));
+    } finally {
+      streamed.findingsFile?.close();
+    }
+    expect(readdirSync(scratch)).toEqual([]);
+    // under the limit, or not streaming, nothing goes to disk
+    const under = await run({ scratchDir: scratch }, true);
+    expect(under.findingsFile).toBeUndefined();
+    expect(under.findings).toEqual(held.findings);
+    expect((await run({ scratchDir: scratch, findingsInMemory: 10 }, false)).findingsFile).toBeUndefined();
+    expect(readdirSync(scratch)).toEqual([]);
+  }, 60_000);
+
+  it('findings that cannot be read back stop the report with an error naming the file', async () => {
+    const scratch = tempDir();
+    const streamed = await run({ scratchDir: scratch, findingsInMemory: 10 }, true);
+    try {
+      const dir = join(scratch, readdirSync(scratch)[0]!);
+      for (const name of readdirSync(dir)) writeFileSync(join(dir, name), '');
+      expect(() => [...reportOrder(streamed)]).toThrow(/the findings of fixtures\/legacy-trading\/\S+ could not be read back/);
+      // the CLI says so, as the user's problem to retry, not as a bug
+      const err: string[] = [];
+      expect(reportError(new ScratchError('the findings of a.py could not be read back'), { stderr: { write: (s: string) => (err.push(s), true) }, env: {} })).toBe(2);
+      expect(err.join('')).toBe('pgready: the findings of a.py could not be read back\n');
+    } finally {
+      streamed.findingsFile?.close();
+    }
+  }, 60_000);
+
+  it('the CLI streams JSON and SARIF, gates on the findings kept on disk, and leaves nothing behind', async () => {
+    const scratch = tempDir();
+    const cli = async (args: string[], findingsInMemory?: number) => {
+      let out = '';
+      const code = await main(args, {
+        cwd: repoRoot,
+        env: {},
+        stdout: { write: (s: string) => ((out += s), true) },
+        stderr: { write: () => true },
+        audit: (paths, cfg, o) => audit(paths, cfg, { ...o, perf: { ...o.perf, cache: false, jobs: 1, scratchDir: scratch, findingsInMemory } }),
+      });
+      return { code, out };
+    };
+    for (const format of ['json', 'sarif']) {
+      const held = await cli(['audit', ...fixture, '--format', format]);
+      const streamed = await cli(['audit', ...fixture, '--format', format], 10);
+      expect(streamed).toEqual(held);
+      expect(held.code).toBe(1);
+      // the gate: errors and warnings fail the run, --fail-on never does not
+      expect((await cli(['audit', ...fixture, '--format', format, '--fail-on', 'error'], 10)).code).toBe(1);
+      expect((await cli(['audit', ...fixture, '--format', format, '--fail-on', 'never'], 10)).code).toBe(0);
+    }
+    // a JSON report kept on disk parses, and holds every finding
+    const doc = JSON.parse((await cli(['audit', ...fixture, '--format', 'json'], 10)).out) as { findings: unknown[]; summary: { findings: number } };
+    expect(doc.findings.length).toBe(doc.summary.findings);
+    expect(readdirSync(scratch)).toEqual([]);
+  }, 120_000);
 });
 
 describe('audit options', () => {

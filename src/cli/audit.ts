@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { atLeast } from '../model/finding.js';
+import type { Config } from '../model/config.js';
+import { atLeast, SEVERITIES } from '../model/finding.js';
 import type { Severity } from '../model/finding.js';
 import { github } from '../report/github.js';
 import { json, jsonChunks } from '../report/json.js';
@@ -64,49 +65,68 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
     const paths = args.paths !== undefined && args.paths.length > 0 ? args.paths : ['.'];
     const compare = readBaselineFor(args.baseline, cfg, ctx.cwd);
     const perf = perfOptions(args, ctx);
-    const result = withPriorities(await ctx.audit(paths, cfg, { cwd: ctx.cwd, perf }), cfg, ctx.cwd);
+    // the JSON and SARIF reports read the findings once, in order: a large run keeps them on disk
+    const streamFindings = (args.format === 'json' || args.format === 'sarif') && compare === undefined;
+    const result = withPriorities(await ctx.audit(paths, cfg, { cwd: ctx.cwd, perf, streamFindings }), cfg, ctx.cwd);
     // for `npm run bench`: what the run parsed, skipped and took from the cache
     if (ctx.env.PGREADY_STATS) ctx.stderr.write(`pgready-stats ${JSON.stringify(perf.stats)}\n`);
-    const baseline = compare?.(result.findings);
-    // the gate: with a baseline only new findings count
-    const gated = baseline ? result.findings.filter((f) => !baseline.known.has(f.fingerprint)) : result.findings;
-
-    const color = useColor({
-      flag: args.color,
-      env: ctx.env,
-      isTTY: ctx.stdout.isTTY === true,
-      toFile: args.output !== undefined,
-    });
-    // people read pretty and github output: with a baseline they see what is new; json and sarif
-    // keep every finding with its status for tools
-    const shown =
-      baseline && (args.format === 'pretty' || args.format === 'github')
-        ? { ...result, findings: gated, summary: summarise(result.files, gated, result.skipped) }
-        : result;
-    const reportOpts = { color, cwd: ctx.cwd, sources: result.sources, baseline };
-    // JSON and SARIF go out in pieces: a large project's report is tens of megabytes
-    const text =
-      args.format === 'json' ? jsonChunks(shown, reportOpts) : args.format === 'sarif' ? sarifChunks(shown, reportOpts) : REPORTERS[args.format](shown, reportOpts);
-    if (args.output !== undefined) await writeAtomically(resolve(ctx.cwd, args.output), text);
-    else if (typeof text === 'string') ctx.stdout.write(text);
-    else {
-      // a pipe takes what its reader has read: wait for it rather than queue the whole report
-      for (const piece of text) if (ctx.stdout.write(piece) === false) await drained(ctx.stdout);
+    try {
+      return await reportAudit(args, ctx, cfg, compare, result);
+    } finally {
+      result.findingsFile?.close();
     }
-    if (baseline) {
-      const gone = baseline.resolved.length;
-      ctx.stderr.write(
-        `pgready: baseline ${baseline.label}: ${plural(baseline.newCount, 'new finding')}; ` +
-          `${gone} of ${plural(baseline.total, 'baseline finding')} ${gone === 1 ? 'is' : 'are'} gone\n`,
-      );
-    }
-
-    const threshold = args.failOn ?? cfg.failOn ?? 'warning';
-    if (threshold === 'never') return 0;
-    return gated.some((f) => atLeast(f.severity, threshold as Severity)) ? 1 : 0;
   } catch (e) {
     return reportError(e, ctx);
   }
+}
+
+/** Writes the audit's report; resolves to the exit code. */
+async function reportAudit(
+  args: AuditArgs,
+  ctx: CliContext,
+  cfg: Config,
+  compare: ReturnType<typeof readBaselineFor>,
+  result: Awaited<ReturnType<CliContext['audit']>>,
+): Promise<number> {
+  const baseline = compare?.(result.findings);
+  // the gate: with a baseline only new findings count
+  const gated = baseline ? result.findings.filter((f) => !baseline.known.has(f.fingerprint)) : result.findings;
+
+  const color = useColor({
+    flag: args.color,
+    env: ctx.env,
+    isTTY: ctx.stdout.isTTY === true,
+    toFile: args.output !== undefined,
+  });
+  // people read pretty and github output: with a baseline they see what is new; json and sarif
+  // keep every finding with its status for tools
+  const shown =
+    baseline && (args.format === 'pretty' || args.format === 'github')
+      ? { ...result, findings: gated, summary: summarise(result.files, gated, result.skipped) }
+      : result;
+  const reportOpts = { color, cwd: ctx.cwd, sources: result.sources, baseline };
+  // JSON and SARIF go out in pieces: a large project's report is tens of megabytes
+  const text =
+    args.format === 'json' ? jsonChunks(shown, reportOpts) : args.format === 'sarif' ? sarifChunks(shown, reportOpts) : REPORTERS[args.format](shown, reportOpts);
+  if (args.output !== undefined) await writeAtomically(resolve(ctx.cwd, args.output), text);
+  else if (typeof text === 'string') ctx.stdout.write(text);
+  else {
+    // a pipe takes what its reader has read: wait for it rather than queue the whole report
+    for (const piece of text) if (ctx.stdout.write(piece) === false) await drained(ctx.stdout);
+  }
+  if (baseline) {
+    const gone = baseline.resolved.length;
+    ctx.stderr.write(
+      `pgready: baseline ${baseline.label}: ${plural(baseline.newCount, 'new finding')}; ` +
+        `${gone} of ${plural(baseline.total, 'baseline finding')} ${gone === 1 ? 'is' : 'are'} gone\n`,
+    );
+  }
+
+  const threshold = args.failOn ?? cfg.failOn ?? 'warning';
+  if (threshold === 'never') return 0;
+  // findings kept on disk (no baseline then) are gated by their count of each severity
+  if (result.findingsFile) return SEVERITIES.some((s) => result.summary.bySeverity[s] > 0 && atLeast(s, threshold as Severity)) ? 1 : 0;
+  return gated.some((f) => atLeast(f.severity, threshold as Severity)) ? 1 : 0;
 }
 
 function plural(n: number, noun: string): string {

@@ -7,12 +7,12 @@ import type { PerfOptions } from '../perf/engine.js';
 import type { Rule } from '../model/rule.js';
 import type { RunRefusal, RunResult } from '../model/run.js';
 import { FileChangedError } from '../perf/manifest.js';
-import { ConfigError, UsageError } from '../util/errors.js';
+import { ConfigError, ScratchError, UsageError } from '../util/errors.js';
 
 export type AuditFn = (
   paths: string[],
   cfg: Config,
-  opts: { cwd: string; perf?: PerfOptions },
+  opts: { cwd: string; perf?: PerfOptions; streamFindings?: boolean },
 ) => Promise<RunResult & { sources: Map<string, string> }>;
 
 /** What `fix` would leave to a person: a dry run of every codemod, audited again (src/edit/outcome.ts). */
@@ -88,7 +88,7 @@ export async function writeAtomically(path: string, text: string | Iterable<stri
  * errors are the user's to fix; anything else is a pgready bug and says so.
  */
 export function reportError(e: unknown, ctx: Pick<CliContext, 'stderr' | 'env'>): number {
-  if (e instanceof UsageError || e instanceof ConfigError || e instanceof FileChangedError) {
+  if (e instanceof UsageError || e instanceof ConfigError || e instanceof FileChangedError || e instanceof ScratchError) {
     ctx.stderr.write(`pgready: ${e.message}\n`);
     return 2;
   }

@@ -40,6 +40,12 @@ export interface Skipped {
 
 export type RuleMeta = Omit<Rule, 'detect'>;
 
+/** Findings read back in report order (src/perf/findings-file.ts). */
+export interface FindingStream {
+  each(): Iterable<Finding>;
+  close(): void;
+}
+
 export interface RunSummary {
   filesScanned: number;
   filesWithSqlite: number;
@@ -52,8 +58,13 @@ export interface RunSummary {
 export interface RunResult {
   tool: { name: string; version: string };
   files: FileSummary[];
-  /** sorted by (file, start, ruleId) */
+  /** sorted by (file, start, ruleId); empty when findingsFile holds them */
   findings: Finding[];
+  /**
+   * A large audit asked to stream its findings (audit's `streamFindings`: the JSON and SARIF
+   * reports) keeps them here, on disk, in report order; close() it once they are written out.
+   */
+  findingsFile?: FindingStream;
   skipped: Skipped[];
   /** catalogue metadata of the enabled rules, sorted by id */
   rules: RuleMeta[];

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { ModuleTable, ProjectIndex } from '../lang/python/index.js';
@@ -20,7 +19,7 @@ import { SILENT } from './progress.js';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
 import { TaskRunner } from './tasks.js';
 import type { SpillRef } from './spill.js';
-import { makeSpillDir } from './spill.js';
+import { makeSpillDir, scratchRemoval } from './spill.js';
 
 export interface PerfOptions {
   /** Skip files whose text shows they cannot hold a finding (default true). */
@@ -42,6 +41,11 @@ export interface PerfOptions {
   scratchDir?: string;
   /** Filled in with what the run did, for the benchmark. */
   stats?: EngineStats;
+  /**
+   * An audit asked to stream its findings (the JSON and SARIF reports) writes them to a scratch
+   * directory once there are more than this many (src/perf/findings-file.ts). Default 20,000.
+   */
+  findingsInMemory?: number;
 }
 
 export interface EngineStats {
@@ -133,8 +137,8 @@ function anyWord(words: string[]): RegExp {
 }
 
 /*
- * The two closures below outlive analyseFiles (the facts table keeps them until the audit is done)
- * and are made out here on purpose: a closure made inside analyseFiles would share its scope, and
+ * The closures below (and scratchRemoval's, spill.ts) outlive analyseFiles (the facts table keeps
+ * them until the audit is done) and are made out here on purpose: a closure made inside analyseFiles would share its scope, and
  * keep alive every cache pack, index and text the engine read (measured: 30 MB on a warm run).
  */
 
@@ -149,15 +153,6 @@ function closer(dropSpill: (() => void) | undefined, cache: DiskCache | undefine
         dropSpill?.();
         cache?.close();
       };
-}
-
-/** Removes a scratch directory, and the exit hook that would have removed it. */
-function scratchRemoval(dir: string): () => void {
-  const remove = (): void => {
-    rmSync(dir, { recursive: true, force: true });
-    process.removeListener('exit', remove);
-  };
-  return remove;
 }
 
 /** Analyses one file again on this thread, with the project inputs of the run's end. */

@@ -27,6 +27,15 @@ export function makeSpillDir(parent: string): string | undefined {
   }
 }
 
+/** Removes a scratch directory, and the exit hook that would have removed it. */
+export function scratchRemoval(dir: string): () => void {
+  const remove = (): void => {
+    rmSync(dir, { recursive: true, force: true });
+    process.removeListener('exit', remove);
+  };
+  return remove;
+}
+
 /** Where a spilled tree (or text) lies: plain data, sent between threads in place of it. */
 export interface SpillRef {
   file: string;

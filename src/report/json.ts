@@ -1,7 +1,7 @@
 import { CATEGORIES } from '../model/finding.js';
 import type { Category } from '../model/finding.js';
 import type { FileCounts } from '../model/run.js';
-import { sortFindings } from '../runner.js';
+import { reportOrder } from '../runner.js';
 import { defaultPriority } from './priority.js';
 import type { Reporter, ReportOptions } from './types.js';
 import type { Finding } from '../model/finding.js';
@@ -79,7 +79,7 @@ export function* jsonChunks(run: RunResult, opts: ReportOptions): Generator<stri
     ...(baseline ? { status: baseline.known.has(f.fingerprint) ? 'baseline' : 'new' } : {}),
   });
   yield* prettyJsonPieces(doc, (function* () {
-    for (const f of sortFindings(run.findings)) yield finding(f);
+    for (const f of reportOrder(run)) yield finding(f);
   })());
 }
 

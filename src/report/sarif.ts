@@ -1,7 +1,7 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, Severity } from '../model/finding.js';
 import type { RuleMeta, RunResult } from '../model/run.js';
-import { sortFindings } from '../runner.js';
+import { reportOrder } from '../runner.js';
 import { ITEMS, prettyJsonPieces } from '../util/json-pieces.js';
 import type { Reporter, ReportOptions } from './types.js';
 
@@ -89,7 +89,7 @@ export function* sarifChunks(run: RunResult, opts: ReportOptions): Generator<str
     ],
   };
   yield* prettyJsonPieces(log, (function* () {
-    for (const f of sortFindings(run.findings)) yield toResult(f);
+    for (const f of reportOrder(run)) yield toResult(f);
   })());
 }
 

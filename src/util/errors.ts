@@ -22,3 +22,8 @@ export class ConfigError extends Error {
     super(message);
   }
 }
+
+/** Data pgready wrote to its scratch directory during the run could not be read back (removed, disk full). */
+export class ScratchError extends Error {
+  override name = 'ScratchError';
+}
