@@ -8,10 +8,12 @@ import type { CliContext } from '../src/cli/context.js';
 import { reportError } from '../src/cli/context.js';
 import { ScratchError } from '../src/util/errors.js';
 import { defaultConfig } from '../src/model/config.js';
+import type { SourceFile } from '../src/model/facts.js';
 import type { EngineStats, PerfOptions } from '../src/perf/engine.js';
 import { needsLiteralScan, pythonMayHoldFacts } from '../src/perf/prefilter.js';
 import { DiskCache } from '../src/perf/cache.js';
-import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
+import { FileChangedError, releaseText, StatManifest } from '../src/perf/manifest.js';
+import { IndexSharing, SharedIndexes } from '../src/perf/shared-indexes.js';
 import { TaskRunner } from '../src/perf/tasks.js';
 import { makeSpillDir, Spill } from '../src/perf/spill.js';
 import { digestOf, FactsTable } from '../src/perf/facts-table.js';
@@ -667,19 +669,53 @@ describe('spilled trees and facts', () => {
     expect(closed).toBe(1);
   });
 
+  it('module indexes shared through the scratch directory read back as written, and a damaged one throws', () => {
+    const dir = makeSpillDir(tempDir())!;
+    const sharing = new IndexSharing(dir);
+    const indexes = Array.from({ length: 600 }, (_, i) => ({ file: `m${i}.py`, functions: [], classes: [`C${i}`], constants: [], instances: [] as [string, string][] }));
+    const refs = sharing.refsOf(indexes.slice(0, 300))!;
+    // a later round adds indexes: the ones written before are not written again
+    const more = sharing.refsOf(indexes)!;
+    expect(more.length).toBe(600);
+    expect(more.slice(0, 300)).toEqual(refs);
+    const shared = new SharedIndexes(new Spill(dir), more);
+    // more than it keeps parsed, twice over: each read back is the index written
+    for (let round = 0; round < 2; round++) for (const m of indexes) expect(shared.get(m.file)).toEqual(m);
+    expect(shared.has('m5.py')).toBe(true);
+    expect(shared.has('other.py')).toBe(false);
+    expect(shared.get('other.py')).toBeUndefined();
+    for (const name of readdirSync(dir)) writeFileSync(join(dir, name), '');
+    // still parsed: the most recent; long gone: read again, and found damaged
+    expect(shared.get('m599.py')).toEqual(indexes[599]);
+    expect(() => new SharedIndexes(new Spill(dir), more).get('m0.py')).toThrow(/the module index of m0\.py could not be read back/);
+  });
+
+  it('a text let go is read again, and a file changed since stops the run', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'a.py'), 'import sqlite3\n');
+    const source: SourceFile = { path: 'a.py', absPath: join(root, 'a.py'), language: 'python', text: 'import sqlite3\n' };
+    releaseText(source, { maxFileBytes: 1 << 20 });
+    expect({ ...source }).toEqual({ path: 'a.py', absPath: join(root, 'a.py'), language: 'python', text: 'import sqlite3\n', contentHash: source.contentHash });
+    writeFileSync(join(root, 'a.py'), 'import sqlite3  # changed\n');
+    expect(() => source.text).toThrow(FileChangedError);
+    rmSync(join(root, 'a.py'));
+    expect(() => source.text).toThrow(FileChangedError);
+  });
+
   it('facts the scratch directory loses are analysed again, for the cache and for the rules', async () => {
     const root = tempDir();
     cpSync(join(repoRoot, 'fixtures/legacy-trading'), root, { recursive: true });
     const scratch = tempDir();
-    // after each file, every spill file is emptied: no stored tree or facts reads back
-    const wipe = (dir: string): void => {
+    // after each file, every spill file of trees and facts (or of the shared module indexes) is
+    // emptied: nothing of it reads back
+    const wipe = (dir: string, which: (name: string) => boolean): void => {
       for (const name of readdirSync(dir)) {
         const p = join(dir, name);
-        if (statSync(p).isDirectory()) wipe(p);
-        else writeFileSync(p, '');
+        if (statSync(p).isDirectory()) wipe(p, which);
+        else if (which(name)) writeFileSync(p, '');
       }
     };
-    const progress = { start() {}, advance: () => wipe(scratch), finish() {} };
+    const progress = { start() {}, advance: () => wipe(scratch, (name) => name !== 'indexes.bin'), finish() {} };
     const stats = newStats();
     const lost = await outcome(['.'], root, { jobs: 1, prefilter: false, spill: true, scratchDir: scratch, cache: true, cacheDir: '.cache', progress, stats });
     expect(stats.storedFacts).toBeGreaterThan(40);
@@ -690,6 +726,11 @@ describe('spilled trees and facts', () => {
     const warm = newStats();
     expect(await outcome(['.'], root, { jobs: 1, prefilter: false, cache: true, cacheDir: '.cache', stats: warm })).toEqual(expected);
     expect(warm.cacheHits).toBeGreaterThan(40);
+    // the module indexes shared with the facts pass lost: each file is analysed again with them in memory
+    const noIndexes = newStats();
+    const indexesLost = { start() {}, advance: () => wipe(scratch, (name) => name === 'indexes.bin'), finish() {} };
+    expect(await outcome(['.'], root, { jobs: 1, prefilter: false, spill: true, scratchDir: scratch, cache: false, progress: indexesLost, stats: noIndexes })).toEqual(expected);
+    expect(noIndexes.reanalysed).toBeGreaterThan(40);
   }, 120_000);
 
   it('give the same results on 1 and 2 workers, and leave no scratch directory behind', async () => {

@@ -9,7 +9,7 @@ import { FACTS_DATA, FactsTable, isDigest } from './facts-table.js';
 import type { FactsDigest } from './facts-table.js';
 import { VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
-import { contentHash } from './manifest.js';
+import { contentHash, releaseText } from './manifest.js';
 import type { Executor } from './pool.js';
 import { InlineExecutor, WorkerExecutor } from './pool.js';
 import { mayBind } from './binds.js';
@@ -20,6 +20,7 @@ import type { ProjectInputs, Task, TaskResult } from './tasks.js';
 import { TaskRunner } from './tasks.js';
 import type { SpillRef } from './spill.js';
 import { makeSpillDir, scratchRemoval } from './spill.js';
+import { IndexSharing } from './shared-indexes.js';
 
 export interface PerfOptions {
   /** Skip files whose text shows they cannot hold a finding (default true). */
@@ -46,6 +47,12 @@ export interface PerfOptions {
    * directory once there are more than this many (src/perf/findings-file.ts). Default 20,000.
    */
   findingsInMemory?: number;
+  /**
+   * Large runs (those with a scratch directory): let go of the texts of Python and text files once
+   * the facts pass is done, and read each again when asked for (releaseText). audit() sets it; its
+   * rules read each text once more, one file at a time.
+   */
+  releaseTexts?: boolean;
 }
 
 export interface EngineStats {
@@ -251,8 +258,9 @@ export async function analyseFiles(
   let dropSpill: (() => void) | undefined;
 
   let executor: Executor | undefined;
-  const executorFor = (bytes: number): Executor => {
+  const executorFor = (size: () => number): Executor => {
     if (executor) return executor;
+    const bytes = size();
     large = bytes >= WORKER_MIN_BYTES;
     if (opts.spill ?? large) {
       // on the project's disk when the cache is on: a temporary directory may be a tmpfs, in memory
@@ -285,7 +293,7 @@ export async function analyseFiles(
   const parsed = new Set<string>();
   const run = async (tasks: Task[], count: boolean): Promise<TaskResult[]> => {
     if (tasks.length === 0) return [];
-    const ex = executorFor(taskBytes(tasks));
+    const ex = executorFor(() => taskBytes(tasks));
     for (const t of tasks) parsed.add(t.source.path);
     stats.parsed = parsed.size;
     try {
@@ -404,6 +412,19 @@ export async function analyseFiles(
     if (!s) return undefined;
     return parts[1]!.split('.').every((w) => mayBind(s.text, w)) ? file : undefined;
   };
+  /**
+   * The facts pass's inputs. With a scratch directory the module indexes go there once and
+   * each thread reads those its files ask about (src/perf/shared-indexes.ts), with the factories
+   * solved here: a copy of every index in each worker was the largest part of its heap.
+   */
+  let sharing: IndexSharing | undefined;
+  const factsInputs = (): ProjectInputs => {
+    const all = inputs();
+    if (!spillDir) return all;
+    sharing ??= new IndexSharing(spillDir);
+    const refs = sharing.refsOf(all.indexes);
+    return refs ? { ...all, indexes: [], shared: { refs, factories: project.factoryEntries() } } : all;
+  };
   const facts = new FactsTable(cache);
   const errors = new Map<string, string>();
   const queriedBy = new Map<string, string[]>();
@@ -463,8 +484,23 @@ export async function analyseFiles(
     const rerun = new Set<string>();
     const missing = new Set<string>();
     if (tasks.length > 0) {
-      executorFor(taskBytes(tasks)).setup(inputs());
-      for (const r of await run(tasks, round === 0)) {
+      const shared = factsInputs();
+      executorFor(() => taskBytes(tasks)).setup(shared);
+      const results = await run(tasks, round === 0);
+      // a file whose analysis failed against indexes read from the scratch directory (one could not
+      // be read back) is analysed again here, against the indexes in memory
+      const failed = shared.shared ? results.filter((r) => r.kind === 'facts' && r.error !== undefined).map((r) => r.path) : [];
+      if (failed.length > 0) {
+        const again = new Set(failed);
+        stats.reanalysed = (stats.reanalysed ?? 0) + again.size;
+        const runner = new TaskRunner();
+        runner.setup({ ...inputs(), spillDir: undefined }, true);
+        for (let i = 0; i < results.length; i++) {
+          const r = results[i]!;
+          if (again.has(r.path)) results[i] = runner.run(tasks.find((t) => t.source.path === r.path)!);
+        }
+      }
+      for (const r of results) {
         if (r.kind !== 'facts') continue;
         queriedBy.set(r.path, r.queried);
         // the analysis needed answers about files not indexed: index or settle them, ask again
@@ -492,6 +528,8 @@ export async function analyseFiles(
   }
   // the workers' heaps go before the cache entries are written: together they made the peak
   if (executor) await executor.close();
+  // the rules read each text once more, one file at a time
+  if (opts.releaseTexts && spillDir) for (const s of [...python, ...text]) releaseText(s, cfg);
   // a file whose stored facts cannot be read back (for the cache or the rules) is analysed again,
   // against the final index
   facts.finish(recomputer([...python, ...text], { ...inputs(), spillDir: undefined, lean: false }, stats), closer(dropSpill, cache));

@@ -75,8 +75,12 @@ export class Spill {
   private broken = false;
   private readonly readFds = new Map<string, number>();
 
-  constructor(readonly dir: string) {
-    this.own = join(dir, `trees-${threadId}.bin`);
+  /** name: the file this Spill writes to (default: one per thread) */
+  constructor(
+    readonly dir: string,
+    name = `trees-${threadId}`,
+  ) {
+    this.own = join(dir, `${name}.bin`);
   }
 
   write(words: Uint32Array): SpillRef | undefined {

@@ -3,6 +3,8 @@ import { extractPythonFacts, ModuleTable, ProjectIndex } from '../lang/python/in
 import { ModuleAnalyzer } from '../lang/python/analyzer.js';
 import { parsePython, treeOf } from '../lang/python/parser.js';
 import type { PythonModuleIndex } from '../lang/python/index.js';
+import type { FactoryInfo, SharedProject } from '../lang/python/project.js';
+import { SharedIndexes } from './shared-indexes.js';
 import { extractTextFacts } from '../lang/text/index.js';
 import type { SpillRef } from './spill.js';
 import { isSpillRef, Spill } from './spill.js';
@@ -13,8 +15,13 @@ import { digestOf } from './facts-table.js';
 export interface ProjectInputs {
   /** every Python file of the run and the scan root it was found under */
   table: { path: string; root: string }[];
-  /** module indexes of the files indexed so far */
+  /** module indexes of the files indexed so far (empty with `shared`) */
   indexes: PythonModuleIndex[];
+  /**
+   * Large runs: the module indexes written to the scratch directory instead (each thread reads
+   * the ones its files ask about: src/perf/shared-indexes.ts), with the factories solved over them.
+   */
+  shared?: { refs: [string, SpillRef][]; factories: [string, FactoryInfo][] };
   /** `file\0name` export questions about files not indexed whose answer is "no such name" */
   settled?: string[];
   /**
@@ -62,14 +69,14 @@ export class RecordingProject extends ProjectIndex {
   unanswered = new Set<string>();
   private readonly settled: Set<string>;
 
-  constructor(table: ModuleTable, indexes: PythonModuleIndex[], settled: readonly string[] = []) {
+  constructor(table: ModuleTable, indexes: PythonModuleIndex[] | SharedProject, settled: readonly string[] = []) {
     super(table, indexes);
     this.settled = new Set(settled);
   }
 
   /** Only indexed modules answer, and settled questions (see ProjectInputs); the analyzer defers the rest. */
   override answers(file: string, name: string): boolean {
-    return this.module(file) !== undefined || this.settled.has(`${file}\0${name}`);
+    return this.hasModule(file) || this.settled.has(`${file}\0${name}`);
   }
   override depends(needs: string[]): void {
     for (const n of needs) this.unanswered.add(n);
@@ -112,11 +119,12 @@ export class TaskRunner {
   setup(inputs: ProjectInputs, tableChanged: boolean): void {
     this.lean = inputs.lean === true;
     if (tableChanged) this.table = new ModuleTable(inputs.table);
-    this.project = new RecordingProject(this.table, inputs.indexes, inputs.settled);
     if (inputs.spillDir !== this.spill?.dir) {
       this.spill?.release();
       this.spill = inputs.spillDir === undefined ? undefined : new Spill(inputs.spillDir);
     }
+    const shared = inputs.shared && this.spill ? { modules: new SharedIndexes(this.spill, inputs.shared.refs), factories: inputs.shared.factories } : undefined;
+    this.project = new RecordingProject(this.table, shared ?? inputs.indexes, inputs.settled);
   }
 
   /** Closes the spill files (after each batch: see Spill). */
@@ -125,7 +133,14 @@ export class TaskRunner {
   }
 
   run(task: Task): TaskResult {
-    const { source } = task;
+    // a copy: a source whose text was let go reads its file again each time it is asked (releaseText)
+    let source: SourceFile;
+    try {
+      source = { ...task.source };
+    } catch (e) {
+      const path = task.source.path;
+      return task.kind === 'index' ? { kind: 'index', path, queried: [], error: message(e) } : { kind: 'facts', path, queried: [], unanswered: [], error: message(e) };
+    }
     if (task.kind === 'index') {
       // indexPython(), with a project that notes the questions
       const project = new RecordingProject(this.table, []);

@@ -124,19 +124,51 @@ export class ModuleTable {
   }
 }
 
+/** Module indexes by file: a Map, or indexes read when asked for (src/perf/shared-indexes.ts). */
+export interface ModuleIndexes {
+  has(file: string): boolean;
+  get(file: string): PythonModuleIndex | undefined;
+}
+
+/**
+ * A project index made elsewhere, handed over without copying every module's index: the indexes
+ * where they can be read, and the factories solved over all of them (ProjectIndex.factoryEntries).
+ */
+export interface SharedProject {
+  modules: ModuleIndexes;
+  factories: [string, FactoryInfo][];
+}
+
 /** Cross-file facts: which project functions return SQLite connections, and which names are SQL constants. */
 export class ProjectIndex {
-  private readonly modules = new Map<string, PythonModuleIndex>();
+  private readonly modules: ModuleIndexes;
   private readonly factories: FactoryMap<string, FactoryInfo['kind']>;
 
   constructor(
     readonly table: ModuleTable,
-    indexes: PythonModuleIndex[],
+    indexes: PythonModuleIndex[] | SharedProject,
   ) {
-    for (const m of indexes) this.modules.set(m.file, m);
-    this.factories = solveFactories(this.modules, (f) => table.moduleName(f), (r: ReturnRef, known) =>
+    if (!Array.isArray(indexes)) {
+      this.modules = indexes.modules;
+      this.factories = new Map(indexes.factories);
+      return;
+    }
+    const modules = new Map<string, PythonModuleIndex>();
+    for (const m of indexes) modules.set(m.file, m);
+    this.modules = modules;
+    this.factories = solveFactories(modules, (f) => table.moduleName(f), (r: ReturnRef, known) =>
       r.t === 'conn' ? r.lib : known.get(factoryKey(r.file, r.name))?.lib,
     );
+  }
+
+  /** Every factory of the project, solved: for a SharedProject. */
+  factoryEntries(): [string, FactoryInfo][] {
+    return [...this.factories];
+  }
+
+  /** Whether the file has an index here (without reading it). */
+  hasModule(file: string): boolean {
+    return this.modules.has(file);
   }
 
   /**
