@@ -34,7 +34,7 @@ import { VERSION } from './version.js';
 type JsAdapter = typeof import('./lang/typescript/index.js');
 
 /** An audit streaming its findings keeps up to this many in memory (PerfOptions.findingsInMemory). */
-const FINDINGS_IN_MEMORY = 20_000;
+const FINDINGS_IN_MEMORY = 100_000;
 
 /** Findings grouped by the file they name, in the order the files first appear. */
 function byFile(findings: Finding[]): Map<string, Finding[]> {
