@@ -287,8 +287,7 @@ export interface AuditOptions {
 export async function audit(paths: string[], cfg: Config, opts: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
   // one file's facts at a time: on large runs the rest wait on disk (src/perf/facts-table.ts)
-  // large runs read each text again for its rules rather than hold them all (releaseText)
-  const { files, skipped, close } = await analyseLazily(paths, cfg, opts.cwd, { ...opts.perf, releaseTexts: true });
+  const { files, skipped, close } = await analyseLazily(paths, cfg, opts.cwd, opts.perf);
   try {
     return { ...(await auditFiles(files, skipped, cfg, opts)), durationMs: performance.now() - started };
   } finally {
@@ -353,15 +352,11 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
       const known = cache?.getPacked<CachedFindings>('findings', key);
       let own: Finding[];
       let counts: FileCounts;
-      let text: string | undefined;
       if (isCachedFindings(known)) ({ findings: own, counts } = known);
       else {
         facts ??= load();
         for (const use of uses) linkSqlUse(facts, use);
-        // one read of a text a large run let go (a copy: releaseText)
-        const copy = { ...source };
-        text = copy.text;
-        const run = runRules(rules, facts, copy, cfg, ctx);
+        const run = runRules(rules, facts, source, cfg, ctx);
         own = run.findings;
         // a rule's codemod fixes only the languages it plans for (some are Python's only)
         for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
@@ -376,7 +371,7 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
       keep(own);
       const usesSqlite = own.length > 0 || Object.values(counts).some((c) => c > 0);
       summaries.push({ path: source.path, language: source.language, counts, usesSqlite });
-      if (own.length > 0 && !opts.streamFindings) sources.set(source.path, text ?? source.text);
+      if (own.length > 0 && !opts.streamFindings) sources.set(source.path, source.text);
     }
   } catch (e) {
     store?.close();

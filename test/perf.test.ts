@@ -8,11 +8,10 @@ import type { CliContext } from '../src/cli/context.js';
 import { reportError } from '../src/cli/context.js';
 import { ScratchError } from '../src/util/errors.js';
 import { defaultConfig } from '../src/model/config.js';
-import type { SourceFile } from '../src/model/facts.js';
 import type { EngineStats, PerfOptions } from '../src/perf/engine.js';
 import { needsLiteralScan, pythonMayHoldFacts } from '../src/perf/prefilter.js';
 import { DiskCache } from '../src/perf/cache.js';
-import { FileChangedError, releaseText, StatManifest } from '../src/perf/manifest.js';
+import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { IndexSharing, SharedIndexes } from '../src/perf/shared-indexes.js';
 import { TaskRunner } from '../src/perf/tasks.js';
 import { makeSpillDir, Spill } from '../src/perf/spill.js';
@@ -688,18 +687,6 @@ describe('spilled trees and facts', () => {
     // still parsed: the most recent; long gone: read again, and found damaged
     expect(shared.get('m599.py')).toEqual(indexes[599]);
     expect(() => new SharedIndexes(new Spill(dir), more).get('m0.py')).toThrow(/the module index of m0\.py could not be read back/);
-  });
-
-  it('a text let go is read again, and a file changed since stops the run', () => {
-    const root = tempDir();
-    writeFileSync(join(root, 'a.py'), 'import sqlite3\n');
-    const source: SourceFile = { path: 'a.py', absPath: join(root, 'a.py'), language: 'python', text: 'import sqlite3\n' };
-    releaseText(source, { maxFileBytes: 1 << 20 });
-    expect({ ...source }).toEqual({ path: 'a.py', absPath: join(root, 'a.py'), language: 'python', text: 'import sqlite3\n', contentHash: source.contentHash });
-    writeFileSync(join(root, 'a.py'), 'import sqlite3  # changed\n');
-    expect(() => source.text).toThrow(FileChangedError);
-    rmSync(join(root, 'a.py'));
-    expect(() => source.text).toThrow(FileChangedError);
   });
 
   it('facts the scratch directory loses are analysed again, for the cache and for the rules', async () => {

@@ -9,7 +9,7 @@ import { FACTS_DATA, FactsTable, isDigest } from './facts-table.js';
 import type { FactsDigest } from './facts-table.js';
 import { VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
-import { contentHash, releaseText } from './manifest.js';
+import { contentHash } from './manifest.js';
 import type { Executor } from './pool.js';
 import { InlineExecutor, WorkerExecutor } from './pool.js';
 import { mayBind } from './binds.js';
@@ -47,12 +47,6 @@ export interface PerfOptions {
    * directory once there are more than this many (src/perf/findings-file.ts). Default 100,000 (about 46 MB of heap).
    */
   findingsInMemory?: number;
-  /**
-   * Large runs (those with a scratch directory): let go of the texts of Python and text files once
-   * the facts pass is done, and read each again when asked for (releaseText). audit() sets it; its
-   * rules read each text once more, one file at a time.
-   */
-  releaseTexts?: boolean;
 }
 
 export interface EngineStats {
@@ -528,8 +522,6 @@ export async function analyseFiles(
   }
   // the workers' heaps go before the cache entries are written: together they made the peak
   if (executor) await executor.close();
-  // the rules read each text once more, one file at a time
-  if (opts.releaseTexts && spillDir) for (const s of [...python, ...text]) releaseText(s, cfg);
   // a file whose stored facts cannot be read back (for the cache or the rules) is analysed again,
   // against the final index
   facts.finish(recomputer([...python, ...text], { ...inputs(), spillDir: undefined, lean: false }, stats), closer(dropSpill, cache));

@@ -22,26 +22,6 @@ export class FileChangedError extends Error {
   }
 }
 
-/**
- * Lets a file's text go (large audits, once the facts pass is done with it: PerfOptions.releaseTexts).
- * `text` becomes a getter that reads the file again each time it is asked for, and stops the run
- * with FileChangedError when it no longer has the content hash it had: copy the source
- * (`{ ...source }`) to use its text more than once.
- */
-export function releaseText(s: SourceFile, cfg: Pick<Config, 'maxFileBytes'>): void {
-  const hash = contentHash(s);
-  const f: ReadableFile = { path: s.path, absPath: s.absPath, language: s.language, ...(s.textKind === undefined ? {} : { textKind: s.textKind }) };
-  Object.defineProperty(s, 'text', {
-    enumerable: true,
-    configurable: true,
-    get: (): string => {
-      const read: SourceFile | Skipped = readSource(f, cfg);
-      if ('reason' in read || contentHash(read) !== hash) throw new FileChangedError(f.path);
-      return read.text;
-    },
-  });
-}
-
 /** size, mtime, ctime, inode (what `stat` shows of a change), language, text kind, content hash */
 type Entry = [number, number, number, number, string, string, string];
 

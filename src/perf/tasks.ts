@@ -133,14 +133,7 @@ export class TaskRunner {
   }
 
   run(task: Task): TaskResult {
-    // a copy: a source whose text was let go reads its file again each time it is asked (releaseText)
-    let source: SourceFile;
-    try {
-      source = { ...task.source };
-    } catch (e) {
-      const path = task.source.path;
-      return task.kind === 'index' ? { kind: 'index', path, queried: [], error: message(e) } : { kind: 'facts', path, queried: [], unanswered: [], error: message(e) };
-    }
+    const { source } = task;
     if (task.kind === 'index') {
       // indexPython(), with a project that notes the questions
       const project = new RecordingProject(this.table, []);
