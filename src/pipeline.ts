@@ -25,8 +25,8 @@ import type { AnalysedFile } from './project.js';
 
 export type { AnalysedFile } from './project.js';
 export { linkExternalSql } from './project.js';
-import { emptyTally, enabledRules, runRules, sortFindings, summarise, tally } from './runner.js';
-import { FindingsFile } from './perf/findings-file.js';
+import { enabledRules, runRules, summarise } from './runner.js';
+import { FindingSink } from './perf/findings-file.js';
 import { LineIndex } from './util/lines.js';
 import { VERSION } from './version.js';
 
@@ -35,17 +35,6 @@ type JsAdapter = typeof import('./lang/typescript/index.js');
 
 /** An audit streaming its findings keeps up to this many in memory (PerfOptions.findingsInMemory). */
 const FINDINGS_IN_MEMORY = 100_000;
-
-/** Findings grouped by the file they name, in the order the files first appear. */
-function byFile(findings: Finding[]): Map<string, Finding[]> {
-  const out = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const list = out.get(f.file);
-    if (list) list.push(f);
-    else out.set(f.file, [f]);
-  }
-  return out;
-}
 
 /** Native tree-sitter trees are freed only when the event loop turns: never parse in one long synchronous loop. */
 const YIELD_EVERY = 8;
@@ -298,7 +287,6 @@ export async function audit(paths: string[], cfg: Config, opts: AuditOptions): P
 async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, opts: AuditOptions): Promise<Omit<AuditResult, 'durationMs'>> {
   // the runner filters by configuration itself: it must tell a rule turned off from an unknown id
   const rules = opts.rules ?? allRules;
-  const findings: Finding[] = [];
   const summaries: FileSummary[] = [];
   const sources = new Map<string, string>();
   const ctx = { schema: mergeSchema(files.map((f) => ({ file: f.source.path, tables: f.digest.tables }))) };
@@ -310,33 +298,7 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
   const cache = openCache(opts.cwd, perf);
   const runKey = cache ? sha1(VERSION, configHash(cfg), rules.map((r) => r.id).join(','), JSON.stringify([...ctx.schema])) : '';
   // a large run asked to stream its findings writes them to disk once there are many
-  const counted = emptyTally();
-  let limit = opts.streamFindings ? (perf?.findingsInMemory ?? FINDINGS_IN_MEMORY) : Infinity;
-  let store: FindingsFile | undefined;
-  const keep = (own: Finding[]): void => {
-    tally(own, counted);
-    if (!store && findings.length + own.length > limit) {
-      store = FindingsFile.make(perf?.scratchDir ?? cache?.prepare() ?? tmpdir());
-      if (!store) limit = Infinity;
-      // what is held so far goes first, file by file
-      if (store) own = [...findings.splice(0), ...own];
-    }
-    if (!store) {
-      findings.push(...own);
-      return;
-    }
-    // grouped by the file each finding names: the file is read back in that file's place
-    const groups = [...byFile(own)];
-    let written = 0;
-    while (written < groups.length && store.add(...groups[written]!)) written++;
-    if (written === groups.length) return;
-    // the disk refused a write: everything goes back to memory
-    findings.push(...store.each());
-    for (const [, group] of groups.slice(written)) findings.push(...group);
-    store.close();
-    store = undefined;
-    limit = Infinity;
-  };
+  const sink = new FindingSink(opts.streamFindings ? (perf?.findingsInMemory ?? FINDINGS_IN_MEMORY) : Infinity, () => perf?.scratchDir ?? cache?.prepare() ?? tmpdir());
   try {
     for (const { source, digest, factsHash, load } of files) {
       // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run
@@ -368,19 +330,19 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
         // the rules were the last to read this file's SQL tokens (tokensOf made them): let them go
         for (const sql of facts.sqlStrings) sql.tokens = [];
       }
-      keep(own);
+      sink.add(own);
       const usesSqlite = own.length > 0 || Object.values(counts).some((c) => c > 0);
       summaries.push({ path: source.path, language: source.language, counts, usesSqlite });
       if (own.length > 0 && !opts.streamFindings) sources.set(source.path, source.text);
     }
   } catch (e) {
-    store?.close();
+    sink.close();
     throw e;
   }
   await cache?.flush();
   cache?.close();
   summaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const sorted = store ? [] : sortFindings(findings);
+  const { findings: sorted, file } = sink.finish();
   const meta = enabledRules(rules, cfg)
     .map(({ detect: _detect, ...m }) => m)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -388,10 +350,10 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
     tool: { name: 'pgready', version: VERSION },
     files: summaries,
     findings: sorted,
-    ...(store ? { findingsFile: store } : {}),
+    ...(file ? { findingsFile: file } : {}),
     skipped,
     rules: meta,
-    summary: summarise(summaries, counted, skipped),
+    summary: summarise(summaries, sink.tally, skipped),
     recovered: recoveredFiles(files),
     sources,
   };

@@ -139,8 +139,9 @@ function anyWord(words: string[]): RegExp {
 
 /*
  * The closures below (and scratchRemoval's, spill.ts) outlive analyseFiles (the facts table keeps
- * them until the audit is done) and are made out here on purpose: a closure made inside analyseFiles would share its scope, and
- * keep alive every cache pack, index and text the engine read (measured: 30 MB on a warm run).
+ * them until the audit is done) and are made out here on purpose: a closure made inside
+ * analyseFiles would share its scope, and keep alive every cache pack, index and text the engine
+ * read (measured: 30 MB on a warm run).
  */
 
 /** Even an empty arrow function made inside analyseFiles would hold its scope. */
@@ -487,11 +488,12 @@ export async function analyseFiles(
       if (failed.length > 0) {
         const again = new Set(failed);
         stats.reanalysed = (stats.reanalysed ?? 0) + again.size;
+        const taskOf = new Map(tasks.map((t) => [t.source.path, t]));
         const runner = new TaskRunner();
         runner.setup({ ...inputs(), spillDir: undefined }, true);
         for (let i = 0; i < results.length; i++) {
           const r = results[i]!;
-          if (again.has(r.path)) results[i] = runner.run(tasks.find((t) => t.source.path === r.path)!);
+          if (again.has(r.path)) results[i] = runner.run(taskOf.get(r.path)!);
         }
       }
       for (const r of results) {

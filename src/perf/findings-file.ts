@@ -1,7 +1,8 @@
 import type { Finding } from '../model/finding.js';
 import { ScratchError } from '../util/errors.js';
 import type { FindingStream } from '../model/run.js';
-import { compareFindings } from '../runner.js';
+import { compareFindings, emptyTally, sortFindings, tally } from '../runner.js';
+import type { FindingTally } from '../runner.js';
 import type { SpillRef } from './spill.js';
 import { makeSpillDir, scratchRemoval, Spill } from './spill.js';
 
@@ -71,5 +72,67 @@ export class FindingsFile implements FindingStream {
   close(): void {
     this.spill.release();
     this.remove();
+  }
+}
+
+/** Findings grouped by the file they name, in the order the files first appear. */
+function byFile(findings: Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = out.get(f.file);
+    if (list) list.push(f);
+    else out.set(f.file, [f]);
+  }
+  return out;
+}
+
+/**
+ * Where an audit puts its findings as the rules make them: in memory, or, past `limit` (an audit
+ * streaming its findings), in a FindingsFile made under `parent`. A file that cannot be made or
+ * written leaves every finding in memory. The tally counts them all, for the summary.
+ */
+export class FindingSink {
+  readonly tally: FindingTally = emptyTally();
+  private held: Finding[] = [];
+  private file: FindingsFile | undefined;
+
+  constructor(
+    private limit: number,
+    private readonly parent: () => string,
+  ) {}
+
+  add(own: Finding[]): void {
+    tally(own, this.tally);
+    if (!this.file && this.held.length + own.length > this.limit) {
+      this.file = FindingsFile.make(this.parent());
+      if (!this.file) this.limit = Infinity;
+      // what is held so far goes first
+      else own = [...this.held.splice(0), ...own];
+    }
+    if (!this.file) {
+      this.held.push(...own);
+      return;
+    }
+    // grouped by the file each finding names: the group is read back in that file's place
+    const groups = [...byFile(own)];
+    let written = 0;
+    while (written < groups.length && this.file.add(...groups[written]!)) written++;
+    if (written === groups.length) return;
+    // the disk refused a write: everything goes back to memory
+    this.held.push(...this.file.each());
+    for (const [, group] of groups.slice(written)) this.held.push(...group);
+    this.file.close();
+    this.file = undefined;
+    this.limit = Infinity;
+  }
+
+  /** The findings held in memory, sorted, and the file holding them instead (the caller closes it). */
+  finish(): { findings: Finding[]; file?: FindingsFile } {
+    return this.file ? { findings: [], file: this.file } : { findings: sortFindings(this.held) };
+  }
+
+  /** Removes the file, if any (a run that failed). */
+  close(): void {
+    this.file?.close();
   }
 }
