@@ -25,7 +25,10 @@ import type { AnalysedFile } from './project.js';
 
 export type { AnalysedFile } from './project.js';
 export { linkExternalSql } from './project.js';
-import { enabledRules, runRules, summarise } from './runner.js';
+import { enabledRules, runRules, summarise, tally } from './runner.js';
+import type { FindingTally } from './runner.js';
+import { CATEGORIES, SEVERITIES } from './model/finding.js';
+import { crc32 } from 'node:zlib';
 import { FindingSink } from './perf/findings-file.js';
 import { LineIndex } from './util/lines.js';
 import { VERSION } from './version.js';
@@ -228,14 +231,28 @@ function withoutTokens(key: string, value: unknown): unknown {
   return key === 'tokens' ? undefined : value;
 }
 
-/** A file's entry in the findings cache: its findings and its summary's counts. */
+/**
+ * A file's entry in the findings cache: its summary's counts and its findings' tally; the findings
+ * are packed apart (FINDINGS_DATA), with the CRC-32 of their JSON here: a run that keeps its
+ * findings on disk passes that JSON to its scratch file unparsed (FindingSink.addJson).
+ */
 interface CachedFindings {
-  findings: Finding[];
   counts: FileCounts;
+  tally: FindingTally;
+  crc: number;
 }
 
+const FINDINGS_DATA = 'findings-data';
+
 function isCachedFindings(v: CachedFindings | undefined): v is CachedFindings {
-  return typeof v === 'object' && v !== null && Array.isArray(v.findings) && typeof v.counts === 'object' && v.counts !== null;
+  return typeof v === 'object' && v !== null && typeof v.counts === 'object' && v.counts !== null && typeof v.crc === 'number' && isTally(v.tally);
+}
+
+function isTally(t: FindingTally | undefined): t is FindingTally {
+  if (typeof t !== 'object' || t === null || !Number.isInteger(t.findings)) return false;
+  const counts = (o: object, names: readonly string[]) =>
+    typeof o === 'object' && o !== null && Object.keys(o).length === names.length && names.every((n) => Number.isInteger((o as Record<string, unknown>)[n]));
+  return counts(t.bySeverity, SEVERITIES) && counts(t.byCategory, CATEGORIES);
 }
 
 /** What the audit's prefilter said of each file (a file it did not judge may hold facts). */
@@ -312,28 +329,37 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
       let facts: FileFacts | undefined;
       const key = cache ? sha1(runKey, source.path, contentHash(source), factsHash ?? sha1(JSON.stringify((facts = load()), withoutTokens)), JSON.stringify(uses)) : '';
       const known = cache?.getPacked<CachedFindings>('findings', key);
-      let own: Finding[];
+      const cached = isCachedFindings(known) ? cache?.getPackedText(FINDINGS_DATA, key, known.crc) : undefined;
+      let found: number;
       let counts: FileCounts;
-      if (isCachedFindings(known)) ({ findings: own, counts } = known);
-      else {
+      if (cached !== undefined && known) {
+        sink.addJson(source.path, cached, known.tally);
+        found = known.tally.findings;
+        counts = known.counts;
+      } else {
         facts ??= load();
         for (const use of uses) linkSqlUse(facts, use);
         const run = runRules(rules, facts, source, cfg, ctx);
-        own = run.findings;
+        const own = run.findings;
         // a rule's codemod fixes only the languages it plans for (some are Python's only)
         for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
         counts = countsOf(facts, own);
-        if (cache && run.errors.length === 0) cache.setLater('findings', key, { findings: own, counts } satisfies CachedFindings);
+        if (cache && run.errors.length === 0) {
+          const data = JSON.stringify(own);
+          cache.setLaterJson(FINDINGS_DATA, key, data);
+          cache.setLater('findings', key, { counts, tally: tally(own), crc: crc32(data) } satisfies CachedFindings);
+        }
         for (const e of run.errors) {
           skipped.push({ path: source.path, reason: 'internal-error', detail: `rule ${e.ruleId} (${e.ruleName}) failed: ${e.message}; its findings for this file are missing. Please report this.` });
         }
         // the rules were the last to read this file's SQL tokens (tokensOf made them): let them go
         for (const sql of facts.sqlStrings) sql.tokens = [];
+        sink.add(own);
+        found = own.length;
       }
-      sink.add(own);
-      const usesSqlite = own.length > 0 || Object.values(counts).some((c) => c > 0);
+      const usesSqlite = found > 0 || Object.values(counts).some((c) => c > 0);
       summaries.push({ path: source.path, language: source.language, counts, usesSqlite });
-      if (own.length > 0 && !opts.streamFindings) sources.set(source.path, source.text);
+      if (found > 0 && !opts.streamFindings) sources.set(source.path, source.text);
     }
   } catch (e) {
     sink.close();

@@ -18,7 +18,9 @@ import { makeSpillDir, Spill } from '../src/perf/spill.js';
 import { digestOf, FactsTable } from '../src/perf/facts-table.js';
 import { tokensOf } from '../src/sql/analyze.js';
 import { audit } from '../src/pipeline.js';
-import { reportOrder } from '../src/runner.js';
+import { reportOrder, tally } from '../src/runner.js';
+import { FindingSink } from '../src/perf/findings-file.js';
+import type { Finding } from '../src/model/finding.js';
 import { json } from '../src/report/json.js';
 import { sarif } from '../src/report/sarif.js';
 import { repoRoot } from './helpers/paths.js';
@@ -962,6 +964,22 @@ describe('cache', () => {
   });
 });
 
+const fixtureFinding: Finding = {
+  ruleId: 'SQL001',
+  ruleName: 'sqlite3-import',
+  category: 'sqlite-import',
+  severity: 'error',
+  file: 'x.py',
+  line: 1,
+  column: 1,
+  endLine: 1,
+  endColumn: 2,
+  range: { start: 0, end: 1 },
+  message: 'm',
+  snippet: 's',
+  fingerprint: 'f',
+};
+
 describe('findings kept on disk', () => {
   const fixture = ['fixtures/legacy-trading'];
   const run = (perf: PerfOptions, streamFindings: boolean) => audit(fixture, defaultConfig(repoRoot), { cwd: repoRoot, perf: { jobs: 1, ...perf }, streamFindings });
@@ -1007,6 +1025,53 @@ describe('findings kept on disk', () => {
       streamed.findingsFile?.close();
     }
   }, 60_000);
+
+  it('a warm run passes cached findings to disk as they are, and runs the rules again where the cache is damaged', async () => {
+    const root = tempDir();
+    cpSync(join(repoRoot, 'fixtures/legacy-trading'), root, { recursive: true });
+    const scratch = tempDir();
+    const perf: PerfOptions = { cache: true, cacheDir: '.cache', jobs: 1, scratchDir: scratch, findingsInMemory: 10 };
+    const report = async (stats?: EngineStats): Promise<string> => {
+      const r = await audit(['.'], defaultConfig(root), { cwd: root, perf: { ...perf, stats }, streamFindings: true });
+      try {
+        expect(r.findingsFile).toBeDefined();
+        return json(r, { color: false, cwd: root });
+      } finally {
+        r.findingsFile?.close();
+      }
+    };
+    const cold = await report();
+    const expected = json(await audit(['.'], defaultConfig(root), { cwd: root, perf: { jobs: 1 } }), { color: false, cwd: root });
+    expect(cold).toBe(expected);
+    expect(await report()).toBe(expected);
+    // every cached finding's JSON changed, its length kept: the checksum no longer matches, the rules run again
+    const data = join(root, '.cache', 'findings-data.pack');
+    const text = readFileSync(data, 'utf8');
+    expect(text).toContain('"line":');
+    writeFileSync(data, text.replaceAll('"line":', '"LINE":'));
+    expect(await report()).toBe(expected);
+    expect(readdirSync(scratch)).toEqual([]);
+  }, 60_000);
+
+  it('a findings sink keeps findings in memory up to its limit, then writes them, and cached JSON as it is', () => {
+    const scratch = tempDir();
+    const f = (file: string, line: number, severity: Finding['severity']): Finding => ({ ...fixtureFinding, file, line, severity, range: { start: line, end: line + 1 } });
+    const held = new FindingSink(Infinity, () => scratch);
+    held.add([f('b.py', 2, 'error'), f('b.py', 1, 'info')]);
+    held.addJson('a.py', JSON.stringify([f('a.py', 1, 'warning')]), tally([f('a.py', 1, 'warning')]));
+    expect(held.finish()).toEqual({ findings: [f('a.py', 1, 'warning'), f('b.py', 1, 'info'), f('b.py', 2, 'error')] });
+    expect(held.tally.bySeverity).toEqual({ error: 1, warning: 1, info: 1 });
+    const written = new FindingSink(1, () => scratch);
+    written.add([f('b.py', 2, 'error'), f('b.py', 1, 'info')]);
+    // past the limit: the JSON goes to the file unparsed (a cached entry is checked by its checksum, not here)
+    written.addJson('a.py', '[{"file":"a.py","unparsed":true}]', tally([f('a.py', 1, 'warning')]));
+    const { findings, file } = written.finish();
+    expect(findings).toEqual([]);
+    expect([...file!.each()]).toEqual([{ file: 'a.py', unparsed: true }, f('b.py', 1, 'info'), f('b.py', 2, 'error')]);
+    expect(written.tally).toEqual(held.tally);
+    file!.close();
+    expect(readdirSync(scratch)).toEqual([]);
+  });
 
   it('the CLI streams JSON and SARIF, gates on the findings kept on disk, and leaves nothing behind', async () => {
     const scratch = tempDir();

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 
 export function sha1(...parts: string[]): string {
   const h = createHash('sha1');
@@ -101,8 +102,18 @@ export class DiskCache {
     }
   }
 
-  /** A packed entry's JSON as it stands in the pack (not checked), or undefined. */
-  private packedJson(kind: string, key: string): string | undefined {
+  /**
+   * A packed entry's text, unparsed, when its bytes have this CRC-32 (the caller stored it beside
+   * the key: a text passed on unparsed must be the one written); undefined otherwise.
+   */
+  getPackedText(kind: string, key: string, crc: number): string | undefined {
+    const text = this.packedJson(kind, key, crc);
+    if (text !== undefined) this.pack(kind).used.add(key);
+    return text;
+  }
+
+  /** A packed entry's JSON as it stands in the pack (checked against `crc` if given), or undefined. */
+  private packedJson(kind: string, key: string, crc?: number): string | undefined {
     const pack = this.pack(kind);
     const entry = pack.entries.get(key);
     if (!entry || pack.fd === undefined) return undefined;
@@ -113,6 +124,7 @@ export class DiskCache {
     } catch {
       return undefined;
     }
+    if (crc !== undefined && crc32(bytes) !== crc) return undefined;
     return bytes.toString('utf8');
   }
 

@@ -35,8 +35,12 @@ export class FindingsFile implements FindingStream {
 
   /** Writes one file's findings; false when they could not be written (the caller keeps them). */
   add(path: string, findings: Finding[]): boolean {
-    if (findings.length === 0) return true;
-    const ref = this.spill.writeText(JSON.stringify(findings));
+    return findings.length === 0 || this.addJson(path, JSON.stringify(findings));
+  }
+
+  /** add() with the findings' JSON (an array of them, all naming `path`). */
+  addJson(path: string, json: string): boolean {
+    const ref = this.spill.writeText(json);
     if (!ref) return false;
     this.refs.push([path, ref]);
     return true;
@@ -124,6 +128,20 @@ export class FindingSink {
     this.file.close();
     this.file = undefined;
     this.limit = Infinity;
+  }
+
+  /**
+   * One file's findings as JSON (from the findings cache: an array, all naming `path`) and their
+   * tally: once the findings go to disk, the JSON goes there as it is, never parsed.
+   */
+  addJson(path: string, json: string, counted: FindingTally): void {
+    if (this.file && counted.findings > 0 && this.file.addJson(path, json)) {
+      this.tally.findings += counted.findings;
+      for (const [s, n] of Object.entries(counted.bySeverity)) this.tally.bySeverity[s as keyof FindingTally['bySeverity']] += n;
+      for (const [c, n] of Object.entries(counted.byCategory)) this.tally.byCategory[c as keyof FindingTally['byCategory']] += n;
+      return;
+    }
+    this.add(JSON.parse(json) as Finding[]);
   }
 
   /** The findings held in memory, sorted, and the file holding them instead (the caller closes it). */
