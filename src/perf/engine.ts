@@ -19,7 +19,7 @@ import { SILENT } from './progress.js';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
 import { TaskRunner } from './tasks.js';
 import type { SpillRef } from './spill.js';
-import { makeSpillDir, scratchRemoval } from './spill.js';
+import { makeScratch } from './spill.js';
 import { IndexSharing } from './shared-indexes.js';
 
 export interface PerfOptions {
@@ -138,7 +138,7 @@ function anyWord(words: string[]): RegExp {
 }
 
 /*
- * The closures below (and scratchRemoval's, spill.ts) outlive analyseFiles (the facts table keeps
+ * The closures below (and makeScratch's, spill.ts) outlive analyseFiles (the facts table keeps
  * them until the audit is done) and are made out here on purpose: a closure made inside
  * analyseFiles would share its scope, and keep alive every cache pack, index and text the engine
  * read (measured: 30 MB on a warm run).
@@ -249,7 +249,7 @@ export async function analyseFiles(
   let spillDir: string | undefined;
   /** large inputs: trees spilled, facts without tokens (ProjectInputs) */
   let large = false;
-  /** removes the scratch directory (at exit too, if the run throws); see scratchRemoval */
+  /** removes the scratch directory (at exit too, if the run throws); see makeScratch */
   let dropSpill: (() => void) | undefined;
 
   let executor: Executor | undefined;
@@ -259,13 +259,10 @@ export async function analyseFiles(
     large = bytes >= WORKER_MIN_BYTES;
     if (opts.spill ?? large) {
       // on the project's disk when the cache is on: a temporary directory may be a tmpfs, in memory
-      spillDir = makeSpillDir(opts.scratchDir ?? cache?.prepare() ?? tmpdir());
+      const scratch = makeScratch(opts.scratchDir ?? cache?.prepare() ?? tmpdir());
+      spillDir = scratch?.dir;
+      dropSpill = scratch?.remove;
       if (spillDir) stats.scratch = spillDir;
-      // a run that throws leaves no scratch directory behind either
-      if (spillDir) {
-        dropSpill = scratchRemoval(spillDir);
-        process.once('exit', dropSpill);
-      }
     }
     const jobs = opts.jobs ?? Math.min(availableParallelism(), MAX_AUTO_JOBS);
     if (jobs > 1 && (opts.jobs !== undefined || bytes >= WORKER_MIN_BYTES)) {

@@ -4,7 +4,7 @@ import type { FindingStream } from '../model/run.js';
 import { compareFindings, emptyTally, sortFindings, tally } from '../runner.js';
 import type { FindingTally } from '../runner.js';
 import type { SpillRef } from './spill.js';
-import { makeSpillDir, scratchRemoval, Spill } from './spill.js';
+import { makeScratch, Spill } from './spill.js';
 
 /**
  * The findings of a large audit, written file by file to a scratch directory as the rules make
@@ -20,17 +20,18 @@ export class FindingsFile implements FindingStream {
   private readonly refs: [string, SpillRef][] = [];
   private readonly remove: () => void;
 
-  private constructor(readonly dir: string) {
+  private constructor(
+    readonly dir: string,
+    remove: () => void,
+  ) {
     this.spill = new Spill(dir);
-    this.remove = scratchRemoval(dir);
-    // a run that throws, or exits before close(), leaves nothing behind
-    process.once('exit', this.remove);
+    this.remove = remove;
   }
 
   /** A findings file in a new scratch directory under `parent`, or undefined when none can be made. */
   static make(parent: string): FindingsFile | undefined {
-    const dir = makeSpillDir(parent);
-    return dir === undefined ? undefined : new FindingsFile(dir);
+    const scratch = makeScratch(parent);
+    return scratch && new FindingsFile(scratch.dir, scratch.remove);
   }
 
   /** Writes one file's findings; false when they could not be written (the caller keeps them). */

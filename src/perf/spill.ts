@@ -28,13 +28,21 @@ export function makeSpillDir(parent: string): string | undefined {
   }
 }
 
-/** Removes a scratch directory, and the exit hook that would have removed it. */
-export function scratchRemoval(dir: string): () => void {
+/**
+ * A new scratch directory under `parent` (makeSpillDir) and what removes it, which also runs at
+ * exit if nothing did before (a run that throws leaves no scratch directory behind); undefined
+ * when none can be made.
+ */
+export function makeScratch(parent: string): { dir: string; remove: () => void } | undefined {
+  const dir = makeSpillDir(parent);
+  if (dir === undefined) return undefined;
+  // made out here, not in a caller's scope: the exit hook keeps it alive until removed
   const remove = (): void => {
     rmSync(dir, { recursive: true, force: true });
     process.removeListener('exit', remove);
   };
-  return remove;
+  process.once('exit', remove);
+  return { dir, remove };
 }
 
 /** Where a spilled tree (or text) lies: plain data, sent between threads in place of it. */
