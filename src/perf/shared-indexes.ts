@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { ModuleIndexes, PythonModuleIndex } from '../lang/python/project.js';
 import type { SpillRef } from './spill.js';
 import { Spill } from './spill.js';
@@ -44,7 +45,7 @@ export class SharedIndexes implements ModuleIndexes {
     } catch {
       index = undefined;
     }
-    if (index?.file !== file) throw new Error(`the module index of ${file} could not be read back from the scratch directory ${this.spill.dir}; run pgready again`);
+    if (index?.file !== file) throw new Error(`the module index of ${file} could not be read back from the scratch directory ${dirname(ref.file)}; run pgready again`);
     this.recent.set(file, index);
     if (this.recent.size > KEEP) this.recent.delete(this.recent.keys().next().value!);
     return index;

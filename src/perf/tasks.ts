@@ -111,6 +111,8 @@ export class TaskRunner {
   private table = new ModuleTable([]);
   private project = new RecordingProject(this.table, []);
   private spill: Spill | undefined;
+  /** reads shared module indexes (their refs name their files: no directory of its own) */
+  private readonly indexReader = new Spill('');
   private lean = false;
 
   /** alwaysLean: facts never keep their tokens (a worker's: they are half of what it posts) */
@@ -123,13 +125,14 @@ export class TaskRunner {
       this.spill?.release();
       this.spill = inputs.spillDir === undefined ? undefined : new Spill(inputs.spillDir);
     }
-    const shared = inputs.shared && this.spill ? { modules: new SharedIndexes(this.spill, inputs.shared.refs), factories: inputs.shared.factories } : undefined;
+    const shared = inputs.shared && { modules: new SharedIndexes(this.indexReader, inputs.shared.refs), factories: inputs.shared.factories };
     this.project = new RecordingProject(this.table, shared ?? inputs.indexes, inputs.settled);
   }
 
   /** Closes the spill files (after each batch: see Spill). */
   release(): void {
     this.spill?.release();
+    this.indexReader.release();
   }
 
   run(task: Task): TaskResult {
