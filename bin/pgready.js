@@ -1,13 +1,9 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 
-// Before any code is optimised: V8's optimising compiler, inlining, spent about 1 s of CPU a
-// thread on the analyzer's large visitor functions, beside the analysis on a 2-core machine;
-// without inlining, audit takes about 12 % less wall time and 15 % less CPU (README, Performance).
-setFlagsFromString('--no-turbo-inlining');
-
-// one bundled file (npm run bundle) loads in a third of the time of ~200 modules
-const { main } = await import('../dist/bundle/main.js');
+// all of pgready in one script, compiled with V8's code cache when there is one (load-bundle.cjs)
+const { loadBundle } = createRequire(import.meta.url)('./load-bundle.cjs');
+const { main } = loadBundle().exports;
 
 // `pgready audit | head`: a reader that stops early is not an error
 for (const stream of [process.stdout, process.stderr]) {

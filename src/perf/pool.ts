@@ -44,10 +44,13 @@ export class InlineExecutor implements Executor {
 }
 
 /**
- * The worker entry: dist/src/perf/worker.js when built; under the test runner (TypeScript
- * sources) a bootstrap that registers a TypeScript loader first.
+ * The worker entry: the bundle's own (dist/bundle/worker.cjs) when running from the bundle;
+ * dist/src/perf/worker.js when run from tsc's output; under the test runner (TypeScript sources) a
+ * bootstrap that registers a TypeScript loader first.
  */
 function workerSpec(): { url: URL; workerData?: unknown } {
+  const bundled = new URL('./worker.cjs', import.meta.url);
+  if (existsSync(fileURLToPath(bundled))) return { url: bundled };
   const js = new URL('./worker.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return { url: js };
   return { url: new URL('./dev-worker.mjs', import.meta.url), workerData: { entry: new URL('./worker.ts', import.meta.url).href } };

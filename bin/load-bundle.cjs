@@ -1,0 +1,95 @@
+'use strict';
+// Loads dist/bundle/pgready.cjs (all of pgready in one script, scripts/bundle.mjs) with V8's code
+// cache: the bytecode of every function a training run compiled, made at build time
+// (`node bin/load-bundle.cjs --train`). Without it each run parses and compiles the functions it
+// calls anew, on every thread: about 0.1 s of a cold standard-library audit and 25 ms of a warm one
+// (README, Performance). The cache is only an accelerator: when it is missing, was made from
+// another build of the script, or V8 rejects it (another Node version, other V8 flags), the script
+// is compiled from its source as usual.
+const fs = require('node:fs');
+const Module = require('node:module');
+const path = require('node:path');
+const { setFlagsFromString } = require('node:v8');
+const vm = require('node:vm');
+const { isMainThread } = require('node:worker_threads');
+const zlib = require('node:zlib');
+
+// Before any of pgready is compiled, and so also when the cache is made: V8 rejects a cache made
+// under other flags. TurboFan's inlining spent about 1 s of CPU a thread on the analyzer's large
+// visitor functions, beside the analysis on a 2-core machine; without it audit takes about 12 %
+// less wall time and 15 % less CPU (README, Performance). Worker threads share the flag.
+setFlagsFromString('--no-turbo-inlining');
+
+const BUNDLE_DIR = path.join(__dirname, '..', 'dist', 'bundle');
+const SCRIPT = 'pgready.cjs';
+const CACHE = 'pgready.v8cache';
+/** The cache file: this magic, the script's length and CRC-32 (little-endian), then V8's data. */
+const MAGIC = Buffer.from('pgready-v8cache\n');
+const HEADER = MAGIC.length + 8;
+
+function stamp(source) {
+  const header = Buffer.alloc(HEADER);
+  MAGIC.copy(header, 0);
+  header.writeUInt32LE(Buffer.byteLength(source) >>> 0, MAGIC.length);
+  header.writeUInt32LE(zlib.crc32(source) >>> 0, MAGIC.length + 4);
+  return header;
+}
+
+/** V8's data when the cache file was made from this very source; why not otherwise. */
+function readCache(dir, source) {
+  let file;
+  try {
+    file = fs.readFileSync(path.join(dir, CACHE));
+  } catch {
+    return { status: 'missing' };
+  }
+  if (file.length <= HEADER || !file.subarray(0, HEADER).equals(stamp(source))) return { status: 'stale' };
+  return { status: 'accepted', cachedData: file.subarray(HEADER) };
+}
+
+/**
+ * Compiles and runs the bundle in `dir`; returns its exports and whether the code cache was used
+ * ('accepted'; 'missing', 'stale' or 'rejected' when the script was compiled from source).
+ * PGREADY_DEBUG_CODE_CACHE=1 prints that status on stderr, a line per thread.
+ */
+function loadBundle(dir = BUNDLE_DIR, options = {}) {
+  const filename = path.join(dir, SCRIPT);
+  const source = fs.readFileSync(filename, 'utf8');
+  const cache = options.cache === false ? { status: 'missing' } : readCache(dir, source);
+  const script = new vm.Script(Module.wrap(source), { filename, cachedData: cache.cachedData });
+  const status = cache.cachedData && script.cachedDataRejected ? 'rejected' : cache.status;
+  if (process.env.PGREADY_DEBUG_CODE_CACHE) process.stderr.write(`pgready code cache: ${status} (${isMainThread ? 'main' : 'worker'} thread)\n`);
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, Module.createRequire(filename), module, filename, dir);
+  return { exports: module.exports, status, script, source };
+}
+
+/**
+ * Makes the code cache: audits the demo project cold and warm (every function those runs compile
+ * is in it: the prefilter, the analyzer, the rules, the cache, the reporters), then writes the
+ * cache beside the bundle, atomically. Only pgready's own code is in it; dependencies loaded with
+ * require() (ts-morph, PGlite) compile as usual.
+ */
+async function train(dir = BUNDLE_DIR) {
+  const { exports, script, source } = loadBundle(dir, { cache: false });
+  const project = path.join(__dirname, '..', 'fixtures', 'legacy-trading');
+  const cacheDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'pgready-train-'));
+  try {
+    for (const format of ['json', 'json', 'pretty']) await exports.main(['audit', project, '--cache-dir', cacheDir, '--format', format]);
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+  const target = path.join(dir, CACHE);
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, Buffer.concat([stamp(source), script.createCachedData()]));
+  fs.renameSync(tmp, target);
+}
+
+module.exports = { loadBundle, train };
+
+if (require.main === module && process.argv[2] === '--train') {
+  train(process.argv[3]).catch((e) => {
+    process.stderr.write(`pgready: the code cache was not made: ${e && e.stack ? e.stack : e}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,74 @@
+// The built command line (npm ci builds it): bin/pgready.js, dist/bundle and V8's code cache
+// (scripts/bundle.mjs, bin/load-bundle.cjs). The rest of the suite runs the TypeScript sources.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
+import { repoRoot } from './helpers/paths.js';
+
+const bin = join(repoRoot, 'bin', 'pgready.js');
+const bundle = join(repoRoot, 'dist', 'bundle');
+const { loadBundle } = createRequire(import.meta.url)('../bin/load-bundle.cjs') as {
+  loadBundle(dir?: string, options?: { cache?: boolean }): { exports: { main?: unknown }; status: string };
+};
+
+function pgready(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, PGREADY_DEBUG_CODE_CACHE: '1' },
+    maxBuffer: 64 << 20,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const scratch: string[] = [];
+afterAll(() => {
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
+
+describe('the built command line', () => {
+  it('audits as the sources do, compiled from its code cache, on one thread and on two workers', async () => {
+    const args = ['audit', 'fixtures/legacy-trading', '--no-cache', '--format', 'json'];
+    const expected = await runCli(repoRoot, ...args);
+    expect(expected.out).toContain('"findings"');
+    for (const extra of [[], ['--jobs', '2']]) {
+      const r = pgready(...args, ...extra);
+      expect(r.stdout).toBe(expected.out);
+      expect(r.status).toBe(expected.code);
+      expect(r.stderr).toBe('pgready code cache: accepted (main thread)\n');
+    }
+  });
+
+  it('runs a worker thread from its own script', async () => {
+    const worker = new Worker(join(bundle, 'worker.cjs'));
+    try {
+      const reply = new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      worker.postMessage({ t: 'batch', id: 7, tasks: [] });
+      expect(await reply).toEqual({ t: 'done', id: 7, results: [] });
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('compiles from source when the code cache is missing or was made from another script', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgready-bundle-'));
+    scratch.push(dir);
+    cpSync(bundle, dir, { recursive: true });
+    // made from this very script (the test's own process runs under the same V8 flags)
+    expect(loadBundle(dir).status).toBe('accepted');
+    appendFileSync(join(dir, 'pgready.cjs'), '\n// edited after the build\n');
+    const stale = loadBundle(dir);
+    expect(stale.status).toBe('stale');
+    expect(typeof stale.exports.main).toBe('function');
+    rmSync(join(dir, 'pgready.v8cache'));
+    expect(loadBundle(dir).status).toBe('missing');
+  });
+});
