@@ -4,6 +4,7 @@ import { readSource } from './discover/read.js';
 import { runFix } from './edit/fix.js';
 import type { FixRunOptions, FixRunResult } from './edit/fix.js';
 import { analyseFiles, configHash, openCache } from './perf/engine.js';
+import type { DiskCache } from './perf/cache.js';
 import { sha1 } from './perf/cache.js';
 import { contentHash, StatManifest } from './perf/manifest.js';
 import type { PerfOptions } from './perf/engine.js';
@@ -14,7 +15,7 @@ import type { FileFacts, SourceFile } from './model/facts.js';
 import { emptyFacts } from './model/facts.js';
 import type { Finding } from './model/finding.js';
 import type { Rule } from './model/rule.js';
-import type { FileCounts, FileSummary, RunResult, Skipped } from './model/run.js';
+import type { FileCounts, FileSummary, RunResult, RunSummary, Skipped } from './model/run.js';
 import { allRules } from '../rules/index.js';
 import { allCodemods } from '../codemods/index.js';
 import { linkExternalSql, linkSqlUse, projectExtractor, rootFinder, sqlUsesByTarget } from './project.js';
@@ -30,6 +31,8 @@ import type { FindingTally } from './runner.js';
 import { CATEGORIES, SEVERITIES } from './model/finding.js';
 import { crc32 } from 'node:zlib';
 import { FindingSink } from './perf/findings-file.js';
+import { ReportCache } from './perf/report-cache.js';
+import type { ReportRecorder, StoredReport } from './perf/report-cache.js';
 import { LineIndex } from './util/lines.js';
 import { VERSION } from './version.js';
 
@@ -46,6 +49,13 @@ const turn = () => new Promise<void>((r) => setImmediate(r));
 export interface AuditResult extends RunResult {
   /** file text by path, for code frames */
   sources: Map<string, string>;
+  /**
+   * With AuditOptions.report: the report a run with the same inputs wrote, to print as it is
+   * (nothing was analysed, the result is otherwise empty but for its summary) ...
+   */
+  replay?: StoredReport & { pieces(): Iterable<string> };
+  /** ... or, when there was none, where to keep a copy of the report this run writes */
+  recordReport?: () => ReportRecorder | undefined;
 }
 
 function unexpected(path: string, stage: string, err: unknown): Skipped {
@@ -94,7 +104,8 @@ async function analyseLazily(
   cfg: Config,
   cwd: string,
   perf: PerfOptions = {},
-): Promise<{ files: LazyFile[]; skipped: Skipped[]; close(): void }> {
+  reports?: (sources: SourceFile[], skipped: Skipped[], cache: DiskCache) => ReportCache | undefined,
+): Promise<{ files: LazyFile[]; skipped: Skipped[]; close(): void; replay?: AuditResult['replay']; report?: ReportCache }> {
   const roots = paths.length > 0 ? paths : ['.'];
   const found = await discover(roots, cfg, cwd);
   const skipped: Skipped[] = [...found.skipped];
@@ -115,6 +126,18 @@ async function analyseLazily(
       sources.push(s);
       read.push(s);
     }
+  }
+
+  // the report of a run with these very inputs, when the caller keeps reports: print it again
+  const report = dir && reports ? reports(sources, [...skipped].sort(bySkippedPath), dir) : undefined;
+  const replay = report?.lookup();
+  if (replay) {
+    if (manifest) {
+      for (const s of read) manifest.remember(s);
+      manifest.save();
+    }
+    if (perf.stats) Object.assign(perf.stats, { files: sources.length, parsed: 0, skipped: sources.length, cacheHits: sources.length, workers: 0 });
+    return { files: [], skipped, close: nothing, replay };
   }
 
   const rootOf = rootFinder(roots, cwd);
@@ -159,12 +182,18 @@ async function analyseLazily(
       manifest.save();
       if (perf.stats) countUnread(perf.stats, manifest);
     }
-    skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { files, skipped, close: () => engine.facts.close() };
+    skipped.sort(bySkippedPath);
+    return { files, skipped, close: () => engine.facts.close(), ...(report ? { report } : {}) };
   } catch (e) {
     engine.facts.close();
     throw e;
   }
+}
+
+function nothing(): void {}
+
+function bySkippedPath(a: Skipped, b: Skipped): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 /**
@@ -288,17 +317,52 @@ export interface AuditOptions {
   rules?: Rule[];
   perf?: PerfOptions;
   streamFindings?: boolean;
+  /**
+   * The report the caller will write, when its bytes are a function of the audit's inputs alone
+   * (JSON or SARIF, no baseline): every option that changes them. With the cache on, a run of a
+   * Python (and text) project whose inputs are those of the run that wrote the last such report
+   * gets it back (AuditResult.replay) instead of an analysis (src/perf/report-cache.ts).
+   */
+  report?: string;
 }
 
 export async function audit(paths: string[], cfg: Config, opts: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
+  const rules = opts.rules ?? allRules;
+  const reports = (sources: SourceFile[], skipped: Skipped[], cache: DiskCache): ReportCache | undefined =>
+    opts.report === undefined || sources.some((s) => s.language === 'javascript' || s.language === 'typescript')
+      ? undefined
+      : new ReportCache(
+          cache,
+          sha1(opts.cwd, JSON.stringify(paths), opts.report),
+          // the files (their content hashes come from the stat manifest when it vouches for them),
+          // what was skipped and why, and all the rest the report depends on
+          sha1(
+            VERSION,
+            configHash(cfg),
+            cfg.root,
+            opts.cwd,
+            JSON.stringify(paths),
+            opts.report,
+            rules.map((r) => r.id).join(','),
+            JSON.stringify(sources.map((s) => [s.path, s.language, contentHash(s)])),
+            JSON.stringify(skipped),
+          ),
+        );
   // one file's facts at a time: on large runs the rest wait on disk (src/perf/facts-table.ts)
-  const { files, skipped, close } = await analyseLazily(paths, cfg, opts.cwd, opts.perf);
+  const { files, skipped, close, replay, report } = await analyseLazily(paths, cfg, opts.cwd, opts.perf, reports);
+  if (replay) return { ...emptyAudit(replay.summary), replay, durationMs: performance.now() - started };
   try {
-    return { ...(await auditFiles(files, skipped, cfg, opts)), durationMs: performance.now() - started };
+    const result = await auditFiles(files, skipped, cfg, opts);
+    return { ...result, ...(report ? { recordReport: () => report.recorder() } : {}), durationMs: performance.now() - started };
   } finally {
     close();
   }
+}
+
+/** What a replayed audit returns beside its report: nothing was analysed. */
+function emptyAudit(summary: RunSummary): Omit<AuditResult, 'durationMs'> {
+  return { tool: { name: 'pgready', version: VERSION }, files: [], findings: [], skipped: [], rules: [], summary, sources: new Map() };
 }
 
 async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, opts: AuditOptions): Promise<Omit<AuditResult, 'durationMs'>> {

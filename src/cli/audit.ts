@@ -12,6 +12,7 @@ import type { Reporter } from '../report/types.js';
 import { summarise } from '../runner.js';
 import { readBaselineFor, withoutOwnFiles } from './baseline.js';
 import type { PerfOptions } from '../perf/engine.js';
+import type { ReportRecorder } from '../perf/report-cache.js';
 import { terminalProgress } from '../perf/progress.js';
 import { UsageError } from '../util/errors.js';
 import type { CliContext, Writable } from './context.js';
@@ -67,7 +68,10 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
     const perf = perfOptions(args, ctx);
     // the JSON and SARIF reports read the findings once, in order: a large run keeps them on disk
     const streamFindings = (args.format === 'json' || args.format === 'sarif') && compare === undefined;
-    const result = withPriorities(await ctx.audit(paths, cfg, { cwd: ctx.cwd, perf, streamFindings }), cfg, ctx.cwd);
+    // those reports are functions of the audit's inputs and their format alone: a warm run whose
+    // inputs did not change prints the last one again (src/perf/report-cache.ts)
+    const report = streamFindings ? `format=${args.format}` : undefined;
+    const result = withPriorities(await ctx.audit(paths, cfg, { cwd: ctx.cwd, perf, streamFindings, ...(report ? { report } : {}) }), cfg, ctx.cwd);
     // for `npm run bench`: what the run parsed, skipped and took from the cache
     if (ctx.env.PGREADY_STATS) ctx.stderr.write(`pgready-stats ${JSON.stringify(perf.stats)}\n`);
     try {
@@ -106,13 +110,25 @@ async function reportAudit(
       : result;
   const reportOpts = { color, cwd: ctx.cwd, sources: result.sources, baseline };
   // JSON and SARIF go out in pieces: a large project's report is tens of megabytes
-  const text =
-    args.format === 'json' ? jsonChunks(shown, reportOpts) : args.format === 'sarif' ? sarifChunks(shown, reportOpts) : REPORTERS[args.format](shown, reportOpts);
-  if (args.output !== undefined) await writeAtomically(resolve(ctx.cwd, args.output), text);
-  else if (typeof text === 'string') ctx.stdout.write(text);
-  else {
-    // a pipe takes what its reader has read: wait for it rather than queue the whole report
-    for (const piece of text) if (ctx.stdout.write(piece) === false) await drained(ctx.stdout);
+  const made = result.replay
+    ? result.replay.pieces()
+    : args.format === 'json'
+      ? jsonChunks(shown, reportOpts)
+      : args.format === 'sarif'
+        ? sarifChunks(shown, reportOpts)
+        : REPORTERS[args.format](shown, reportOpts);
+  const recorder = typeof made === 'string' ? undefined : result.recordReport?.();
+  const text = recorder && typeof made !== 'string' ? recorded(made, recorder) : made;
+  try {
+    if (args.output !== undefined) await writeAtomically(resolve(ctx.cwd, args.output), text);
+    else if (typeof text === 'string') ctx.stdout.write(text);
+    else {
+      // a pipe takes what its reader has read: wait for it rather than queue the whole report
+      for (const piece of text) if (ctx.stdout.write(piece) === false) await drained(ctx.stdout);
+    }
+    recorder?.commit(result.summary);
+  } finally {
+    recorder?.abort();
   }
   if (baseline) {
     const gone = baseline.resolved.length;
@@ -124,9 +140,17 @@ async function reportAudit(
 
   const threshold = args.failOn ?? cfg.failOn ?? 'warning';
   if (threshold === 'never') return 0;
-  // findings kept on disk (no baseline then) are gated by their count of each severity
-  if (result.findingsFile) return SEVERITIES.some((s) => result.summary.bySeverity[s] > 0 && atLeast(s, threshold as Severity)) ? 1 : 0;
+  // findings kept on disk or a report printed again (no baseline then): gated by their count of each severity
+  if (result.findingsFile || result.replay) return SEVERITIES.some((s) => result.summary.bySeverity[s] > 0 && atLeast(s, threshold as Severity)) ? 1 : 0;
   return gated.some((f) => atLeast(f.severity, threshold as Severity)) ? 1 : 0;
+}
+
+/** The report's pieces as they are written, a copy of each kept by the recorder. */
+function* recorded(pieces: Iterable<string>, recorder: ReportRecorder): Generator<string> {
+  for (const piece of pieces) {
+    recorder.add(piece);
+    yield piece;
+  }
 }
 
 function plural(n: number, noun: string): string {

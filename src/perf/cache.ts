@@ -244,7 +244,8 @@ export class DiskCache {
     }
   }
 
-  private ensureDir(dir: string): void {
+  /** Makes a directory of the cache (the cache itself with its .gitignore); sets writeFailed when it cannot. */
+  ensureDir(dir: string): void {
     if (this.made.has(dir)) return;
     try {
       if (!this.made.has(this.dir)) {

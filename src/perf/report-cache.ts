@@ -1,0 +1,164 @@
+import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { crc32 } from 'node:zlib';
+import type { RunSummary } from '../model/run.js';
+import { sha1 } from './cache.js';
+import type { DiskCache } from './cache.js';
+
+/**
+ * The last JSON or SARIF report of an audit, kept whole in the cache: a run whose inputs are those
+ * of the run that wrote it (every file's path, language and content hash, what was skipped and
+ * why, the configuration, pgready's version, the report's options: `key`) prints it again without
+ * analysing anything. Those reports are deterministic (no time, no colour), so the same inputs
+ * give the same bytes. One report is kept per working directory, paths and format (`slot`), each
+ * written over the last: `reports/<slot>.json` names the inputs' key, the summary (for the exit
+ * code), the report's length and CRC-32; `reports/<slot>.out` holds its bytes. A report whose
+ * bytes do not check out is a miss, found before anything is written.
+ */
+export interface StoredReport {
+  key: string;
+  summary: RunSummary;
+  bytes: number;
+  crc: number;
+}
+
+/** Bytes read at a time when a stored report is checked and printed. */
+const CHUNK = 1 << 20;
+
+export class ReportCache {
+  private readonly entry: string;
+  private readonly out: string;
+
+  constructor(
+    private readonly cache: DiskCache,
+    slot: string,
+    readonly key: string,
+  ) {
+    this.entry = sha1('report', slot);
+    this.out = join(cache.dir, 'reports', `${this.entry}.out`);
+  }
+
+  /** The report stored for this key, checked; undefined when there is none or it does not check out. */
+  lookup(): StoredReport & { pieces(): Iterable<string> } | undefined {
+    const stored = this.cache.get<StoredReport>('reports', this.entry);
+    if (!stored || stored.key !== this.key || !stored.summary || typeof stored.bytes !== 'number') return undefined;
+    let fd: number;
+    try {
+      fd = openSync(this.out, 'r');
+    } catch {
+      return undefined;
+    }
+    // one descriptor for the check and the printing: a run replacing the file meanwhile renames a
+    // new one into place and leaves this one as it was
+    try {
+      if (fstatSync(fd).size !== stored.bytes || crcOf(fd, stored.bytes) !== stored.crc) {
+        closeSync(fd);
+        return undefined;
+      }
+    } catch {
+      closeSync(fd);
+      return undefined;
+    }
+    return { ...stored, pieces: () => piecesOf(fd, stored.bytes) };
+  }
+
+  /** Keeps a copy of the report as it is written; commit() once it has all been written. */
+  recorder(): ReportRecorder | undefined {
+    const dir = this.cache.prepare();
+    if (!dir) return undefined;
+    const tmp = `${this.out}.${process.pid}.tmp`;
+    let fd: number;
+    try {
+      this.cache.ensureDir(join(dir, 'reports'));
+      fd = openSync(tmp, 'w');
+    } catch {
+      return undefined;
+    }
+    let bytes = 0;
+    let crc = 0;
+    let failed = false;
+    let done = false;
+    const drop = (): void => {
+      if (done) return;
+      done = true;
+      process.removeListener('exit', drop);
+      try {
+        closeSync(fd);
+      } catch {
+        // closed already
+      }
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // never made
+      }
+    };
+    // `pgready audit --format json | head` ends the process from its EPIPE handler: no half report stays
+    process.once('exit', drop);
+    return {
+      add: (piece) => {
+        if (failed) return;
+        const buf = Buffer.from(piece, 'utf8');
+        try {
+          writeSync(fd, buf);
+          bytes += buf.length;
+          crc = crc32(buf, crc);
+        } catch {
+          failed = true;
+        }
+      },
+      commit: (summary) => {
+        if (failed || done) return drop();
+        try {
+          closeSync(fd);
+          renameSync(tmp, this.out);
+        } catch {
+          return drop();
+        }
+        done = true;
+        process.removeListener('exit', drop);
+        this.cache.set('reports', this.entry, { key: this.key, summary, bytes, crc } satisfies StoredReport);
+      },
+      abort: drop,
+    };
+  }
+}
+
+export interface ReportRecorder {
+  add(piece: string): void;
+  /** the whole report was written: keep it, with the summary that gates the exit code */
+  commit(summary: RunSummary): void;
+  /** drops what was kept unless commit() ran (a report that failed half-way) */
+  abort(): void;
+}
+
+function crcOf(fd: number, bytes: number): number {
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(bytes, 1)));
+  let crc = 0;
+  for (let at = 0; at < bytes; ) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, bytes - at), at);
+    if (n <= 0) throw new Error('short read');
+    crc = crc32(buf.subarray(0, n), crc);
+    at += n;
+  }
+  return crc;
+}
+
+/** The report's text a megabyte at a time (a character split between reads is joined); closes fd at the end. */
+function* piecesOf(fd: number, bytes: number): Generator<string> {
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(bytes, 1)));
+  const decoder = new StringDecoder('utf8');
+  try {
+    for (let at = 0; at < bytes; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, bytes - at), at);
+      if (n <= 0) throw new Error('short read');
+      at += n;
+      yield decoder.write(buf.subarray(0, n));
+    }
+    const rest = decoder.end();
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,113 @@
+// A warm audit whose inputs did not change prints the last JSON or SARIF report again
+// (src/perf/report-cache.ts): the same bytes and exit code as an analysis, and an analysis
+// whenever anything it depends on changed.
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
+import { repoRoot } from './helpers/paths.js';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+/** A copy of the demo project (Python, text) with its own cache directory. */
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgready-reports-'));
+  temps.push(dir);
+  cpSync(join(repoRoot, 'fixtures', 'legacy-trading'), join(dir, 'app'), { recursive: true });
+  return dir;
+}
+
+const audit = (cwd: string, ...extra: string[]) => runCli(cwd, 'audit', 'app', '--cache-dir', 'cache', ...extra);
+const fresh = (cwd: string, ...extra: string[]) => runCli(cwd, 'audit', 'app', '--no-cache', ...extra);
+
+/** The stored report of the project's one slot: its bytes and its entry. */
+function stored(cwd: string): { out: string; entry: string } {
+  const dir = join(cwd, 'cache', 'reports');
+  const out = readdirSync(dir).filter((f) => f.endsWith('.out'));
+  expect(out).toHaveLength(1);
+  const id = out[0]!.slice(0, -'.out'.length);
+  return { out: join(dir, out[0]!), entry: join(dir, id.slice(0, 2), `${id}.json`) };
+}
+
+/** Replaces the stored report by `text`, its entry made to match: what a run prints then was replayed. */
+function forge(cwd: string, text: string): void {
+  const { out, entry } = stored(cwd);
+  writeFileSync(out, text);
+  const e = JSON.parse(readFileSync(entry, 'utf8')) as { bytes: number; crc: number };
+  writeFileSync(entry, JSON.stringify({ ...e, bytes: Buffer.byteLength(text), crc: crc32(text) }));
+}
+
+describe('reports kept in the cache', () => {
+  it('a warm run prints the stored report, byte for byte what the analysis gives, with its exit codes', async () => {
+    const cwd = project();
+    const expected = await fresh(cwd, '--format', 'json');
+    expect(expected.code).toBe(1);
+    const cold = await audit(cwd, '--format', 'json');
+    expect(cold.out).toBe(expected.out);
+    expect(readFileSync(stored(cwd).out, 'utf8')).toBe(expected.out);
+    const warm = await audit(cwd, '--format', 'json');
+    expect(warm).toEqual(cold);
+    // the exit code comes from the stored summary, for any threshold
+    expect((await audit(cwd, '--format', 'json', '--fail-on', 'never')).code).toBe(0);
+    expect((await audit(cwd, '--format', 'json', '--fail-on', 'error')).code).toBe((await fresh(cwd, '--format', 'json', '--fail-on', 'error')).code);
+    // and it is the stored report that is printed: a forged one, consistent with its entry, comes out
+    forge(cwd, '{"forged": true}\n');
+    expect((await audit(cwd, '--format', 'json')).out).toBe('{"forged": true}\n');
+    // to a file too (a run writing one leaves it out of what it reads: other inputs, another report)
+    await audit(cwd, '--format', 'json', '--output', 'report.json');
+    expect(readFileSync(join(cwd, 'report.json'), 'utf8')).toBe(expected.out);
+    forge(cwd, '{"forged": 2}\n');
+    await audit(cwd, '--format', 'json', '--output', 'report.json');
+    expect(readFileSync(join(cwd, 'report.json'), 'utf8')).toBe('{"forged": 2}\n');
+  });
+
+  it('a stored report whose bytes do not match its entry is not printed', async () => {
+    const cwd = project();
+    const cold = await audit(cwd, '--format', 'sarif');
+    const { out } = stored(cwd);
+    // same length, one byte changed: the CRC-32 tells
+    const bytes = readFileSync(out);
+    bytes[10] = bytes[10] === 0x20 ? 0x21 : 0x20;
+    writeFileSync(out, bytes);
+    expect(await audit(cwd, '--format', 'sarif')).toEqual(cold);
+    appendFileSync(out, '\n');
+    expect(await audit(cwd, '--format', 'sarif')).toEqual(cold);
+  });
+
+  it('analyses again when a file, the file list, the configuration or the format changes', async () => {
+    const cwd = project();
+    await audit(cwd, '--format', 'json');
+    forge(cwd, 'stale\n');
+    const changes: Array<[string, () => void]> = [
+      ['an empty file is added', () => appendFileSync(join(cwd, 'app', 'backend', 'extra.py'), '')],
+      ['its text changes', () => writeFileSync(join(cwd, 'app', 'backend', 'extra.py'), 'import sqlite3\nconn = sqlite3.connect("x.db")\n')],
+      ['its text changes again', () => appendFileSync(join(cwd, 'app', 'backend', 'extra.py'), 'conn.execute("INSERT OR REPLACE INTO t VALUES (?)", (1,))\n')],
+      ['the configuration turns a rule off', () => writeFileSync(join(cwd, 'pgready.config.json'), JSON.stringify({ rules: { SQL301: 'off' } }))],
+    ];
+    for (const [what, change] of changes) {
+      change();
+      const warm = await audit(cwd, '--format', 'json');
+      expect(warm.out, what).not.toBe('stale\n');
+      expect(warm, what).toEqual(await fresh(cwd, '--format', 'json'));
+      forge(cwd, 'stale\n');
+    }
+    // another format is another report
+    expect(await audit(cwd, '--format', 'sarif')).toEqual(await fresh(cwd, '--format', 'sarif'));
+  });
+
+  it('keeps no report for pretty output, a baseline, or a project with JavaScript', async () => {
+    const cwd = project();
+    await audit(cwd);
+    await runCli(cwd, 'baseline', 'app', '--output', 'baseline.json', '--no-cache');
+    await audit(cwd, '--format', 'json', '--baseline', 'baseline.json');
+    expect(() => readdirSync(join(cwd, 'cache', 'reports'))).toThrow();
+    writeFileSync(join(cwd, 'app', 'db.js'), "const Database = require('better-sqlite3');\nnew Database('app.db');\n");
+    await audit(cwd, '--format', 'json');
+    expect(() => readdirSync(join(cwd, 'cache', 'reports'))).toThrow();
+  });
+});
