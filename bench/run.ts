@@ -6,7 +6,7 @@
  *           grows): every file full of SQLite usage.
  * For each: cold (empty cache), warm (cache filled, nothing changed) and --no-prefilter runs; the
  * median of N runs after one warm-up. Options: --runs N (default 5), --slow-runs N for the
- * --no-prefilter runs and the 4x corpus (cold and warm only; default: --runs; 0 skips them),
+ * --no-prefilter runs and the 4x and 8x corpora (cold and warm only; default: --runs; 0 skips them),
  * --jobs N, --only stdlib|dense.
  * Run after a build: `npm run bench` (= npm run build && node dist/bench/run.js).
  */
@@ -190,10 +190,14 @@ if (!ONLY || ONLY === 'stdlib') {
 if (!ONLY || ONLY === 'dense') {
   corpora.push(denseCorpus(2000, 'dense'));
   corpora.push(denseCorpus(4000, 'dense 2x'));
-  if (SLOW_RUNS > 0) corpora.push(denseCorpus(8000, 'dense 4x'));
+  if (SLOW_RUNS > 0) {
+    corpora.push(denseCorpus(8000, 'dense 4x'));
+    // the memory target holds whatever the corpus's size: 16,000 files, about 20 s a cold run
+    corpora.push(denseCorpus(16000, 'dense 8x'));
+  }
 }
 for (const c of corpora) {
-  const big = c.name.startsWith('dense 4x');
+  const big = c.name.startsWith('dense 4x') || c.name.startsWith('dense 8x');
   for (const mode of ['cold', 'warm', 'no-prefilter'] as const) {
     if (big && mode === 'no-prefilter') continue;
     const runs = mode === 'no-prefilter' || big ? SLOW_RUNS : RUNS;
