@@ -32,7 +32,7 @@ import { CATEGORIES, SEVERITIES } from './model/finding.js';
 import { crc32 } from 'node:zlib';
 import { FindingSink } from './perf/findings-file.js';
 import { ReportCache } from './perf/report-cache.js';
-import type { ReportRecorder, StoredReport } from './perf/report-cache.js';
+import type { Replay, ReportRecorder } from './perf/report-cache.js';
 import { LineIndex } from './util/lines.js';
 import { VERSION } from './version.js';
 
@@ -53,7 +53,7 @@ export interface AuditResult extends RunResult {
    * With AuditOptions.report: the report a run with the same inputs wrote, to print as it is
    * (nothing was analysed, the result is otherwise empty but for its summary) ...
    */
-  replay?: StoredReport & { pieces(): Iterable<string> };
+  replay?: Replay;
   /** ... or, when there was none, where to keep a copy of the report this run writes */
   recordReport?: () => ReportRecorder | undefined;
 }
@@ -132,10 +132,7 @@ async function analyseLazily(
   const report = dir && reports ? reports(sources, [...skipped].sort(bySkippedPath), dir) : undefined;
   const replay = report?.lookup();
   if (replay) {
-    if (manifest) {
-      for (const s of read) manifest.remember(s);
-      manifest.save();
-    }
+    if (manifest) saveManifest(manifest, read);
     if (perf.stats) Object.assign(perf.stats, { files: sources.length, parsed: 0, skipped: sources.length, cacheHits: sources.length, workers: 0 });
     return { files: [], skipped, close: nothing, replay };
   }
@@ -178,8 +175,7 @@ async function analyseLazily(
       if (++n % YIELD_EVERY === 0) await turn();
     }
     if (manifest) {
-      for (const s of read) manifest.remember(s);
-      manifest.save();
+      saveManifest(manifest, read);
       if (perf.stats) countUnread(perf.stats, manifest);
     }
     skipped.sort(bySkippedPath);
@@ -191,6 +187,12 @@ async function analyseLazily(
 }
 
 function nothing(): void {}
+
+/** Records the files this run read in the stat manifest, for the next run. */
+function saveManifest(manifest: StatManifest, read: SourceFile[]): void {
+  for (const s of read) manifest.remember(s);
+  manifest.save();
+}
 
 function bySkippedPath(a: Skipped, b: Skipped): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;

@@ -7,14 +7,14 @@ import type { PerfOptions } from '../perf/engine.js';
 import type { Rule } from '../model/rule.js';
 import type { RunRefusal, RunResult } from '../model/run.js';
 import { FileChangedError } from '../perf/manifest.js';
-import type { ReportRecorder, StoredReport } from '../perf/report-cache.js';
+import type { Replay, ReportRecorder } from '../perf/report-cache.js';
 import { ConfigError, ScratchError, UsageError } from '../util/errors.js';
 
 export type AuditFn = (
   paths: string[],
   cfg: Config,
   opts: { cwd: string; perf?: PerfOptions; streamFindings?: boolean; report?: string },
-) => Promise<RunResult & { sources: Map<string, string>; replay?: StoredReport & { pieces(): Iterable<string> }; recordReport?: () => ReportRecorder | undefined }>;
+) => Promise<RunResult & { sources: Map<string, string>; replay?: Replay; recordReport?: () => ReportRecorder | undefined }>;
 
 /** What `fix` would leave to a person: a dry run of every codemod, audited again (src/edit/outcome.ts). */
 export type ManualFn = (

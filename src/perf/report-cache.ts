@@ -23,6 +23,9 @@ export interface StoredReport {
   crc: number;
 }
 
+/** A stored report found for the key and checked: its text comes a megabyte at a time. */
+export type Replay = StoredReport & { pieces(): Iterable<string> };
+
 /** Bytes read at a time when a stored report is checked and printed. */
 const CHUNK = 1 << 20;
 
@@ -40,7 +43,7 @@ export class ReportCache {
   }
 
   /** The report stored for this key, checked; undefined when there is none or it does not check out. */
-  lookup(): StoredReport & { pieces(): Iterable<string> } | undefined {
+  lookup(): Replay | undefined {
     const stored = this.cache.get<StoredReport>('reports', this.entry);
     if (!stored || stored.key !== this.key || !stored.summary || typeof stored.bytes !== 'number') return undefined;
     let fd: number;
