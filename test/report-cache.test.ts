@@ -58,6 +58,11 @@ describe('reports kept in the cache', () => {
     // and it is the stored report that is printed: a forged one, consistent with its entry, comes out
     forge(cwd, '{"forged": true}\n');
     expect((await audit(cwd, '--format', 'json')).out).toBe('{"forged": true}\n');
+    // read and printed a megabyte at a time, whole (two-byte characters across the pieces)
+    const long = `${'é'.repeat(700_001)}\n`;
+    forge(cwd, long);
+    expect((await audit(cwd, '--format', 'json')).out).toBe(long);
+    forge(cwd, '{"forged": true}\n');
     // to a file too (a run writing one leaves it out of what it reads: other inputs, another report)
     await audit(cwd, '--format', 'json', '--output', 'report.json');
     expect(readFileSync(join(cwd, 'report.json'), 'utf8')).toBe(expected.out);

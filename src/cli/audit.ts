@@ -110,15 +110,15 @@ async function reportAudit(
       : result;
   const reportOpts = { color, cwd: ctx.cwd, sources: result.sources, baseline };
   // JSON and SARIF go out in pieces: a large project's report is tens of megabytes
-  const made = result.replay
-    ? result.replay.pieces()
-    : args.format === 'json'
-      ? jsonChunks(shown, reportOpts)
-      : args.format === 'sarif'
-        ? sarifChunks(shown, reportOpts)
-        : REPORTERS[args.format](shown, reportOpts);
-  const recorder = typeof made === 'string' ? undefined : result.recordReport?.();
-  const text = recorder && typeof made !== 'string' ? recorded(made, recorder) : made;
+  let text: string | Iterable<string | Uint8Array>;
+  let recorder: ReportRecorder | undefined;
+  if (result.replay) text = result.replay.pieces();
+  else {
+    const made =
+      args.format === 'json' ? jsonChunks(shown, reportOpts) : args.format === 'sarif' ? sarifChunks(shown, reportOpts) : REPORTERS[args.format](shown, reportOpts);
+    recorder = typeof made === 'string' ? undefined : result.recordReport?.();
+    text = recorder && typeof made !== 'string' ? recorded(made, recorder) : made;
+  }
   try {
     if (args.output !== undefined) await writeAtomically(resolve(ctx.cwd, args.output), text);
     else if (typeof text === 'string') ctx.stdout.write(text);

@@ -33,7 +33,7 @@ export type LoadConfigFn = (
 
 export interface Writable {
   /** false: the stream buffers what it could not pass on (a full pipe); it emits 'drain' when it can take more */
-  write(text: string): unknown;
+  write(text: string | Uint8Array): unknown;
   once?(event: 'drain', listener: () => void): unknown;
   isTTY?: boolean;
 }
@@ -72,7 +72,7 @@ export function useColor(opts: {
 }
 
 /** Writes `text` to a temporary file next to `path`, then renames it over `path`. */
-export async function writeAtomically(path: string, text: string | Iterable<string>): Promise<void> {
+export async function writeAtomically(path: string, text: string | Iterable<string | Uint8Array>): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, text, 'utf8');

@@ -2,7 +2,9 @@ import type { Writable } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 
 function sink(): Writable & { text: string } {
-  const s = { text: '', isTTY: false, write: (t: string) => (s.text += t) };
+  // a stored report is printed as bytes, a megabyte at a time: a character may span two pieces
+  const decoder = new TextDecoder();
+  const s = { text: '', isTTY: false, write: (t: string | Uint8Array) => (s.text += typeof t === 'string' ? t : decoder.decode(t, { stream: true })) };
   return s;
 }
 
