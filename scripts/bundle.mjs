@@ -11,13 +11,34 @@
 // modules pgready loads on demand are bundled, and the external ones it imports dynamically (pg,
 // PGlite) ship CommonJS builds.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'bundle');
+
+/**
+ * A hash of what the bundle is built from: tsc's output and the lock file (the parser's grammar,
+ * the SQL parsers). Cache entries are keyed by it (src/version.ts CACHE_VERSION): under one version
+ * number, other code never reads this build's cache.
+ */
+function buildHash() {
+  const hash = createHash('sha1');
+  const files = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
+  const inputs = ['src', 'rules', 'codemods'].flatMap((d) => (existsSync(join(root, 'dist', d)) ? files(join(root, 'dist', d)) : []));
+  inputs.push(join(root, 'package-lock.json'));
+  for (const file of inputs.sort()) {
+    if (!existsSync(file)) continue;
+    hash.update(`${relative(root, file)}\0`);
+    hash.update(readFileSync(file));
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
 
 rmSync(out, { recursive: true, force: true });
 await build({
@@ -32,7 +53,7 @@ await build({
   // native addons, large packages loaded on demand, and packages with files of their own
   external: ['tree-sitter', 'tree-sitter-python', 'ts-morph', 'typescript', '@electric-sql/pglite', 'pg', 'libpg-query'],
   // the sources find their package (version, addon, worker entry) from their own URL
-  define: { 'import.meta.url': '__pgreadyUrl' },
+  define: { 'import.meta.url': '__pgreadyUrl', __PGREADY_BUILD__: JSON.stringify(buildHash()) },
   banner: { js: "const __pgreadyUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });

@@ -34,7 +34,7 @@ import { FindingSink } from './perf/findings-file.js';
 import { ReportCache } from './perf/report-cache.js';
 import type { Replay, ReportRecorder } from './perf/report-cache.js';
 import { LineIndex } from './util/lines.js';
-import { VERSION } from './version.js';
+import { CACHE_VERSION, VERSION } from './version.js';
 
 /** The JavaScript/TypeScript adapter loads ts-morph (half a second): only runs with such files load it. */
 type JsAdapter = typeof import('./lang/typescript/index.js');
@@ -340,7 +340,7 @@ export async function audit(paths: string[], cfg: Config, opts: AuditOptions): P
           // the files (their content hashes come from the stat manifest when it vouches for them),
           // what was skipped and why, and all the rest the report depends on
           sha1(
-            VERSION,
+            CACHE_VERSION,
             configHash(cfg),
             cfg.root,
             opts.cwd,
@@ -379,7 +379,7 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
   // the findings the rules gave last time.
   const perf = opts.perf;
   const cache = openCache(opts.cwd, perf);
-  const runKey = cache ? sha1(VERSION, configHash(cfg), rules.map((r) => r.id).join(','), JSON.stringify([...ctx.schema])) : '';
+  const runKey = cache ? sha1(CACHE_VERSION, configHash(cfg), rules.map((r) => r.id).join(','), JSON.stringify([...ctx.schema])) : '';
   // a large run asked to stream its findings writes them to disk once there are many
   const sink = new FindingSink(opts.streamFindings ? (perf?.findingsInMemory ?? FINDINGS_IN_MEMORY) : Infinity, () => perf?.scratchDir ?? cache?.prepare() ?? tmpdir());
   try {

@@ -16,3 +16,13 @@ function findVersion(): string {
 }
 
 export const VERSION = findVersion();
+
+/** Defined by scripts/bundle.mjs in the bundle: a hash of the code it was built from. */
+declare const __PGREADY_BUILD__: string | undefined;
+
+/**
+ * What cache entries are keyed by: the version and, in the bundle, a hash of the code it was built
+ * from (scripts/bundle.mjs). A build of other code under the same version number (a checkout of
+ * another commit, a developer's build) then never takes this one's facts, findings or reports.
+ */
+export const CACHE_VERSION = typeof __PGREADY_BUILD__ === 'string' ? `${VERSION}+${__PGREADY_BUILD__}` : VERSION;

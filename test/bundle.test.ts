@@ -1,11 +1,12 @@
 // The built command line (npm ci builds it): bin/pgready.js, dist/bundle and V8's code cache
 // (scripts/bundle.mjs, bin/load-bundle.cjs). The rest of the suite runs the TypeScript sources.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { repoRoot } from './helpers/paths.js';
@@ -70,5 +71,22 @@ describe('the built command line', () => {
     expect(typeof stale.exports.main).toBe('function');
     rmSync(join(dir, 'pgready.v8cache'));
     expect(loadBundle(dir).status).toBe('missing');
+  });
+
+  it('keys its cache by the code it was built from, not only the version number', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'pgready-build-cache-'));
+    scratch.push(cache);
+    const args = ['audit', 'fixtures/legacy-trading', '--cache-dir', cache, '--format', 'json'];
+    const genuine = pgready(...args).stdout;
+    // the report the bundle stored, forged consistently with its entry (test/report-cache.test.ts)
+    const dir = join(cache, 'reports');
+    const id = readdirSync(dir).find((f) => f.endsWith('.out'))!.slice(0, -'.out'.length);
+    const entry = join(dir, id.slice(0, 2), `${id}.json`);
+    const forged = '{"forged": true}\n';
+    writeFileSync(join(dir, `${id}.out`), forged);
+    writeFileSync(entry, JSON.stringify({ ...JSON.parse(readFileSync(entry, 'utf8')), bytes: forged.length, crc: crc32(forged) }));
+    expect(pgready(...args).stdout).toBe(forged);
+    // the sources are other code under the same version number: they analyse
+    expect((await runCli(repoRoot, ...args)).out).toBe(genuine);
   });
 });

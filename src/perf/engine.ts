@@ -7,7 +7,7 @@ import type { FileFacts, SourceFile } from '../model/facts.js';
 import { emptyFacts } from '../model/facts.js';
 import { FACTS_DATA, FactsTable, isDigest } from './facts-table.js';
 import type { FactsDigest } from './facts-table.js';
-import { VERSION } from '../version.js';
+import { CACHE_VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
 import { contentHash } from './manifest.js';
 import type { Executor } from './pool.js';
@@ -216,14 +216,14 @@ export async function analyseFiles(
   const cache = openCache(cwd, opts);
   const tableInputs = python.map((s) => ({ path: s.path, root: rootOf(s.path) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const table = new ModuleTable(tableInputs);
-  const base = sha1(VERSION, configHash(cfg), JSON.stringify(tableInputs));
+  const base = sha1(CACHE_VERSION, configHash(cfg), JSON.stringify(tableInputs));
   const hashOf = contentHash;
   progress.start(python.length + text.length);
 
   // 1. the prefilter
   const candidates = new Set<string>();
   // one small file of verdicts by content hash, rewritten with this run's files only
-  const verdictKey = sha1(VERSION, 'verdicts');
+  const verdictKey = sha1(CACHE_VERSION, 'verdicts');
   const known = cache?.get<Record<string, boolean>>('prefilter', verdictKey) ?? {};
   const verdicts: Record<string, boolean> = {};
   let verdictsChanged = false;

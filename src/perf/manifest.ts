@@ -5,7 +5,7 @@ import type { SourceFile } from '../model/facts.js';
 import type { Skipped } from '../model/run.js';
 import { readSource } from '../discover/read.js';
 import type { ReadableFile } from '../discover/read.js';
-import { VERSION } from '../version.js';
+import { CACHE_VERSION } from '../version.js';
 import type { DiskCache } from './cache.js';
 import { sha1 } from './cache.js';
 
@@ -39,7 +39,7 @@ const RACY_MS = 2000;
  * One JSON entry, rewritten with this run's files when anything changed.
  */
 export class StatManifest {
-  private readonly key = sha1(VERSION, 'manifest');
+  private readonly key = sha1(CACHE_VERSION, 'manifest');
   private readonly known: Record<string, Entry>;
   private readonly next: Record<string, Entry> = {};
   private changed = false;
