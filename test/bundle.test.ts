@@ -1,14 +1,14 @@
 // The built command line (npm ci builds it): bin/pgready.js, dist/bundle and V8's code cache
 // (scripts/bundle.mjs, bin/load-bundle.cjs). The rest of the suite runs the TypeScript sources.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { forgeReport } from './helpers/reports.js';
 import { repoRoot } from './helpers/paths.js';
 
 const bin = join(repoRoot, 'bin', 'pgready.js');
@@ -78,13 +78,9 @@ describe('the built command line', () => {
     scratch.push(cache);
     const args = ['audit', 'fixtures/legacy-trading', '--cache-dir', cache, '--format', 'json'];
     const genuine = pgready(...args).stdout;
-    // the report the bundle stored, forged consistently with its entry (test/report-cache.test.ts)
-    const dir = join(cache, 'reports');
-    const id = readdirSync(dir).find((f) => f.endsWith('.out'))!.slice(0, -'.out'.length);
-    const entry = join(dir, id.slice(0, 2), `${id}.json`);
+    // the report the bundle stored, forged consistently with its entry
     const forged = '{"forged": true}\n';
-    writeFileSync(join(dir, `${id}.out`), forged);
-    writeFileSync(entry, JSON.stringify({ ...JSON.parse(readFileSync(entry, 'utf8')), bytes: forged.length, crc: crc32(forged) }));
+    forgeReport(cache, forged);
     expect(pgready(...args).stdout).toBe(forged);
     // the sources are other code under the same version number: they analyse
     expect((await runCli(repoRoot, ...args)).out).toBe(genuine);

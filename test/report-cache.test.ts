@@ -4,9 +4,9 @@
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { forgeReport, storedReport } from './helpers/reports.js';
 import { repoRoot } from './helpers/paths.js';
 
 const temps: string[] = [];
@@ -25,22 +25,10 @@ function project(): string {
 const audit = (cwd: string, ...extra: string[]) => runCli(cwd, 'audit', 'app', '--cache-dir', 'cache', ...extra);
 const fresh = (cwd: string, ...extra: string[]) => runCli(cwd, 'audit', 'app', '--no-cache', ...extra);
 
-/** The stored report of the project's one slot: its bytes and its entry. */
-function stored(cwd: string): { out: string; entry: string } {
-  const dir = join(cwd, 'cache', 'reports');
-  const out = readdirSync(dir).filter((f) => f.endsWith('.out'));
-  expect(out).toHaveLength(1);
-  const id = out[0]!.slice(0, -'.out'.length);
-  return { out: join(dir, out[0]!), entry: join(dir, id.slice(0, 2), `${id}.json`) };
-}
-
-/** Replaces the stored report by `text`, its entry made to match: what a run prints then was replayed. */
-function forge(cwd: string, text: string): void {
-  const { out, entry } = stored(cwd);
-  writeFileSync(out, text);
-  const e = JSON.parse(readFileSync(entry, 'utf8')) as { bytes: number; crc: number };
-  writeFileSync(entry, JSON.stringify({ ...e, bytes: Buffer.byteLength(text), crc: crc32(text) }));
-}
+/** The stored report of the project's cache (cwd/cache). */
+const stored = (cwd: string) => storedReport(join(cwd, 'cache'));
+/** Replaces it by `text`, consistent with its entry: what a run prints then was replayed. */
+const forge = (cwd: string, text: string) => forgeReport(join(cwd, 'cache'), text);
 
 describe('reports kept in the cache', () => {
   it('a warm run prints the stored report, byte for byte what the analysis gives, with its exit codes', async () => {
