@@ -56,7 +56,8 @@ function readCache(dir, source) {
 /**
  * Compiles and runs the bundle in `dir`; returns its exports and whether the code cache was used
  * ('accepted'; 'missing', 'stale' or 'rejected' when the script was compiled from source).
- * PGREADY_DEBUG_CODE_CACHE=1 prints that status on stderr, a line per thread.
+ * PGREADY_DEBUG_CODE_CACHE=1 prints that status on stderr (worker threads load their own script,
+ * dist/bundle/worker.cjs, without a cache).
  */
 function loadBundle(dir = BUNDLE_DIR, options = {}) {
   const filename = path.join(dir, SCRIPT);
@@ -71,10 +72,11 @@ function loadBundle(dir = BUNDLE_DIR, options = {}) {
 }
 
 /**
- * Makes the code cache: audits the demo project cold and warm (every function those runs compile
- * is in it: the prefilter, the analyzer, the rules, the cache, the reporters), then writes the
- * cache beside the bundle, atomically. Only pgready's own code is in it; dependencies loaded with
- * require() (ts-morph, PGlite) compile as usual.
+ * Makes the code cache: audits the demo project cold, again (the stored report printed again) and
+ * in the terminal format (warm per-file caches); every function those runs compile is in it: the
+ * prefilter, the analyzer, the rules, the caches, the reporters. Then writes the cache beside the
+ * bundle, atomically. Only pgready's own code is in it; dependencies loaded with require()
+ * (ts-morph, PGlite) compile as usual.
  */
 async function train(dir = BUNDLE_DIR) {
   const { exports, script, source } = loadBundle(dir, { cache: false });
