@@ -11,9 +11,9 @@ import type { DiskCache } from './cache.js';
  * why, the configuration, pgready's version, the report's options: `key`) prints it again without
  * analysing anything. Those reports are deterministic (no time, no colour), so the same inputs
  * give the same bytes. One report is kept per working directory, paths and format (`slot`), each
- * written over the last: `reports/<slot>.json` names the inputs' key, the summary (for the exit
- * code), the report's length and CRC-32; `reports/<slot>.out` holds its bytes. A report whose
- * bytes do not check out is a miss, found before anything is written.
+ * written over the last: its entry (DiskCache kind `reports`) names the inputs' key, the summary
+ * (for the exit code), the report's length and CRC-32; `reports/<id>.out` holds its bytes. A
+ * report whose bytes do not check out is a miss, found before anything is written.
  */
 export interface StoredReport {
   key: string;
@@ -56,12 +56,13 @@ export class ReportCache {
     }
     // one descriptor for the check and the printing: a run replacing the file meanwhile renames a
     // new one into place and leaves this one as it was
+    let intact = false;
     try {
-      if (fstatSync(fd).size !== stored.bytes || crcOf(fd, stored.bytes) !== stored.crc) {
-        closeSync(fd);
-        return undefined;
-      }
+      intact = fstatSync(fd).size === stored.bytes && crcOf(fd, stored.bytes) === stored.crc;
     } catch {
+      // unreadable: a miss
+    }
+    if (!intact) {
       closeSync(fd);
       return undefined;
     }
@@ -138,28 +139,27 @@ export interface ReportRecorder {
   abort(): void;
 }
 
-function crcOf(fd: number, bytes: number): number {
-  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(bytes, 1)));
-  let crc = 0;
+/** The first `bytes` of fd, a megabyte at a time, each piece its own buffer (a pipe may hold one a while). */
+function* chunksOf(fd: number, bytes: number): Generator<Uint8Array> {
   for (let at = 0; at < bytes; ) {
-    const n = readSync(fd, buf, 0, Math.min(buf.length, bytes - at), at);
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK, bytes - at));
+    const n = readSync(fd, buf, 0, buf.length, at);
     if (n <= 0) throw new Error('short read');
-    crc = crc32(buf.subarray(0, n), crc);
     at += n;
+    yield buf.subarray(0, n);
   }
+}
+
+function crcOf(fd: number, bytes: number): number {
+  let crc = 0;
+  for (const chunk of chunksOf(fd, bytes)) crc = crc32(chunk, crc);
   return crc;
 }
 
-/** The report's bytes a megabyte at a time, each piece its own buffer (a pipe may hold it a while); closes fd at the end. */
+/** The report's bytes, as chunksOf reads them; closes fd at the end. */
 function* piecesOf(fd: number, bytes: number): Generator<Uint8Array> {
   try {
-    for (let at = 0; at < bytes; ) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, bytes - at));
-      const n = readSync(fd, buf, 0, buf.length, at);
-      if (n <= 0) throw new Error('short read');
-      at += n;
-      yield buf.subarray(0, n);
-    }
+    yield* chunksOf(fd, bytes);
   } finally {
     closeSync(fd);
   }
