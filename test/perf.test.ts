@@ -131,6 +131,13 @@ describe('prefilter', () => {
     // an f-string continues it with its first literal text, a field does not
     yes('cur.execute("S" + f"ELECT {c} FROM t")\n');
     no('cur.execute("S" + f"{c} FROM t")\n');
+    // the literal must go on with the rest of a keyword: "d" + "Event …" spells none of DELETE, DROP, DETACH
+    no('self.execute(cmd)\nsep = "d"\nmsg = "Event loop is closed"\n');
+    no('self.execute(cmd)\nopts = ["r", "Optimize=", "root="]\n');
+    yes('self.execute(cmd)\nsep = "d"\nmsg = "Etach database"\n');
+    // or be a start of that rest that more text may finish
+    yes('cur.execute("SE" + "L" + "ECT a FROM t")\n');
+    yes('cur.execute(q)\nx = "d"\ny = "e"\n');
   });
 
   it('passes what it cannot scan', () => {

@@ -856,8 +856,8 @@ function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, s
   scanner.run();
   const budget = { chars: 4 * text.length + (1 << 20) };
   const execOrFetch = execWord && EXECUTE_OR_FETCH.some((w) => mentionsCodeWord(text, scanner.notCode, w));
-  /** letters that would continue a bare keyword prefix some literal opens with */
-  const continuing = new Set<string>();
+  /** the rest of each statement keyword a bare prefix some literal opens with may begin (`ECT` for `"SEL"`) */
+  const remainders = new Set<string>();
   for (const group of scanner.groups) {
     // a group holding bytes is never SQL (appendString refuses it)
     if (group.some((p) => p.bytes)) continue;
@@ -875,12 +875,31 @@ function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, s
       for (const piece of pieces) {
         const start = assembledStart(piece);
         if (start === true) return true;
-        for (const prefix of start) for (const c of nextLetters(prefix)) continuing.add(c);
+        for (const prefix of start) for (const rest of keywordRests(prefix)) remainders.add(rest);
       }
     }
   }
   // a bare keyword prefix (`"w"`, `"SEL"`) opens SQL only when a literal of this file continues it
-  return continuing.size > 0 && scanner.groups.some((g) => g.some((p) => continuing.has(pieceText(text, p).charAt(0).toUpperCase().charAt(0))));
+  return remainders.size > 0 && scanner.groups.some((g) => g.some((p) => continuesKeyword(pieceText(text, p), remainders)));
+}
+
+/** What spells each statement keyword that starts with this prefix after it (`ECT` for `SEL`). */
+function keywordRests(prefix: string): string[] {
+  return STATEMENT_KEYWORDS.filter((k) => k.length > prefix.length && k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+}
+
+/**
+ * Whether a literal, joined right after a bare keyword prefix, may complete the keyword: the word
+ * they make is the keyword only when the literal's value goes on with the rest of it (`"SEL" + "ECT
+ * a FROM t"`), or is a start of that rest that more joined text may finish (`"SEL" + "E" + "CT"`).
+ * The tokenizer compares the word upper-cased, character by character, as this does (ſ reads as S,
+ * ı as I). An empty literal adds nothing, and `"D" + "Event loop is closed"` spells no keyword.
+ */
+function continuesKeyword(value: string, rests: Set<string>): boolean {
+  if (value === '') return false;
+  const upper = value.toUpperCase();
+  for (const rest of rests) if (upper.startsWith(rest) || rest.startsWith(upper)) return true;
+  return false;
 }
 
 /**
