@@ -300,6 +300,13 @@ describe('prefilter', () => {
       'DB = "app.d\\\nb"\n',
       'DB = "app.d\\\r\nb"\n',
       'DB = "app.d\\\rb"\n',
+      // a trigger split between adjacent literals, which literalValue joins for import_module
+      'import importlib\nmod = importlib.import_module("sql" "ite3")\n',
+      'mod = __import__("sq"  # the driver\n  "lite3")\n',
+      'mod = __import__("""sq""" r"lite3")\n',
+      'mod = __import__("sqli" "t" "e3")\n',
+      "mod = __import__(\"sq\" \"\" 'lite3')\n",
+      'mod = __import__("\\x73ql" "ite3")\n',
     ]) {
       scans(text);
       yes(text);
@@ -393,6 +400,15 @@ describe('prefilter on and off give the same results', () => {
         'ext.py': 'def enable(handle):\n    handle.enable_load_extension(True)\n',
       },
       { found: ['ext.py', 'hooks.py'], skipped: 1 },
+    ],
+    [
+      'on a module name split between adjacent literals',
+      {
+        'driver.py': 'import importlib\n\nmod = importlib.import_module("sql" "ite3")\nconn = mod.connect("x")\n',
+        'dunder.py': 'mod = __import__("sqli" "t" "e3")\n',
+        'label.py': 'LABEL = ("sql" "ite3")\n',
+      },
+      { found: ['driver.py', 'dunder.py'], skipped: 1 },
     ],
   ];
   for (const [name, files, expected] of projects) it(name, () => sameOnAndOff(files, expected), 60_000);

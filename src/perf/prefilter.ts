@@ -466,7 +466,7 @@ export function pythonMayHoldFacts(text: string): boolean {
   const signal = ANY_SIGNAL.test(text);
   if (signal && hasWordTrigger(text)) return true;
   const execOrFetch = signal && EXECUTE_OR_FETCH_WORD.test(text);
-  const hiddenTrigger = (signal && LETTER_ESCAPE.test(text)) || hidesTriggerInContinuation(text);
+  const hiddenTrigger = (signal && LETTER_ESCAPE.test(text)) || hidesTriggerInContinuation(text) || hidesTriggerAcrossLiterals(text);
   const sql = mayOpenSql(text, execOrFetch);
   if (!hiddenTrigger && !sql) return false;
   return scanVerdict(text, execOrFetch, hiddenTrigger, sql);
@@ -793,7 +793,6 @@ const LETTER_ESCAPE = /\\(?:x|u00|U000000)(?:[46][1-9a-fA-F]|[57][0-9aA]|2[eE]|5
 const ANY_SIGNAL = new RegExp(`${WORD_TRIGGER.source}|${EXECUTE_OR_FETCH_WORD.source}|${LETTER_ESCAPE.source}`);
 /** A backslash-newline (LF, CRLF or a lone CR, as appendString reads it); one regex to find them, one to drop them. */
 const LINE_CONTINUATION = /\\(?:\r\n?|\n)/g;
-const LINE_CONTINUATIONS = /\\(?:\r\n?|\n)/g;
 /** The longest word trigger: a trigger a continuation splits lies within this distance of it. */
 const LONGEST_TRIGGER = Math.max(...WORD_TRIGGERS.map((w) => w.length));
 
@@ -819,7 +818,7 @@ function mayOpenSql(text: string, execOrFetch: boolean): boolean {
  * doubled braces: only the first two can make a trigger appear.
  */
 function mayHideTrigger(text: string): boolean {
-  return LETTER_ESCAPE.test(text) || hidesTriggerInContinuation(text);
+  return LETTER_ESCAPE.test(text) || hidesTriggerInContinuation(text) || hidesTriggerAcrossLiterals(text);
 }
 
 /**
@@ -829,20 +828,64 @@ function mayHideTrigger(text: string): boolean {
  */
 function hidesTriggerInContinuation(text: string): boolean {
   if (!text.includes('\\\n') && !text.includes('\\\r')) return false;
-  LINE_CONTINUATION.lastIndex = 0;
+  return hidesTriggerAcross(text, LINE_CONTINUATION);
+}
+
+/**
+ * A word trigger split between adjacent literals, `import_module("sql" "ite3")`: literalValue joins
+ * a group's pieces into one value for the argument of importlib.import_module and __import__ (the
+ * analyzer's only reader of a joined value that looks for a trigger; every other reader takes one
+ * piece at a time, and SQL is the literal scan's). Only a file naming one of them can call one (an
+ * alias of import_module is bound where the name is spelled). What stands between two pieces'
+ * contents is a gap: closing quotes, whitespace, line continuations and comments, then the next
+ * literal's prefix and opening quotes. A prefix letter reads as one only before a quote; as a
+ * one-letter literal (`"sqli" "t" "e3"`) it is content, so the stretches are searched both with
+ * the letters taken out and with them left in.
+ */
+function hidesTriggerAcrossLiterals(text: string): boolean {
+  if (!IMPORT_BY_NAME.test(text)) return false;
+  return hidesTriggerAcross(text, LITERAL_GAP) || hidesTriggerAcross(text, PREFIXED_LITERAL_GAP);
+}
+
+const IMPORT_BY_NAME = /p(?<=imp)ort(?:_module|__)/;
+const GAP_FILLER = '[\\s\\\\\\u2060\\u200b]|#[^\\r\\n]*[\\r\\n]';
+const LITERAL_GAP = new RegExp(`['"](?:['"]|${GAP_FILLER})*['"]`, 'g');
+const PREFIXED_LITERAL_GAP = new RegExp(`['"](?:['"]|${GAP_FILLER}|[rRbBfFuUtT](?=[rRbBfFuUtT]{0,2}['"]))*['"]`, 'g');
+
+/**
+ * Whether removing the matches of `gap` (a global regex) from the text joins a word trigger: a
+ * trigger a gap splits lies within LONGEST_TRIGGER characters of it, or of the next gap when
+ * several split it. Each such stretch is searched with exactly its gaps taken out.
+ */
+function hidesTriggerAcross(text: string, gap: RegExp): boolean {
+  gap.lastIndex = 0;
   let m: RegExpExecArray | null;
   let from = -1;
   let to = -1;
-  while ((m = LINE_CONTINUATION.exec(text)) !== null) {
-    const a = Math.max(0, m.index - LONGEST_TRIGGER);
+  let gaps: [number, number][] = [];
+  const joined = (): string => {
+    let out = '';
+    let at = from;
+    for (const [s, e] of gaps) {
+      out += text.slice(at, s);
+      at = e;
+    }
+    return out + text.slice(at, to);
+  };
+  while ((m = gap.exec(text)) !== null) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const a = Math.max(0, start - LONGEST_TRIGGER);
     if (from >= 0 && a > to) {
-      if (hasWordTrigger(text.slice(from, to).replace(LINE_CONTINUATIONS, ''))) return true;
+      if (hasWordTrigger(joined())) return true;
       from = -1;
+      gaps = [];
     }
     if (from < 0) from = a;
-    to = Math.min(text.length, m.index + m[0].length + LONGEST_TRIGGER);
+    gaps.push([Math.max(start, from), end]);
+    to = Math.min(text.length, end + LONGEST_TRIGGER);
   }
-  return from >= 0 && hasWordTrigger(text.slice(from, to).replace(LINE_CONTINUATIONS, ''));
+  return from >= 0 && hasWordTrigger(joined());
 }
 
 /**
@@ -856,6 +899,7 @@ function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, s
   scanner.run();
   const budget = { chars: 4 * text.length + (1 << 20) };
   const execOrFetch = execWord && EXECUTE_OR_FETCH.some((w) => mentionsCodeWord(text, scanner.notCode, w));
+  const joins = hiddenTrigger && IMPORT_BY_NAME.test(text);
   /** the rest of each statement keyword a bare prefix some literal opens with may begin (`ECT` for `"SEL"`) */
   const remainders = new Set<string>();
   for (const group of scanner.groups) {
@@ -866,6 +910,8 @@ function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, s
       // without an escape the piece's text is a slice of the file, already searched
       if (!p.fstring && p.translated && hasWordTrigger(pieceText(text, p))) return true;
     }
+    // the group's value as literalValue joins it, for import_module (hidesTriggerAcrossLiterals)
+    if (joins && group.length > 1 && hasWordTrigger(group.map((p) => pieceText(text, p)).join(''))) return true;
     if (!sql) continue;
     const pieces = group.map((p) => pieceText(text, p));
     if (groupReadsAsSql(pieces, budget)) return true;
