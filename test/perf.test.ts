@@ -192,9 +192,11 @@ describe('prefilter', () => {
       'create_window_function', 'set_authorizer', 'set_progress_handler', 'set_trace_callback', 'load_extension',
       'enable_load_extension'];
     const words = ['sqlite', '.db', 'pgready', 'apswdatabase', ...methods];
+    // .db counts in a literal only (in code it is an attribute: triggersMatter)
+    const at = (w: string) => (w.toLowerCase() === '.db' ? `x = "y${w}"\n` : `x = y.${w}\n`);
     for (const w of words) {
-      yes(`x = y.${w}\n`);
-      yes(`x = y.${w.toUpperCase()}\n`);
+      yes(at(w));
+      yes(at(w.toUpperCase()));
       const mixed = [...w].map((c, i) => (i % 2 ? c.toUpperCase() : c)).join('');
       // method names count as attributes only (below)
       yes(methods.includes(w) ? `x = y.${mixed}\n` : `x = "${mixed}"\n`);
@@ -252,12 +254,32 @@ describe('prefilter', () => {
     }
     yes('x.enable_load_extension(True)\n');
     // a quote, whitespace, an escape, a continuation or 3 after .db; f-strings end with their tail
-    for (const text of ['"app.db"', "'app.DB'", '"app.db3"', '"app.db  "', '"""app.db\n"""', '"app.db\\n"', 'f"{d}/app.db"', '"app.db\\\nx"']) {
+    for (const text of ['"app.db"', "'app.DB'", '"app.db3"', '"app.db  "', '"""app.db\n"""', '"app.db\\n"', 'f"{d}/app.db"', '"app.db\\\n"']) {
       yes(`PATH = ${text}\n`);
     }
+    // the backslash-newline goes: the value is app.dbx
+    no('PATH = "app.db\\\nx"\n');
     no('self.dbuf = b""\n');
     no('x = conf.dbname\n');
     no('x = "a.dbm"\n');
+  });
+
+  it('counts sqlite and .db by where they stand: code, a comment, a literal naming a database', () => {
+    // code (sqlite3.x counts without an import), and literal values the analyzer reads as a database or module
+    yes('conn = sqlite3.connect(p)\n');
+    yes('m = importlib.import_module("sqlite3")\n');
+    yes('m = importlib.import_module("sqlite3.dbapi2")\n');
+    yes('ENGINE = "django.db.backends.sqlite3"\n');
+    yes('URL = f"sqlite:///{path}"\n');
+    yes('"""Module doc."""\nPATH = " data/app.db "\n');
+    yes('q = f"{x.sqlite_path}"\n');
+    // a comment, an attribute, bytes, and literals that name no database
+    no('# the cache used sqlite3 once; see notes.db\nx = 1\n');
+    no('self.db = load()\nself.db.close()\n');
+    no('f = open(path + b".db", "rb")\n');
+    no('subject = "Re: [sqlite] problem"\n');
+    no('name = "sqlite3{}.dll".format(suffix)\n');
+    no('"""Uses sqlite3 to store the index."""\nx = 1\n');
   });
 
   // the cheap checks before the string scanner: they must let through every literal that may read as SQL
@@ -307,6 +329,7 @@ describe('prefilter', () => {
       'mod = __import__("sqli" "t" "e3")\n',
       "mod = __import__(\"sq\" \"\" 'lite3')\n",
       'mod = __import__("\\x73ql" "ite3")\n',
+      'mod = __import__("sql\\\n" "ite3")\n',
     ]) {
       scans(text);
       yes(text);
@@ -400,6 +423,17 @@ describe('prefilter on and off give the same results', () => {
         'ext.py': 'def enable(handle):\n    handle.enable_load_extension(True)\n',
       },
       { found: ['ext.py', 'hooks.py'], skipped: 1 },
+    ],
+    [
+      'on sqlite and .db in comments, attributes and literals that name no database',
+      {
+        'comment.py': '# was sqlite3; see notes.db\nx = 1\n',
+        'attr.py': 'class Box:\n    def __init__(self, db):\n        self.db = db\n',
+        'subject.py': 'SUBJECT = "Re: [sqlite] problem"\nNAME = "sqlite3{}.dll".format(1)\nRAW = b"x.db"\n',
+        'importer.py': 'import importlib\n\nmod = importlib.import_module("sqlite3")\nconn = mod.connect("x")\n',
+        'plain.py': 'conn = sqlite3.connect("app.db")\n',
+      },
+      { found: ['importer.py', 'plain.py'], skipped: 3 },
     ],
     [
       'on a module name split between adjacent literals',

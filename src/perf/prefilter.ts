@@ -1,4 +1,4 @@
-import { appendString } from '../lang/python/strings.js';
+import { appendString, DB_FILE, SQLITE_URL } from '../lang/python/strings.js';
 import type { SyntaxNode } from '../lang/python/parser.js';
 import { HOLE_TEXT, SqlBuilder } from '../sql/map.js';
 import { looksLikeSql } from '../sql/looks-like-sql.js';
@@ -130,6 +130,69 @@ const WORD_TRIGGER = anchoredTriggers();
 function hasWordTrigger(text: string): boolean {
   return WORD_TRIGGER.test(text);
 }
+
+/** Every match of WORD_TRIGGER: each starts at its word's anchor letter (`qlite` of sqlite, `b` of .db). */
+const EVERY_WORD_TRIGGER = new RegExp(WORD_TRIGGER.source, 'g');
+
+/**
+ * Where `sqlite` and `.db` count. In code, `sqlite` starts an identifier the analyzer reads
+ * (sqlite3, aiosqlite, Sqlite*Database); `.db` in code is an attribute (`self.db`), which it never
+ * reads. In a comment neither counts (the analyzer reads comments for suppressions only: `pgready`,
+ * a trigger of its own). In a literal they count where its value names a database as the analyzer
+ * reads values (visitStringPiece, importlibTarget): a SQLite URL or a database file name once
+ * trimmed, or a module importlib may be asked for (`sqlite3`, `sqlite3.dbapi2`, `aiosqlite`). A
+ * bytes literal has no value to it, and an f-string counts as code (its fields are code, and it is
+ * read raw). Anything the string scanner does not model counts.
+ */
+function triggersMatter(text: string): boolean {
+  const at: number[] = [];
+  EVERY_WORD_TRIGGER.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = EVERY_WORD_TRIGGER.exec(text)) !== null) {
+    const anchor = m[0].charAt(0).toLowerCase();
+    // the other words (pgready, APSWDatabase, the sqlite3-only methods) count wherever they are found
+    if (anchor !== 'q' && anchor !== 'b') return true;
+    at.push(anchor === 'q' ? m.index - 1 : m.index - 2);
+  }
+  // the usual case: an import of sqlite3 or aiosqlite, in code as far as a line can tell
+  if (SQLITE_IMPORT_LINE.test(text)) return true;
+  const scanner = new StringScanner(text);
+  try {
+    scanner.run();
+  } catch (e) {
+    if (e instanceof Unsure) return true;
+    throw e;
+  }
+  const pieces = scanner.groups.flat();
+  let r = 0;
+  const notCode = scanner.notCode;
+  for (const pos of at) {
+    const inside = pieces.filter((p) => p.start <= pos && pos < p.end);
+    if (inside.length > 0) {
+      if (inside.some((p) => p.fstring)) return true;
+      const p = inside[0]!;
+      if (pos < p.contentStart) return true;
+      if (!p.bytes && literalNamesDatabase(pieceText(text, p))) return true;
+      continue;
+    }
+    while (r < notCode.length && notCode[r + 1]! <= pos) r += 2;
+    const inComment = r < notCode.length && notCode[r]! <= pos;
+    if (!inComment && text.charCodeAt(pos) !== 0x2e) return true;
+  }
+  return false;
+}
+
+/** `import sqlite3`, `from aiosqlite import …`: a line that imports them, unless a literal holds it. */
+const SQLITE_IMPORT_LINE = /^[ \t]*(?:import|from)[ \t][^\n]*sqlite/im;
+
+/** Whether the analyzer may read this literal value as naming a SQLite database or module (triggersMatter). */
+function literalNamesDatabase(value: string): boolean {
+  const trimmed = value.trim();
+  return SQLITE_URL.test(trimmed) || DB_FILE.test(trimmed) || IMPORTABLE.test(value);
+}
+
+/** importlibTarget's value, `top` of which is compared with sqlite3 and aiosqlite (with room to spare). */
+const IMPORTABLE = /^\s*(?:aio)?sqlite\w*\s*(?:\.|$)/i;
 
 function isIdChar(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c >= 0x80;
@@ -464,7 +527,7 @@ function groupReadsAsSql(pieces: string[], budget: { chars: number }): boolean {
 export function pythonMayHoldFacts(text: string): boolean {
   // most files hold no word trigger, no execute/fetch name and no letter escape: one pass tells
   const signal = ANY_SIGNAL.test(text);
-  if (signal && hasWordTrigger(text)) return true;
+  if (signal && hasWordTrigger(text) && triggersMatter(text)) return true;
   const execOrFetch = signal && EXECUTE_OR_FETCH_WORD.test(text);
   const hiddenTrigger = (signal && LETTER_ESCAPE.test(text)) || hidesTriggerInContinuation(text) || hidesTriggerAcrossLiterals(text);
   const sql = mayOpenSql(text, execOrFetch);
@@ -837,55 +900,67 @@ function hidesTriggerInContinuation(text: string): boolean {
  * analyzer's only reader of a joined value that looks for a trigger; every other reader takes one
  * piece at a time, and SQL is the literal scan's). Only a file naming one of them can call one (an
  * alias of import_module is bound where the name is spelled). What stands between two pieces'
- * contents is a gap: closing quotes, whitespace, line continuations and comments, then the next
- * literal's prefix and opening quotes. A prefix letter reads as one only before a quote; as a
- * one-letter literal (`"sqli" "t" "e3"`) it is content, so the stretches are searched both with
- * the letters taken out and with them left in.
+ * contents is a gap (LITERAL_GAP); the stretches around the gaps are searched with them removed.
+ * A prefix letter reads as one only before a quote; as a one-letter literal (`"sqli" "t" "e3"`) it
+ * is content, so each stretch is also searched with the gaps' letters left in.
  */
 function hidesTriggerAcrossLiterals(text: string): boolean {
-  if (!IMPORT_BY_NAME.test(text)) return false;
-  return hidesTriggerAcross(text, LITERAL_GAP) || hidesTriggerAcross(text, PREFIXED_LITERAL_GAP);
+  return IMPORT_BY_NAME.test(text) && hidesTriggerAcross(text, LITERAL_GAP, true);
 }
 
 const IMPORT_BY_NAME = /p(?<=imp)ort(?:_module|__)/;
+/** What may stand between adjacent literals besides quotes: whitespace, line continuations, comments. */
 const GAP_FILLER = '[\\s\\\\\\u2060\\u200b]|#[^\\r\\n]*[\\r\\n]';
-const LITERAL_GAP = new RegExp(`['"](?:['"]|${GAP_FILLER})*['"]`, 'g');
-const PREFIXED_LITERAL_GAP = new RegExp(`['"](?:['"]|${GAP_FILLER}|[rRbBfFuUtT](?=[rRbBfFuUtT]{0,2}['"]))*['"]`, 'g');
+/**
+ * Closing quotes, GAP_FILLER, the next literal's prefix letters and opening quotes (empty literals
+ * on the way too). A trigger split there has one of its characters (a letter, `.` or `_`), or a
+ * backslash-newline the value drops, on each side: most quotes of a file (`x = ""`, `f(' ')`) do not.
+ */
+const LITERAL_GAP = new RegExp(
+  `['"](?<=(?:[A-Za-z._]|\\\\(?:\\r\\n?|\\n))['"])(?:['"]|${GAP_FILLER}|[rRbBfFuUtT](?=[rRbBfFuUtT]{0,2}['"]))*['"](?=[A-Za-z._]|\\\\[\\r\\n])`,
+  'g',
+);
+const ALL_LINE_CONTINUATIONS = /\\(?:\r\n?|\n)/g;
+const NOT_LETTERS = /[^A-Za-z]/g;
 
 /**
  * Whether removing the matches of `gap` (a global regex) from the text joins a word trigger: a
  * trigger a gap splits lies within LONGEST_TRIGGER characters of it, or of the next gap when
- * several split it. Each such stretch is searched with exactly its gaps taken out.
+ * several split it. Each such stretch is searched with exactly its gaps taken out; `literals`:
+ * also with its line continuations taken out, and once more with the gaps' letters left in.
  */
-function hidesTriggerAcross(text: string, gap: RegExp): boolean {
+function hidesTriggerAcross(text: string, gap: RegExp, literals = false): boolean {
   gap.lastIndex = 0;
   let m: RegExpExecArray | null;
   let from = -1;
   let to = -1;
   let gaps: [number, number][] = [];
-  const joined = (): string => {
+  const joined = (letters: boolean): string => {
     let out = '';
     let at = from;
     for (const [s, e] of gaps) {
       out += text.slice(at, s);
+      if (letters) out += text.slice(s, e).replace(NOT_LETTERS, '');
       at = e;
     }
-    return out + text.slice(at, to);
+    out += text.slice(at, to);
+    return literals ? out.replace(ALL_LINE_CONTINUATIONS, '') : out;
   };
+  const found = (): boolean => hasWordTrigger(joined(false)) || (literals && hasWordTrigger(joined(true)));
   while ((m = gap.exec(text)) !== null) {
     const start = m.index;
     const end = start + m[0].length;
     const a = Math.max(0, start - LONGEST_TRIGGER);
     if (from >= 0 && a > to) {
-      if (hasWordTrigger(joined())) return true;
+      if (found()) return true;
       from = -1;
       gaps = [];
     }
     if (from < 0) from = a;
-    gaps.push([Math.max(start, from), end]);
+    gaps.push([start, end]);
     to = Math.min(text.length, end + LONGEST_TRIGGER);
   }
-  return from >= 0 && hasWordTrigger(joined());
+  return from >= 0 && found();
 }
 
 /**

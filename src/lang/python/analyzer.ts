@@ -13,7 +13,7 @@ import { parseSuppression } from '../suppress.js';
 import type { SyntaxNode, Tree } from './parser.js';
 import type { FunctionInfo, ProjectIndex, PythonModuleIndex, ReturnRef } from './project.js';
 import { aliasUses, connectionShape, enclosingStatement, indentUnit, previousStatement, resultUse, statementPos } from './shape.js';
-import { appendString, contentRange, literalValue, stringPrefix } from './strings.js';
+import { appendString, contentRange, DB_FILE, literalValue, SQLITE_URL, stringPrefix } from './strings.js';
 import type { Str, Value } from './values.js';
 import { assembledAt, concatStr, MAX_EXPORT_WEIGHT, mergeValues, UNKNOWN, weight, withMode } from './values.js';
 
@@ -67,8 +67,6 @@ const FOREIGN_DRIVERS = new Set([
 const IMPORT_STATEMENTS = ['import_statement', 'import_from_statement'];
 const SCOPES_AND_IMPORTS = ['function_definition', 'class_definition', 'import_statement', 'import_from_statement'];
 const KNOWN_MODULES = new Set(['sqlite3', 'aiosqlite', 'contextlib', 'functools', 'importlib', 'pandas']);
-const DB_FILE = /\.(db|sqlite|sqlite3|db3)$/i;
-const SQLITE_URL = /^sqlite(\+[A-Za-z0-9_]+)?:/i;
 const BARE_EXTENSION = /^\.(db|sqlite|sqlite3|db3)$/i;
 
 /** A Map that counts its changes: a cached view of it is still current while the count stands. */

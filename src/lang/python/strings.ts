@@ -200,6 +200,11 @@ export function appendString(out: SqlBuilder, node: SyntaxNode, source: string, 
   return true;
 }
 
+/** A database file name, as the end of a trimmed literal value (or of an f-string's raw tail) (analyzer.ts, src/perf/prefilter.ts). */
+export const DB_FILE = /\.(db|sqlite|sqlite3|db3)$/i;
+/** A SQLite URL, as the start of a trimmed literal value (or of an f-string's raw text). */
+export const SQLITE_URL = /^sqlite(\+[A-Za-z0-9_]+)?:/i;
+
 /** The run-time text of a plain (non-f, non-bytes) string node, or undefined. */
 export function literalValue(node: SyntaxNode, source: string): string | undefined {
   if (node.type === 'string') {
