@@ -525,14 +525,32 @@ function groupReadsAsSql(pieces: string[], budget: { chars: number }): boolean {
 
 /** True when analysing this Python text could produce a fact, leaving out calls of project factories. */
 export function pythonMayHoldFacts(text: string): boolean {
-  // most files hold no word trigger, no execute/fetch name and no letter escape: one pass tells
-  const signal = ANY_SIGNAL.test(text);
+  // most files hold no word trigger, no execute/fetch name, no letter escape and no import by name: one pass tells
+  const { signal, importer } = signalsOf(text);
   if (signal && hasWordTrigger(text) && triggersMatter(text)) return true;
   const execOrFetch = signal && EXECUTE_OR_FETCH_WORD.test(text);
-  const hiddenTrigger = (signal && LETTER_ESCAPE.test(text)) || hidesTriggerInContinuation(text) || hidesTriggerAcrossLiterals(text);
+  const imports = importer();
+  const hiddenTrigger = (signal && LETTER_ESCAPE.test(text)) || hidesTriggerInContinuation(text) || (imports && hidesTriggerAcrossLiterals(text));
   const sql = mayOpenSql(text, execOrFetch);
   if (!hiddenTrigger && !sql) return false;
-  return scanVerdict(text, execOrFetch, hiddenTrigger, sql);
+  return scanVerdict(text, execOrFetch, hiddenTrigger, sql, hiddenTrigger && imports);
+}
+
+/**
+ * ANY_SIGNAL and IMPORT_BY_NAME in one pass. The leftmost match tells which: only IMPORT_BY_NAME's
+ * starts with a `p` (ANY_SIGNAL's start with q, b, y, w, x, m, _, h or a backslash); the other is
+ * then searched for from there on (no match of either starts before the leftmost).
+ */
+function signalsOf(text: string): { signal: boolean; importer: () => boolean } {
+  SIGNAL_OR_IMPORT.lastIndex = 0;
+  const m = SIGNAL_OR_IMPORT.exec(text);
+  if (!m) return { signal: false, importer: () => false };
+  const rest = (re: RegExp, from: number): boolean => {
+    re.lastIndex = from;
+    return re.test(text);
+  };
+  if (m[0].charAt(0) === 'p') return { signal: rest(ANY_SIGNAL_FROM, m.index + m[0].length), importer: () => true };
+  return { signal: true, importer: () => rest(IMPORT_BY_NAME_FROM, m.index) };
 }
 
 /** Whether the string scanner has to read a file without word triggers (the cheap checks; for tests). */
@@ -541,9 +559,9 @@ export function needsLiteralScan(text: string): boolean {
 }
 
 /** The string scanner's verdict; where it cannot tell, the file passes. */
-function scanVerdict(text: string, execOrFetch: boolean, hiddenTrigger: boolean, sql: boolean): boolean {
+function scanVerdict(text: string, execOrFetch: boolean, hiddenTrigger: boolean, sql: boolean, joins: boolean): boolean {
   try {
-    return scanLiterals(text, execOrFetch, hiddenTrigger, sql);
+    return scanLiterals(text, execOrFetch, hiddenTrigger, sql, joins);
   } catch (e) {
     if (e instanceof Unsure) return true;
     throw e;
@@ -854,6 +872,7 @@ const EXECUTE_OR_FETCH_WORD = /x(?<=\bex)ecute(?:many)?\b|h(?<=\bfetch)(?:one|al
 const LETTER_ESCAPE = /\\(?:x|u00|U000000)(?:[46][1-9a-fA-F]|[57][0-9aA]|2[eE]|5[fF])|\\(?:1[0-7]{2}|0?56)/;
 /** WORD_TRIGGER, EXECUTE_OR_FETCH_WORD or LETTER_ESCAPE: one pass costs what WORD_TRIGGER's alone does. */
 const ANY_SIGNAL = new RegExp(`${WORD_TRIGGER.source}|${EXECUTE_OR_FETCH_WORD.source}|${LETTER_ESCAPE.source}`);
+const ANY_SIGNAL_FROM = new RegExp(ANY_SIGNAL.source, 'g');
 /** A backslash-newline (LF, CRLF or a lone CR, as appendString reads it); one regex to find them, one to drop them. */
 const LINE_CONTINUATION = /\\(?:\r\n?|\n)/g;
 /** The longest word trigger: a trigger a continuation splits lies within this distance of it. */
@@ -881,7 +900,7 @@ function mayOpenSql(text: string, execOrFetch: boolean): boolean {
  * doubled braces: only the first two can make a trigger appear.
  */
 function mayHideTrigger(text: string): boolean {
-  return LETTER_ESCAPE.test(text) || hidesTriggerInContinuation(text) || hidesTriggerAcrossLiterals(text);
+  return LETTER_ESCAPE.test(text) || hidesTriggerInContinuation(text) || (IMPORT_BY_NAME.test(text) && hidesTriggerAcrossLiterals(text));
 }
 
 /**
@@ -905,10 +924,14 @@ function hidesTriggerInContinuation(text: string): boolean {
  * is content, so each stretch is also searched with the gaps' letters left in.
  */
 function hidesTriggerAcrossLiterals(text: string): boolean {
-  return IMPORT_BY_NAME.test(text) && hidesTriggerAcross(text, LITERAL_GAP, true);
+  return hidesTriggerAcross(text, LITERAL_GAP, true);
 }
 
+/** import_module or __import__ (as `import_` and `_module` or `__`), found at the p. */
 const IMPORT_BY_NAME = /p(?<=imp)ort(?:_module|__)/;
+const IMPORT_BY_NAME_FROM = new RegExp(IMPORT_BY_NAME.source, 'g');
+/** ANY_SIGNAL or IMPORT_BY_NAME (signalsOf). */
+const SIGNAL_OR_IMPORT = new RegExp(`${ANY_SIGNAL.source}|${IMPORT_BY_NAME.source}`, 'g');
 /** What may stand between adjacent literals besides quotes: whitespace, line continuations, comments. */
 const GAP_FILLER = '[\\s\\\\\\u2060\\u200b]|#[^\\r\\n]*[\\r\\n]';
 /**
@@ -969,12 +992,11 @@ function hidesTriggerAcross(text: string, gap: RegExp, literals = false): boolea
  * mayHideTrigger said (without it no decoded piece holds a trigger the file's text does not);
  * `sql`: what mayOpenSql said (without it no run of pieces reads as SQL).
  */
-function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, sql: boolean): boolean {
+function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, sql: boolean, joins: boolean): boolean {
   const scanner = new StringScanner(text);
   scanner.run();
   const budget = { chars: 4 * text.length + (1 << 20) };
   const execOrFetch = execWord && EXECUTE_OR_FETCH.some((w) => mentionsCodeWord(text, scanner.notCode, w));
-  const joins = hiddenTrigger && IMPORT_BY_NAME.test(text);
   /** the rest of each statement keyword a bare prefix some literal opens with may begin (`ECT` for `"SEL"`) */
   const remainders = new Set<string>();
   for (const group of scanner.groups) {
