@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 const { loadBundle } = createRequire(import.meta.url)('./load-bundle.cjs');
 const { main } = loadBundle().exports;
 
-// `pgready audit | head`: a reader that stops early is not an error
+// `pgready audit | head`: a reader that stops early is not an error. The run ends with the exit code
+// its command settled before writing (audit's gate: context.ts, verdict), 0 when it settled none
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err) => {
     if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

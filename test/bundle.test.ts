@@ -1,6 +1,6 @@
 // The built command line (npm ci builds it): bin/pgready.js, dist/bundle and V8's code cache
 // (scripts/bundle.mjs, bin/load-bundle.cjs). The rest of the suite runs the TypeScript sources.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -85,4 +85,28 @@ describe('the built command line', () => {
     // the sources are other code under the same version number: they analyse
     expect((await runCli(repoRoot, ...args)).out).toBe(genuine);
   });
+
+  it('exits with the gate\'s verdict when its reader stops early (`| head`)', async () => {
+    // the demo project's JSON report (470 KB) is several times what a pipe holds: writing it fails with EPIPE
+    const headed = (...extra: string[]) =>
+      new Promise<{ code: number | null; read: number }>((done, fail) => {
+        const child = spawn(process.execPath, [bin, 'audit', 'fixtures/legacy-trading', '--no-cache', '--format', 'json', ...extra], {
+          cwd: repoRoot,
+          env: { PATH: process.env.PATH },
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+        let read = 0;
+        child.stdout.once('data', (chunk: Buffer) => {
+          read = chunk.length;
+          child.stdout.destroy();
+        });
+        child.on('error', fail);
+        child.on('close', (code) => done({ code, read }));
+      });
+    const gated = await headed();
+    expect(gated.read).toBeGreaterThan(0);
+    expect(gated.read).toBeLessThan(470_000);
+    expect(gated.code).toBe(1);
+    expect((await headed('--fail-on', 'never')).code).toBe(0);
+  }, 60_000);
 });

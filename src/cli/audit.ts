@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Config } from '../model/config.js';
 import { atLeast, SEVERITIES } from '../model/finding.js';
-import type { Severity } from '../model/finding.js';
+import type { Finding, Severity } from '../model/finding.js';
 import { github } from '../report/github.js';
 import { json, jsonChunks } from '../report/json.js';
 import { pretty } from '../report/pretty.js';
@@ -109,6 +109,10 @@ async function reportAudit(
       ? { ...result, findings: gated, summary: summarise(result.files, gated, result.skipped) }
       : result;
   const reportOpts = { color, cwd: ctx.cwd, sources: result.sources, baseline };
+  // the gate is settled before the report goes out: a reader that stops early (`| head`) ends the
+  // process from its EPIPE handler, which exits with this code (bin/pgready.js)
+  const code = gate(args, cfg, result, gated);
+  ctx.verdict?.(code);
   // JSON and SARIF go out in pieces: a large project's report is tens of megabytes
   let text: string | Iterable<string | Uint8Array>;
   let recorder: ReportRecorder | undefined;
@@ -138,6 +142,11 @@ async function reportAudit(
     );
   }
 
+  return code;
+}
+
+/** The exit code: 1 when a finding the gate counts (with a baseline, a new one) reaches the threshold. */
+function gate(args: AuditArgs, cfg: Config, result: Awaited<ReturnType<CliContext['audit']>>, gated: Finding[]): number {
   const threshold = args.failOn ?? cfg.failOn ?? 'warning';
   if (threshold === 'never') return 0;
   // findings kept on disk or a report printed again (no baseline then): gated by their count of each severity

@@ -51,6 +51,12 @@ export interface CliContext {
   /** absent in tests that do not exercise it: the report then shows no manual items of fix's */
   manual?: ManualFn;
   verifySection?: VerifySectionFn;
+  /**
+   * The exit code, as soon as a command knows it (before its report goes out): the command line
+   * keeps it as the process's, so a reader that closes the pipe early (`pgready audit | head`)
+   * still gets the gate's verdict. Tests leave it out.
+   */
+  verdict?(code: number): void;
 }
 
 /**

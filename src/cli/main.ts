@@ -42,6 +42,9 @@ function defaultContext(): CliContext {
     audit: async (paths, cfg, opts) => (await import('../pipeline.js')).audit(paths, cfg, opts),
     loadConfig: async (cwd, opts) => (await import('../config.js')).loadConfig(cwd, opts),
     version: VERSION,
+    verdict: (code) => {
+      process.exitCode = code;
+    },
     manual: async (paths, cfg, opts) => {
       const [{ fix }, { fixOutcome }, { rootFinder }, { allCodemods }] = await Promise.all([
         import('../pipeline.js'),
