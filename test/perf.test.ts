@@ -121,6 +121,19 @@ describe('prefilter', () => {
     no('self.execute(cmd)\nmsg = "with self.lock: run it"\n');
   });
 
+  it('counts execute and fetch* only as attributes, as a cursor method is called', () => {
+    // a definition, a parameter, a function imported by name: no cursor operation
+    no('def execute(self, cmd):\n    return cmd\nmsg = "Update " + name\n');
+    no('from tools import execute\nexecute(job, "delete " + path)\n');
+    no('def run(execute=True):\n    if execute:\n        return "insert " + row\n');
+    // `.execute` in a comment sends the file to the scanner, which finds no attribute in code
+    no('# call x.execute() later\ndef execute(cmd):\n    return "update " + cmd\n');
+    // after a dot, across a comment or a line continuation
+    yes('q = "update " + t\ncur.execute(q)\n');
+    yes('q = "update " + t\n(cur.  # run it\n    execute(q))\n');
+    yes('q = "update " + t\ncur \\\n    .fetchall(q)\n');
+  });
+
   it('passes a bare keyword prefix only where a literal of the file may continue it', () => {
     no('self.execute(cmd)\nf = open(p, "w")\nmode = "b"\n');
     yes('self.execute(cmd)\nf = open(p, "w")\nx = "ith t as (select 1) select * from t"\n');
@@ -434,6 +447,14 @@ describe('prefilter on and off give the same results', () => {
         'plain.py': 'conn = sqlite3.connect("app.db")\n',
       },
       { found: ['importer.py', 'plain.py'], skipped: 3 },
+    ],
+    [
+      'on execute as a name rather than an attribute',
+      {
+        'runner.py': 'from tools import execute\n\ndef go(name):\n    execute("update " + name)\n',
+        'store.py': 'def save(cur, name):\n    cur.execute("update " + name + " set a = ?", (1,))\n',
+      },
+      { found: ['store.py'], skipped: 1 },
     ],
     [
       'on a module name split between adjacent literals',

@@ -861,9 +861,12 @@ const HEAD_REFUTED = new RegExp(
 
 /**
  * A call of a cursor method on a receiver of unknown origin needs one of these names in the file
- * (execute, executemany, fetchone, fetchall, fetchmany), found at their rarer letters x and h.
+ * (execute, executemany, fetchone, fetchall, fetchmany) as an attribute (recordCall reads it only
+ * from `recv.execute(…)`): after a `.` and what Python allows between a dot and a name, as
+ * TRIGGER_START has it. Found at their rarer letters x and h. `def execute(`, `execute=True` and a
+ * function imported by name (`execute(func, args)`) make no cursor operation.
  */
-const EXECUTE_OR_FETCH_WORD = /x(?<=\bex)ecute(?:many)?\b|h(?<=\bfetch)(?:one|all|many)\b/;
+const EXECUTE_OR_FETCH_WORD = /x(?<=\.(?:[\s\\]|#[^\r\n]*[\r\n])*ex)ecute(?:many)?\b|h(?<=\.(?:[\s\\]|#[^\r\n]*[\r\n])*fetch)(?:one|all|many)\b/;
 /**
  * Escapes that may decode to a character of a word trigger (an ASCII letter, `.` or `_`; the search
  * folds ASCII case only): `\x41`-`\x5a`, `\x61`-`\x7a`, `\x2e`, `\x5f`, the same as `\u00XX` and
@@ -988,7 +991,7 @@ function hidesTriggerAcross(text: string, gap: RegExp, literals = false): boolea
 
 /**
  * The string scanner's verdict (throws Unsure where it cannot tell). `execWord`: EXECUTE_OR_FETCH_WORD
- * matched (it matches wherever mentionsCodeWord finds one of the names); `hiddenTrigger`: what
+ * matched (it matches wherever mentionsCodeAttribute finds one of the names); `hiddenTrigger`: what
  * mayHideTrigger said (without it no decoded piece holds a trigger the file's text does not);
  * `sql`: what mayOpenSql said (without it no run of pieces reads as SQL).
  */
@@ -996,7 +999,7 @@ function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, s
   const scanner = new StringScanner(text);
   scanner.run();
   const budget = { chars: 4 * text.length + (1 << 20) };
-  const execOrFetch = execWord && EXECUTE_OR_FETCH.some((w) => mentionsCodeWord(text, scanner.notCode, w));
+  const execOrFetch = execWord && EXECUTE_OR_FETCH.some((w) => mentionsCodeAttribute(text, scanner.notCode, w));
   /** the rest of each statement keyword a bare prefix some literal opens with may begin (`ECT` for `"SEL"`) */
   const remainders = new Set<string>();
   for (const group of scanner.groups) {
@@ -1070,17 +1073,53 @@ function assembledStart(piece: string): true | string[] {
  */
 const EXECUTE_OR_FETCH = ['execute', 'executemany', 'fetchone', 'fetchall', 'fetchmany'];
 
-/** `word` as a whole identifier outside the ranges (sorted [start, end) pairs) that are not code. */
-function mentionsCodeWord(text: string, notCode: number[], word: string): boolean {
+/**
+ * `word` as a whole identifier outside the ranges (sorted [start, end) pairs) that are not code,
+ * and an attribute: a `.` comes before it, with only whitespace, line continuations and comments
+ * between (EXECUTE_OR_FETCH_WORD).
+ */
+function mentionsCodeAttribute(text: string, notCode: number[], word: string): boolean {
   let r = 0;
   for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
     while (r < notCode.length && notCode[r + 1]! <= at) r += 2;
     if (r < notCode.length && notCode[r]! <= at) continue;
     const before = at > 0 ? text.charCodeAt(at - 1) : -1;
     const after = at + word.length < text.length ? text.charCodeAt(at + word.length) : -1;
-    if (!(before >= 0 && isIdChar(before)) && !(after >= 0 && isIdChar(after))) return true;
+    if (!(before >= 0 && isIdChar(before)) && !(after >= 0 && isIdChar(after)) && afterDot(text, notCode, at)) return true;
   }
   return false;
+}
+
+/** Whether a `.` stands before `at`, past whitespace, backslash-newlines and comments (ranges of notCode opening with `#`). */
+function afterDot(text: string, notCode: number[], at: number): boolean {
+  let p = at - 1;
+  for (;;) {
+    if (p < 0) return false;
+    const c = text.charCodeAt(p);
+    if (c === 0x20 || c === 0x09 || c === 0x0c || c === 0x0a || c === 0x0d || c === 0x5c) {
+      p--;
+      continue;
+    }
+    const comment = rangeAt(notCode, p);
+    if (comment >= 0 && text.charCodeAt(notCode[comment]!) === 0x23) {
+      p = notCode[comment]! - 1;
+      continue;
+    }
+    return c === 0x2e;
+  }
+}
+
+/** The index in notCode of the range holding `p`, or -1. */
+function rangeAt(notCode: number[], p: number): number {
+  let lo = 0;
+  let hi = notCode.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (notCode[2 * mid + 1]! <= p) lo = mid + 1;
+    else if (notCode[2 * mid]! > p) hi = mid - 1;
+    else return 2 * mid;
+  }
+  return -1;
 }
 
 /** Whether `word` occurs in the text as a whole identifier (not inside a longer one). */
