@@ -1,11 +1,11 @@
-// A warm audit whose inputs did not change prints the last JSON or SARIF report again
-// (src/perf/report-cache.ts): the same bytes and exit code as an analysis, and an analysis
-// whenever anything it depends on changed.
+// A warm audit whose inputs did not change prints the last report again (src/perf/report-cache.ts):
+// the same bytes and exit code as an analysis (the terminal report's time row aside), and an
+// analysis whenever anything it depends on changed.
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runCli, runCliWithEnv } from './helpers/cli.js';
 import { forgeReport, storedReport } from './helpers/reports.js';
 import { repoRoot } from './helpers/paths.js';
 
@@ -24,6 +24,10 @@ function project(): string {
 
 const audit = (cwd: string, ...extra: string[]) => runCli(cwd, 'audit', 'app', '--cache-dir', 'cache', ...extra);
 const fresh = (cwd: string, ...extra: string[]) => runCli(cwd, 'audit', 'app', '--no-cache', ...extra);
+
+/** The terminal report's last row: the run's time, written anew by every run. */
+const TIME_ROW = /\nTime {16}(\d+ ms|\d+\.\d\d s)\n$/;
+const untimed = (out: string) => out.replace(TIME_ROW, '\n');
 
 /** The stored report of the project's cache (cwd/cache). */
 const stored = (cwd: string) => storedReport(join(cwd, 'cache'));
@@ -93,9 +97,39 @@ describe('reports kept in the cache', () => {
     expect(await audit(cwd, '--format', 'sarif')).toEqual(await fresh(cwd, '--format', 'sarif'));
   });
 
-  it('keeps no report for pretty output, a baseline, or a project with JavaScript', async () => {
+  it('keeps the terminal report but for its time row, one for each colour setting', async () => {
     const cwd = project();
-    await audit(cwd);
+    const expected = await fresh(cwd);
+    const cold = await audit(cwd);
+    expect(cold.out).toMatch(TIME_ROW);
+    expect(untimed(cold.out)).toBe(untimed(expected.out));
+    expect(cold.code).toBe(expected.code);
+    // kept without the time, which a warm run writes anew
+    expect(readFileSync(stored(cwd).out, 'utf8')).toBe(untimed(cold.out));
+    const warm = await audit(cwd);
+    expect(warm.out).toMatch(TIME_ROW);
+    expect(untimed(warm.out)).toBe(untimed(cold.out));
+    expect(warm.code).toBe(cold.code);
+    forge(cwd, 'forged\n');
+    expect((await audit(cwd)).out).toMatch(/^forged\nTime {16}\S+ m?s\n$/);
+    // colour makes another report: analysed, not the forged one
+    const colour = { FORCE_COLOR: '1' };
+    const coloured = await runCliWithEnv(cwd, colour, 'audit', 'app', '--cache-dir', 'cache');
+    expect(coloured.out).toContain('\u001b[');
+    expect(untimed(coloured.out)).toBe(untimed((await runCliWithEnv(cwd, colour, 'audit', 'app', '--no-cache')).out));
+  });
+
+  it('keeps the GitHub annotations', async () => {
+    const cwd = project();
+    const expected = await fresh(cwd, '--format', 'github');
+    expect(await audit(cwd, '--format', 'github')).toEqual(expected);
+    expect(await audit(cwd, '--format', 'github')).toEqual(expected);
+    forge(cwd, '::notice ::forged\n');
+    expect((await audit(cwd, '--format', 'github')).out).toBe('::notice ::forged\n');
+  });
+
+  it('keeps no report with a baseline, or for a project with JavaScript', async () => {
+    const cwd = project();
     await runCli(cwd, 'baseline', 'app', '--output', 'baseline.json', '--no-cache');
     await audit(cwd, '--format', 'json', '--baseline', 'baseline.json');
     expect(() => readdirSync(join(cwd, 'cache', 'reports'))).toThrow();

@@ -5,7 +5,7 @@ import { atLeast, SEVERITIES } from '../model/finding.js';
 import type { Finding, Severity } from '../model/finding.js';
 import { github } from '../report/github.js';
 import { json, jsonChunks } from '../report/json.js';
-import { pretty } from '../report/pretty.js';
+import { pretty, prettyBody, prettyTime } from '../report/pretty.js';
 import { withPriorities } from '../report/priority.js';
 import { sarif, sarifChunks } from '../report/sarif.js';
 import type { Reporter } from '../report/types.js';
@@ -66,16 +66,18 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
     const paths = args.paths !== undefined && args.paths.length > 0 ? args.paths : ['.'];
     const compare = readBaselineFor(args.baseline, cfg, ctx.cwd);
     const perf = perfOptions(args, ctx);
+    const color = useColor({ flag: args.color, env: ctx.env, isTTY: ctx.stdout.isTTY === true, toFile: args.output !== undefined });
     // the JSON and SARIF reports read the findings once, in order: a large run keeps them on disk
     const streamFindings = (args.format === 'json' || args.format === 'sarif') && compare === undefined;
-    // those reports are functions of the audit's inputs and their format alone: a warm run whose
-    // inputs did not change prints the last one again (src/perf/report-cache.ts)
-    const report = streamFindings ? `format=${args.format}` : undefined;
+    // without a baseline every report is a function of the audit's inputs, its format and (pretty)
+    // the colour, but for the terminal report's last row (the time): a warm run whose inputs did not
+    // change prints the last one again (src/perf/report-cache.ts)
+    const report = compare === undefined ? `format=${args.format}${args.format === 'pretty' ? `;color=${color ? 1 : 0}` : ''}` : undefined;
     const result = withPriorities(await ctx.audit(paths, cfg, { cwd: ctx.cwd, perf, streamFindings, ...(report ? { report } : {}) }), cfg, ctx.cwd);
     // for `npm run bench`: what the run parsed, skipped and took from the cache
     if (ctx.env.PGREADY_STATS) ctx.stderr.write(`pgready-stats ${JSON.stringify(perf.stats)}\n`);
     try {
-      return await reportAudit(args, ctx, cfg, compare, result);
+      return await reportAudit(args, ctx, cfg, compare, result, color);
     } finally {
       result.findingsFile?.close();
     }
@@ -91,17 +93,12 @@ async function reportAudit(
   cfg: Config,
   compare: ReturnType<typeof readBaselineFor>,
   result: Awaited<ReturnType<CliContext['audit']>>,
+  color: boolean,
 ): Promise<number> {
   const baseline = compare?.(result.findings);
   // the gate: with a baseline only new findings count
   const gated = baseline ? result.findings.filter((f) => !baseline.known.has(f.fingerprint)) : result.findings;
 
-  const color = useColor({
-    flag: args.color,
-    env: ctx.env,
-    isTTY: ctx.stdout.isTTY === true,
-    toFile: args.output !== undefined,
-  });
   // people read pretty and github output: with a baseline they see what is new; json and sarif
   // keep every finding with its status for tools
   const shown =
@@ -116,12 +113,20 @@ async function reportAudit(
   // JSON and SARIF go out in pieces: a large project's report is tens of megabytes
   let text: string | Iterable<string | Uint8Array>;
   let recorder: ReportRecorder | undefined;
-  if (result.replay) text = result.replay.pieces();
+  // the terminal report's time row is this run's: never kept, always written anew
+  const time = args.format === 'pretty' ? prettyTime(result.durationMs) : undefined;
+  if (result.replay) text = then(result.replay.pieces(), time);
   else {
+    recorder = result.recordReport?.();
     const made =
-      args.format === 'json' ? jsonChunks(shown, reportOpts) : args.format === 'sarif' ? sarifChunks(shown, reportOpts) : REPORTERS[args.format](shown, reportOpts);
-    recorder = typeof made === 'string' ? undefined : result.recordReport?.();
-    text = recorder && typeof made !== 'string' ? recorded(made, recorder) : made;
+      args.format === 'json'
+        ? jsonChunks(shown, reportOpts)
+        : args.format === 'sarif'
+          ? sarifChunks(shown, reportOpts)
+          : args.format === 'pretty' && recorder
+            ? prettyBody(shown, reportOpts)
+            : REPORTERS[args.format](shown, reportOpts);
+    text = recorder ? then(recorded(typeof made === 'string' ? [made] : made, recorder), time) : made;
   }
   try {
     if (args.output !== undefined) await writeAtomically(resolve(ctx.cwd, args.output), text);
@@ -152,6 +157,12 @@ function gate(args: AuditArgs, cfg: Config, result: Awaited<ReturnType<CliContex
   // findings kept on disk or a report printed again (no baseline then): gated by their count of each severity
   if (result.findingsFile || result.replay) return SEVERITIES.some((s) => result.summary.bySeverity[s] > 0 && atLeast(s, threshold as Severity)) ? 1 : 0;
   return gated.some((f) => atLeast(f.severity, threshold as Severity)) ? 1 : 0;
+}
+
+/** The pieces, then `last` when there is one. */
+function* then<T, U>(pieces: Iterable<T>, last: U | undefined): Generator<T | U> {
+  yield* pieces;
+  if (last !== undefined) yield last;
 }
 
 /** The report's pieces as they are written, a copy of each kept by the recorder. */

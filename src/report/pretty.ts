@@ -12,9 +12,15 @@ const LABEL_WIDTH = 20;
 
 /**
  * The terminal report: each finding as `path:line:col  ID name  message` with a one-line code
- * frame, in file order, then a summary.
+ * frame, in file order, then a summary ending with the run's time.
  */
-export const pretty: Reporter = (run, opts) => {
+export const pretty: Reporter = (run, opts) => prettyBody(run, opts) + prettyTime(run.durationMs);
+
+/**
+ * The terminal report but for its last row, the run's time: a function of the audit's inputs and
+ * of the colour alone, which a warm run may print again (src/perf/report-cache.ts).
+ */
+export function prettyBody(run: RunResult, opts: ReportOptions): string {
   // Level 1 (16 colours) whenever colour is on: the same bytes on every terminal.
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const out: string[] = [];
@@ -46,7 +52,16 @@ export const pretty: Reporter = (run, opts) => {
   }
   out.push(...summary(run, opts, c));
   return `${out.join('\n')}\n`;
-};
+}
+
+/** The terminal report's last row: how long the run took. */
+export function prettyTime(durationMs: number): string {
+  return `${row('Time', duration(durationMs))}\n`;
+}
+
+function row(label: string, value: string): string {
+  return `${label.padEnd(LABEL_WIDTH)}${value}`;
+}
 
 function headline(f: Finding, opts: ReportOptions, c: ChalkInstance): string {
   const where = c.bold(`${displayPath(f.file, opts.cwd)}:${f.line}:${f.column}`);
@@ -72,7 +87,6 @@ function frame(f: Finding, idx: LineIndex | null, gutter: number, c: ChalkInstan
 
 function summary(run: RunResult, opts: ReportOptions, c: ChalkInstance): string[] {
   const s = run.summary;
-  const row = (label: string, value: string): string => `${label.padEnd(LABEL_WIDTH)}${value}`;
   const lines = [row('Files scanned', String(s.filesScanned)), row('Files using SQLite', String(s.filesWithSqlite))];
 
   const bySeverity = (['error', 'warning', 'info'] as const)
@@ -93,7 +107,6 @@ function summary(run: RunResult, opts: ReportOptions, c: ChalkInstance): string[
   for (const k of [...run.skipped].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     lines.push(`  ${displayPath(k.path, opts.cwd)}  ${c.yellow(k.reason)}: ${k.detail}`);
   }
-  lines.push(row('Time', duration(run.durationMs)));
   return lines;
 }
 

@@ -10,8 +10,13 @@ function sink(): Writable & { text: string } {
 
 /** `pgready …argv` in `cwd`, in process, with empty env: exit code and what it wrote. */
 export async function runCli(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runCliWithEnv(cwd, {}, ...argv);
+}
+
+/** runCli with these environment variables. */
+export async function runCliWithEnv(cwd: string, env: Record<string, string>, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = sink();
   const stderr = sink();
-  const code = await main(argv, { cwd, stdout, stderr, env: {} });
+  const code = await main(argv, { cwd, stdout, stderr, env });
   return { code, out: stdout.text, err: stderr.text };
 }
