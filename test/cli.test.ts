@@ -417,6 +417,11 @@ describe('useColor', () => {
     expect(useColor({ ...base, isTTY: false, env: { FORCE_COLOR: '' } })).toBe(true);
     expect(useColor({ ...base, env: { FORCE_COLOR: '0' } })).toBe(false);
   });
+  it('is on with --color without a terminal, whatever NO_COLOR and FORCE_COLOR say, but not in a file', () => {
+    expect(useColor({ ...base, flag: true, isTTY: false })).toBe(true);
+    expect(useColor({ ...base, flag: true, isTTY: false, env: { NO_COLOR: '1', FORCE_COLOR: '0' } })).toBe(true);
+    expect(useColor({ ...base, flag: true, toFile: true })).toBe(false);
+  });
 });
 
 describe('global options', () => {

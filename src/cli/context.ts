@@ -61,8 +61,8 @@ export interface CliContext {
 
 /**
  * Colour on only for a terminal: `--no-color` and NO_COLOR (any non-empty value) turn it off,
- * FORCE_COLOR (other than 0/false) turns it on without a terminal. A report written to a file
- * is never coloured.
+ * `--color` and FORCE_COLOR (other than 0/false) turn it on without a terminal; the flag wins over
+ * both variables (as no-color.org asks of a flag). A report written to a file is never coloured.
  */
 export function useColor(opts: {
   flag: boolean | undefined;
@@ -71,6 +71,7 @@ export function useColor(opts: {
   toFile: boolean;
 }): boolean {
   if (opts.flag === false || opts.toFile) return false;
+  if (opts.flag === true) return true;
   if (opts.env.NO_COLOR) return false;
   const force = opts.env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
