@@ -88,9 +88,9 @@ describe('the built command line', () => {
 
   it('exits with the gate\'s verdict when its reader stops early (`| head`)', async () => {
     // the demo project's JSON report (470 KB) is several times what a pipe holds: writing it fails with EPIPE
-    const headed = (...extra: string[]) =>
+    const headed = (...args: string[]) =>
       new Promise<{ code: number | null; read: number }>((done, fail) => {
-        const child = spawn(process.execPath, [bin, 'audit', 'fixtures/legacy-trading', '--no-cache', '--format', 'json', ...extra], {
+        const child = spawn(process.execPath, [bin, ...args], {
           cwd: repoRoot,
           env: { PATH: process.env.PATH },
           stdio: ['ignore', 'pipe', 'ignore'],
@@ -103,10 +103,13 @@ describe('the built command line', () => {
         child.on('error', fail);
         child.on('close', (code) => done({ code, read }));
       });
-    const gated = await headed();
+    const audit = ['audit', 'fixtures/legacy-trading', '--no-cache', '--format', 'json'];
+    const gated = await headed(...audit);
     expect(gated.read).toBeGreaterThan(0);
     expect(gated.read).toBeLessThan(470_000);
     expect(gated.code).toBe(1);
-    expect((await headed('--fail-on', 'never')).code).toBe(0);
+    expect((await headed(...audit, '--fail-on', 'never')).code).toBe(0);
+    // fix --check: its diff (108 KB) goes out after the verdict too
+    expect((await headed('fix', '--check', 'fixtures/legacy-trading')).code).toBe(1);
   }, 60_000);
 });

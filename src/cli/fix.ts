@@ -74,9 +74,11 @@ export async function runFixCommand(args: FixArgs, ctx: CliContext, codemods: re
       allowDirty: args.allowDirty === true,
     });
     const color = useColor({ flag: args.color, env: ctx.env, isTTY: ctx.stdout.isTTY === true, toFile: false });
+    const code = args.check === true && (result.summary.filesChanged > 0 || result.summary.files.some((f) => f.failure)) ? 1 : 0;
+    // settled before the diff goes out, for a reader that stops early (audit.ts does the same)
+    ctx.verdict?.(code);
     ctx.stdout.write(fixReport(result.summary, { color, mode: dryRun ? 'dry-run' : 'write' }));
-    if (args.check === true && (result.summary.filesChanged > 0 || result.summary.files.some((f) => f.failure))) return 1;
-    return 0;
+    return code;
   } catch (e) {
     return reportError(e, ctx);
   }
