@@ -6,11 +6,13 @@ import { sha1 } from './cache.js';
 import type { DiskCache } from './cache.js';
 
 /**
- * The last JSON or SARIF report of an audit, kept whole in the cache: a run whose inputs are those
- * of the run that wrote it (every file's path, language and content hash, what was skipped and
- * why, the configuration, pgready's version, the report's options: `key`) prints it again without
- * analysing anything. Those reports are deterministic (no time, no colour), so the same inputs
- * give the same bytes. One report is kept per working directory, paths and format (`slot`), each
+ * The last report of an audit without a baseline, kept whole in the cache: a run whose inputs are
+ * those of the run that wrote it (every file's path, language and content hash, what was skipped
+ * and why, the configuration, pgready's version, the report's options: `key`) prints it again
+ * without analysing anything. JSON, SARIF and GitHub reports are deterministic (no time, no
+ * colour), so the same inputs give the same bytes; the terminal report is kept without its last
+ * row, the run's time, which the caller writes anew (cli/audit.ts), and its colour is one of the
+ * report's options. One report is kept per working directory, paths and options (`slot`), each
  * written over the last: its entry (DiskCache kind `reports`) names the inputs' key, the summary
  * (for the exit code), the report's length and CRC-32; `reports/<id>.out` holds its bytes. A
  * report whose bytes do not check out is a miss, found before anything is written.
