@@ -321,7 +321,8 @@ export interface AuditOptions {
   streamFindings?: boolean;
   /**
    * The report the caller will write, when its bytes are a function of the audit's inputs alone
-   * (JSON or SARIF, no baseline): every option that changes them. With the cache on, a run of a
+   * (any format without a baseline; the terminal report but for its time row): every option that
+   * changes them. With the cache on, a run of a
    * Python (and text) project whose inputs are those of the run that wrote the last such report
    * gets it back (AuditResult.replay) instead of an analysis (src/perf/report-cache.ts).
    */
