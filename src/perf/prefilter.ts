@@ -1017,10 +1017,11 @@ function scanLiterals(text: string, execWord: boolean, hiddenTrigger: boolean, s
       // without an escape the piece's text is a slice of the file, already searched
       if (!p.fstring && p.translated && hasWordTrigger(pieceText(text, p))) return true;
     }
-    // the group's value as literalValue joins it, for import_module (hidesTriggerAcrossLiterals)
-    if (joins && group.length > 1 && hasWordTrigger(group.map((p) => pieceText(text, p)).join(''))) return true;
-    if (!sql) continue;
+    if (!sql && !joins) continue;
     const pieces = group.map((p) => pieceText(text, p));
+    // the group's value as literalValue joins it, for import_module (hidesTriggerAcrossLiterals)
+    if (joins && pieces.length > 1 && hasWordTrigger(pieces.join(''))) return true;
+    if (!sql) continue;
     if (groupReadsAsSql(pieces, budget)) return true;
     // SQL assembled at run time (`+`, `%`, format()) starts with one of its literals, joined after
     // whatever else: `"Create a new widget."` cannot start it however it goes on
