@@ -7,6 +7,7 @@ import { analyseFiles, configHash, openCache } from './perf/engine.js';
 import type { DiskCache } from './perf/cache.js';
 import { sha1 } from './perf/cache.js';
 import { contentHash, StatManifest } from './perf/manifest.js';
+import { DiskSource, releaseText, textHeld } from './perf/disk-source.js';
 import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
 import type { JsModuleIndex, JsProjectIndex } from './lang/typescript/index.js';
@@ -120,9 +121,11 @@ async function analyseLazily(
       sources.push(known);
       continue;
     }
-    const s = readSource(f, cfg);
-    if ('reason' in s) skipped.push(s);
+    const r = readSource(f, cfg);
+    if ('reason' in r) skipped.push(r);
     else {
+      // a large run lets the texts go after its index stages and reads them again when asked (DiskSource)
+      const s = new DiskSource(f, cfg, r.text);
       sources.push(s);
       read.push(s);
     }
@@ -391,6 +394,8 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
         continue;
       }
       const uses = incoming.get(source.path) ?? [];
+      // a text a large run let go is read for this file's rules and let go again after them
+      const held = textHeld(source);
       // keyed by the facts as the cache holds them and what links to them: with both cached, the
       // facts are never read (a warm run)
       let facts: FileFacts | undefined;
@@ -427,6 +432,7 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
       const usesSqlite = found > 0 || Object.values(counts).some((c) => c > 0);
       summaries.push({ path: source.path, language: source.language, counts, usesSqlite });
       if (found > 0 && !opts.streamFindings) sources.set(source.path, source.text);
+      if (!held) releaseText(source);
     }
   } catch (e) {
     sink.close();

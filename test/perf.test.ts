@@ -14,6 +14,7 @@ import { DiskCache } from '../src/perf/cache.js';
 import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { IndexSharing, SharedIndexes } from '../src/perf/shared-indexes.js';
 import { TaskRunner } from '../src/perf/tasks.js';
+import { DiskSource, shipped, textLength } from '../src/perf/disk-source.js';
 import { makeSpillDir, Spill } from '../src/perf/spill.js';
 import { digestOf, FactsTable } from '../src/perf/facts-table.js';
 import { tokensOf } from '../src/sql/analyze.js';
@@ -610,6 +611,56 @@ describe('worker threads', () => {
     expect(stats.workers).toBe(2);
     expect(two).toEqual(one);
   }, 120_000);
+});
+
+describe('texts let go after the prefilter', () => {
+  it('give the same results: the threads that parse read the files again, on 1 and 2 workers', async () => {
+    const memory = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 1, dropTexts: false });
+    for (const jobs of [1, 2]) {
+      const stats = newStats();
+      const dropped = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs, dropTexts: true, stats });
+      expect(stats.textsDropped).toBe(true);
+      expect(stats.workers).toBe(jobs === 1 ? 0 : 2);
+      expect(dropped).toEqual(memory);
+    }
+  }, 120_000);
+
+  it('a file that changes after it was read stops the run with FileChangedError, on 1 and 2 workers', async () => {
+    for (const jobs of [1, 2]) {
+      const root = tempDir();
+      writeTree(root, { 'app.py': 'import sqlite3\nconn = sqlite3.connect("app.db")\n', 'other.py': 'import sqlite3\n' });
+      // the progress sink starts after every file was read and before the prefilter: change one there
+      const progress = { start: () => writeFileSync(join(root, 'app.py'), 'import sqlite3\nconn = sqlite3.connect("b.db")\n'), advance() {}, finish() {} };
+      const run = audit(['.'], defaultConfig(root), { cwd: root, perf: { jobs, dropTexts: true, progress } });
+      await expect(run).rejects.toThrow(FileChangedError);
+      await expect(run).rejects.toThrow('app.py changed while pgready was reading it');
+      // kept in memory, the text read first is analysed
+      const kept = await outcome(['.'], root, { jobs, dropTexts: false });
+      expect(kept.findings.length).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
+  it('a DiskSource reads its text again after letting it go, checked against its content hash, and never ships it let go', () => {
+    const root = tempDir();
+    writeTree(root, { 'a.py': 'x = 1\n' });
+    const f = { path: 'a.py', absPath: join(root, 'a.py'), language: 'python' as const };
+    const s = new DiskSource(f, { maxFileBytes: 1 << 20 }, 'x = 1\n');
+    expect(shipped(s)).toEqual({ ...f, text: 'x = 1\n' });
+    s.release();
+    expect(s.held).toBe(false);
+    expect(textLength(s)).toBe(6);
+    // a task carries the file without its text; a structured clone of the source never holds it
+    expect(shipped(s)).toEqual({ ...f, contentHash: s.contentHash });
+    expect('text' in structuredClone(s)).toBe(false);
+    const ran = new TaskRunner().run({ kind: 'index', source: shipped(s) });
+    expect(ran.kind === 'index' && ran.index?.file).toBe('a.py');
+    expect(s.text).toBe('x = 1\n');
+    expect(s.held).toBe(true);
+    s.release();
+    writeFileSync(f.absPath, 'x = 2\n');
+    expect(() => s.text).toThrow(FileChangedError);
+    expect(new TaskRunner().run({ kind: 'facts', source: shipped(s) })).toMatchObject({ path: 'a.py', changed: true });
+  });
 });
 
 describe('spilled trees and facts', () => {

@@ -2,25 +2,13 @@ import { statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import type { Config } from '../model/config.js';
 import type { SourceFile } from '../model/facts.js';
-import type { Skipped } from '../model/run.js';
-import { readSource } from '../discover/read.js';
 import type { ReadableFile } from '../discover/read.js';
 import { CACHE_VERSION } from '../version.js';
 import type { DiskCache } from './cache.js';
 import { sha1 } from './cache.js';
+import { contentHash, DiskSource } from './disk-source.js';
 
-/** What the cache keys a file's text by: its language, text kind and decoded text. */
-export function contentHash(s: SourceFile): string {
-  if (s.contentHash === undefined) s.contentHash = sha1(s.language, s.textKind ?? '', s.text);
-  return s.contentHash;
-}
-
-/** A file read by a warm run changed (or vanished) after pgready looked at it. */
-export class FileChangedError extends Error {
-  constructor(path: string) {
-    super(`${path} changed while pgready was reading it; run pgready again.`);
-  }
-}
+export { contentHash, FileChangedError } from './disk-source.js';
 
 /** size, mtime, ctime, inode (what `stat` shows of a change), language, text kind, content hash */
 type Entry = [number, number, number, number, string, string, string];
@@ -32,7 +20,7 @@ const RACY_MS = 2000;
  * The stat manifest: for each file the last cached run read, what `stat` showed and the content
  * hash. A warm run stats each file and, where size, modification and change times and inode are
  * all unchanged, takes the hash from here and leaves the text unread until something asks for it
- * (`SourceFile.text` is then a getter that reads, decodes and checks the hash): the facts of
+ * (a DiskSource: its text is read, decoded and checked against the hash when asked for): the facts of
  * unchanged files come from the cache by that hash, so most texts are never read. This is how git,
  * ESLint and ruff tell unchanged files; like git, an entry whose file was written within two
  * seconds of being recorded is not kept, so a write the timestamps cannot show is never missed.
@@ -43,9 +31,8 @@ export class StatManifest {
   private readonly known: Record<string, Entry>;
   private readonly next: Record<string, Entry> = {};
   private changed = false;
-  /** files handed out unread, and how many of those something read after all */
-  private deferred = 0;
-  private readLater = 0;
+  /** files handed out unread */
+  private readonly handedOut: DiskSource[] = [];
 
   constructor(private readonly cache: DiskCache) {
     const got = cache.get<Record<string, Entry>>('manifest', this.key);
@@ -63,24 +50,9 @@ export class StatManifest {
       return undefined;
     }
     if (!st.isFile() || st.size > cfg.maxFileBytes || !same(e, st, f)) return undefined;
-    const hash = e[6];
-    let text: string | undefined;
-    const lazy = { path: f.path, absPath: f.absPath, language: f.language, contentHash: hash } as SourceFile;
-    if (f.textKind !== undefined) lazy.textKind = f.textKind;
-    Object.defineProperty(lazy, 'text', {
-      enumerable: true,
-      get: (): string => {
-        if (text === undefined) {
-          const read: SourceFile | Skipped = readSource(f, cfg);
-          if ('reason' in read || contentHash(read) !== hash) throw new FileChangedError(f.path);
-          text = read.text;
-          this.readLater++;
-        }
-        return text;
-      },
-    });
+    const lazy = new DiskSource(f, cfg, undefined, e[6]);
+    this.handedOut.push(lazy);
     this.keep(f.path, e);
-    this.deferred++;
     return lazy;
   }
 
@@ -105,7 +77,9 @@ export class StatManifest {
 
   /** Files whose text this run never read. */
   unread(): number {
-    return this.deferred - this.readLater;
+    let n = 0;
+    for (const s of this.handedOut) if (!s.readLater) n++;
+    return n;
   }
 
   /** Writes the entry when this run's files differ from the last run's. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
-import { TaskRunner, treeBuffers } from './tasks.js';
+import { shipTask, TaskRunner, treeBuffers } from './tasks.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 const YIELD_EVERY = 8;
@@ -30,7 +30,7 @@ export class InlineExecutor implements Executor {
     let n = 0;
     try {
       for (const t of tasks) {
-        out.push(this.runner.run(t));
+        out.push(this.runner.run(shipTask(t)));
         onDone?.(1);
         if (++n % YIELD_EVERY === 0) await turn();
       }
@@ -106,7 +106,7 @@ export class WorkerExecutor implements Executor {
     const feed = async (w: Worker): Promise<void> => {
       while (next < tasks.length && !this.failure) {
         const from = next;
-        const slice = tasks.slice(from, from + batch);
+        const slice = tasks.slice(from, from + batch).map(shipTask);
         next += slice.length;
         const id = this.nextId++;
         const got = await new Promise<TaskResult[]>((resolve) => {

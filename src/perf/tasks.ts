@@ -6,6 +6,8 @@ import type { PythonModuleIndex } from '../lang/python/index.js';
 import type { FactoryInfo, SharedProject } from '../lang/python/project.js';
 import { SharedIndexes } from './shared-indexes.js';
 import { extractTextFacts } from '../lang/text/index.js';
+import type { SourceRef } from './disk-source.js';
+import { FileChangedError, readAgain, shipped } from './disk-source.js';
 import type { SpillRef } from './spill.js';
 import { isSpillRef, Spill } from './spill.js';
 import type { FactsDigest } from './facts-table.js';
@@ -36,12 +38,17 @@ export interface ProjectInputs {
   lean?: boolean;
 }
 
-/** tree: the file's syntax tree as the index pass parsed it (or where it spilled it), so the facts pass need not parse again */
-export type Task = { kind: 'index'; source: SourceFile } | { kind: 'facts'; source: SourceFile; tree?: Uint32Array | SpillRef };
+/**
+ * tree: the file's syntax tree as the index pass parsed it (or where it spilled it), so the facts
+ * pass need not parse again. A source without its text (a SourceRef) is read by the thread running
+ * the task, and checked against its content hash (src/perf/disk-source.ts).
+ */
+export type Task = { kind: 'index'; source: SourceFile | SourceRef } | { kind: 'facts'; source: SourceFile | SourceRef; tree?: Uint32Array | SpillRef };
 
 export type TaskResult =
   /** queried: what the index pass asked about other files (a forecast of the facts pass's questions) */
-  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string; tree?: Uint32Array | SpillRef }
+  /** changed: the file's text, read again, was not the text the run read first (FileChangedError) */
+  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string; changed?: true; tree?: Uint32Array | SpillRef }
   /**
    * queried: `file\0name` of every export asked about (RecordingProject);
    * unanswered: the questions about files not indexed the analysis turned out to need: its facts
@@ -57,6 +64,7 @@ export type TaskResult =
       queried: string[];
       unanswered: string[];
       error?: string;
+      changed?: true;
     };
 
 /**
@@ -136,7 +144,14 @@ export class TaskRunner {
   }
 
   run(task: Task): TaskResult {
-    const { source } = task;
+    let source: SourceFile;
+    try {
+      source = withText(task.source);
+    } catch (e) {
+      if (!(e instanceof FileChangedError)) throw e;
+      const result = { path: task.source.path, queried: [], error: e.message, changed: true as const };
+      return task.kind === 'index' ? { kind: 'index', ...result } : { kind: 'facts', ...result, unanswered: [] };
+    }
     if (task.kind === 'index') {
       // indexPython(), with a project that notes the questions
       const project = new RecordingProject(this.table, []);
@@ -172,6 +187,20 @@ export class TaskRunner {
       return { kind: 'facts', path: source.path, ...asked(), error: message(e) };
     }
   }
+}
+
+/**
+ * The task as it is handed to the thread that runs it: its source a plain object, with its text or
+ * (a text this thread let go) without it (src/perf/disk-source.ts, shipped).
+ */
+export function shipTask(t: Task): Task {
+  return { ...t, source: shipped(t.source) };
+}
+
+/** The source with its text: read from disk when the task carries none (FileChangedError when it changed). */
+function withText(s: SourceFile | SourceRef): SourceFile {
+  if (typeof s.text === 'string') return s as SourceFile;
+  return { ...s, text: readAgain(s as SourceRef, { maxFileBytes: Infinity }) };
 }
 
 function message(e: unknown): string {

@@ -1,0 +1,133 @@
+import type { Config } from '../model/config.js';
+import type { Language, SourceFile, TextKind } from '../model/facts.js';
+import type { Skipped } from '../model/run.js';
+import { readSource } from '../discover/read.js';
+import type { ReadableFile } from '../discover/read.js';
+import { sha1 } from './cache.js';
+
+/** What the cache keys a file's text by: its language, text kind and decoded text. */
+export function contentHash(s: SourceFile): string {
+  if (s.contentHash === undefined) s.contentHash = sha1(s.language, s.textKind ?? '', s.text);
+  return s.contentHash;
+}
+
+/** A file read again (by a warm run, or after its text was let go) changed or vanished after pgready looked at it. */
+export class FileChangedError extends Error {
+  constructor(readonly path: string) {
+    super(`${path} changed while pgready was reading it; run pgready again.`);
+  }
+}
+
+/** A source as a task carries it when the thread running the task reads the text itself (`text` absent). */
+export type SourceRef = Omit<SourceFile, 'text' | 'contentHash'> & { text?: string; contentHash: string };
+
+/**
+ * The file's text as it was read before: read and decoded again, and checked against its content
+ * hash (FileChangedError when it differs or cannot be read).
+ */
+export function readAgain(s: SourceRef, cfg: Pick<Config, 'maxFileBytes'>): string {
+  const f: ReadableFile = { path: s.path, absPath: s.absPath, language: s.language };
+  if (s.textKind !== undefined) f.textKind = s.textKind;
+  const read: SourceFile | Skipped = readSource(f, cfg);
+  if ('reason' in read || contentHash(read) !== s.contentHash) throw new FileChangedError(s.path);
+  return read.text;
+}
+
+/**
+ * A file on disk whose text may be let go and read again (readAgain) when something asks for it.
+ * A stat manifest hands out files unread (src/perf/manifest.ts); a large run lets the texts go
+ * once its index stages are done, and the facts pass's threads read them themselves (engine.ts),
+ * so the main thread does not hold every text of the project through the facts pass and the rules
+ * (on 32,000 files, 68 MB of its heap). A class, so every instance keeps one shape: a getter
+ * defined on each object made it a dictionary, 470 bytes each (session 9).
+ *
+ * The text is a private field: a structured clone or a spread of the object leaves it out, so
+ * code that ships a source to another thread says which form it sends (shipped()).
+ */
+export class DiskSource implements SourceFile {
+  readonly path: string;
+  readonly absPath: string;
+  readonly language: Language;
+  textKind?: TextKind;
+  contentHash?: string;
+  /** the text's length, known without the text (0 until it was read once) */
+  length = 0;
+  /** whether the text was ever read from disk after the object was made (the stat manifest counts them) */
+  readLater = false;
+  #text: string | undefined;
+  readonly #maxFileBytes: number;
+
+  constructor(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, text: string | undefined, hash?: string) {
+    this.path = f.path;
+    this.absPath = f.absPath;
+    this.language = f.language;
+    if (f.textKind !== undefined) this.textKind = f.textKind;
+    if (hash !== undefined) this.contentHash = hash;
+    this.#maxFileBytes = cfg.maxFileBytes;
+    if (text !== undefined) {
+      this.#text = text;
+      this.length = text.length;
+    } else if (hash === undefined) throw new Error(`${f.path}: a source without its text needs its content hash`);
+  }
+
+  get text(): string {
+    if (this.#text === undefined) {
+      this.#text = readAgain(this as SourceRef, { maxFileBytes: this.#maxFileBytes });
+      this.length = this.#text.length;
+      this.readLater = true;
+    }
+    return this.#text;
+  }
+
+  set text(value: string) {
+    this.#text = value;
+    this.length = value.length;
+    this.contentHash = undefined;
+  }
+
+  /** Whether the text is in memory now. */
+  get held(): boolean {
+    return this.#text !== undefined;
+  }
+
+  /** Lets the text go; the next read of `text` reads the file again. */
+  release(): void {
+    if (this.#text === undefined) return;
+    contentHash(this);
+    this.#text = undefined;
+  }
+}
+
+/** Lets the text of a DiskSource go (other sources keep theirs). */
+export function releaseText(s: SourceFile): void {
+  if (s instanceof DiskSource) s.release();
+}
+
+/** Whether the source's text is in memory (always, but for a DiskSource that let it go or was never read). */
+export function textHeld(s: SourceFile): boolean {
+  return !(s instanceof DiskSource) || s.held;
+}
+
+/** The text's length in UTF-16 code units, without reading a text that is not in memory when it was read before. */
+export function textLength(s: SourceFile): number {
+  return s instanceof DiskSource && !s.held && s.length > 0 ? s.length : s.text.length;
+}
+
+/**
+ * The source as a task carries it to a thread: a plain object with the text, or without it when
+ * the text was let go (released): the thread then reads it itself (readAgain), and this thread
+ * does not hold it again. A text a stat manifest left unread is read here, as before.
+ */
+export function shipped(s: SourceFile | SourceRef): SourceFile | SourceRef {
+  const text = s instanceof DiskSource && !s.held && s.length > 0 && s.contentHash !== undefined ? undefined : s.text;
+  if (text === undefined) {
+    if (!(s instanceof DiskSource)) return s;
+    const ref: SourceRef = { path: s.path, absPath: s.absPath, language: s.language, contentHash: s.contentHash! };
+    if (s.textKind !== undefined) ref.textKind = s.textKind;
+    return ref;
+  }
+  const out: SourceFile = { path: s.path, absPath: s.absPath, language: s.language, text };
+  if (s.textKind !== undefined) out.textKind = s.textKind;
+  if (s.contentHash !== undefined) out.contentHash = s.contentHash;
+  return out;
+}
