@@ -15,6 +15,7 @@ import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { IndexSharing, SharedIndexes } from '../src/perf/shared-indexes.js';
 import { TaskRunner } from '../src/perf/tasks.js';
 import { DiskSource, shipped, textLength } from '../src/perf/disk-source.js';
+import { Interner } from '../src/util/intern.js';
 import { makeSpillDir, Spill } from '../src/perf/spill.js';
 import { digestOf, FactsTable } from '../src/perf/facts-table.js';
 import { tokensOf } from '../src/sql/analyze.js';
@@ -660,6 +661,17 @@ describe('texts let go after the prefilter', () => {
     writeFileSync(f.absPath, 'x = 2\n');
     expect(() => s.text).toThrow(FileChangedError);
     expect(new TaskRunner().run({ kind: 'facts', source: shipped(s) })).toMatchObject({ path: 'a.py', changed: true });
+  });
+
+  it('one copy of each string of what a worker posts is kept; values and typed arrays stay as they were', () => {
+    const interner = new Interner(['a.py']);
+    const words = new Uint32Array([1, 2]);
+    const value = { path: 'a.py', list: ['function', ['function', { kind: 'function' }]], words, n: 3, none: null };
+    const before = structuredClone(value);
+    expect(interner.walk(value)).toBe(value);
+    expect(value).toEqual(before);
+    expect(value.words).toBe(words);
+    expect(interner.walk('function')).toBe('function');
   });
 });
 

@@ -21,6 +21,7 @@ import { shipTask, TaskRunner } from './tasks.js';
 import type { SpillRef } from './spill.js';
 import { makeScratch } from './spill.js';
 import { IndexSharing } from './shared-indexes.js';
+import { Interner } from '../util/intern.js';
 
 export interface PerfOptions {
   /** Skip files whose text shows they cannot hold a finding (default true). */
@@ -298,7 +299,8 @@ export async function analyseFiles(
     const jobs = opts.jobs ?? Math.min(availableParallelism(), MAX_AUTO_JOBS);
     if (jobs > 1 && (opts.jobs !== undefined || bytes >= WORKER_MIN_BYTES)) {
       try {
-        executor = new WorkerExecutor(jobs);
+        // what a worker posts is a copy of every string in it (paths, names, kinds): keep one of each
+        executor = new WorkerExecutor(jobs, new Interner([...byPath.keys(), ...text.map((s) => s.path)]));
         stats.workers = jobs;
       } catch {
         executor = new InlineExecutor();

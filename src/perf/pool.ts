@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
 import { shipTask, TaskRunner, treeBuffers } from './tasks.js';
+import type { Interner } from '../util/intern.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 const YIELD_EVERY = 8;
@@ -74,7 +75,8 @@ export class WorkerExecutor implements Executor {
   private readonly pending = new Map<number, (r: TaskResult[]) => void>();
   private failure: Error | undefined;
 
-  constructor(count: number) {
+  /** interner: keeps one copy of each string the results bring (see Interner) */
+  constructor(count: number, private readonly interner?: Interner) {
     const spec = workerSpec();
     for (let i = 0; i < count; i++) {
       const w = new Worker(spec.url, { workerData: spec.workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
@@ -114,7 +116,7 @@ export class WorkerExecutor implements Executor {
           const msg: ToWorker = { t: 'batch', id, tasks: slice };
           w.postMessage(msg, treeBuffers(slice));
         });
-        for (let k = 0; k < got.length; k++) results[from + k] = got[k]!;
+        for (let k = 0; k < got.length; k++) results[from + k] = this.interner ? this.interner.walk(got[k]!) : got[k]!;
         onDone?.(got.length);
       }
     };
