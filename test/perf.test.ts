@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
 import { reportError } from '../src/cli/context.js';
@@ -14,6 +14,7 @@ import { DiskCache } from '../src/perf/cache.js';
 import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { IndexSharing, SharedIndexes } from '../src/perf/shared-indexes.js';
 import { TaskRunner } from '../src/perf/tasks.js';
+import { WorkerExecutor } from '../src/perf/pool.js';
 import { DiskSource, shipped, textLength } from '../src/perf/disk-source.js';
 import { Interner } from '../src/util/intern.js';
 import { makeSpillDir, Spill } from '../src/perf/spill.js';
@@ -632,9 +633,13 @@ describe('texts let go after the prefilter', () => {
       writeTree(root, { 'app.py': 'import sqlite3\nconn = sqlite3.connect("app.db")\n', 'other.py': 'import sqlite3\n' });
       // the progress sink starts after every file was read and before the prefilter: change one there
       const progress = { start: () => writeFileSync(join(root, 'app.py'), 'import sqlite3\nconn = sqlite3.connect("b.db")\n'), advance() {}, finish() {} };
+      // the worker threads are stopped, or they would keep the process alive after the error
+      const close = vi.spyOn(WorkerExecutor.prototype, 'close');
       const run = audit(['.'], defaultConfig(root), { cwd: root, perf: { jobs, dropTexts: true, progress } });
       await expect(run).rejects.toThrow(FileChangedError);
       await expect(run).rejects.toThrow('app.py changed while pgready was reading it');
+      expect(close).toHaveBeenCalledTimes(jobs === 1 ? 0 : 1);
+      close.mockRestore();
       // kept in memory, the text read first is analysed
       const kept = await outcome(['.'], root, { jobs, dropTexts: false });
       expect(kept.findings.length).toBeGreaterThan(0);

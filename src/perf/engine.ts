@@ -285,309 +285,316 @@ export async function analyseFiles(
   let dropSpill: (() => void) | undefined;
 
   let executor: Executor | undefined;
-  const executorFor = (size: () => number): Executor => {
-    if (executor) return executor;
-    const bytes = size();
-    large = bytes >= WORKER_MIN_BYTES;
-    if (opts.spill ?? large) {
-      // on the project's disk when the cache is on: a temporary directory may be a tmpfs, in memory
-      const scratch = makeScratch(opts.scratchDir ?? cache?.prepare() ?? tmpdir());
-      spillDir = scratch?.dir;
-      dropSpill = scratch?.remove;
-      if (spillDir) stats.scratch = spillDir;
-    }
-    const jobs = opts.jobs ?? Math.min(availableParallelism(), MAX_AUTO_JOBS);
-    if (jobs > 1 && (opts.jobs !== undefined || bytes >= WORKER_MIN_BYTES)) {
+  try {
+    const executorFor = (size: () => number): Executor => {
+      if (executor) return executor;
+      const bytes = size();
+      large = bytes >= WORKER_MIN_BYTES;
+      if (opts.spill ?? large) {
+        // on the project's disk when the cache is on: a temporary directory may be a tmpfs, in memory
+        const scratch = makeScratch(opts.scratchDir ?? cache?.prepare() ?? tmpdir());
+        spillDir = scratch?.dir;
+        dropSpill = scratch?.remove;
+        if (spillDir) stats.scratch = spillDir;
+      }
+      const jobs = opts.jobs ?? Math.min(availableParallelism(), MAX_AUTO_JOBS);
+      if (jobs > 1 && (opts.jobs !== undefined || bytes >= WORKER_MIN_BYTES)) {
+        try {
+          // what a worker posts is a copy of every string in it (paths, names, kinds): keep one of each
+          executor = new WorkerExecutor(jobs, new Interner([...byPath.keys(), ...text.map((s) => s.path)]));
+          stats.workers = jobs;
+        } catch {
+          executor = new InlineExecutor();
+        }
+      } else executor = new InlineExecutor();
+      executor.setup({ table: tableInputs, indexes: [], spillDir, lean: large });
+      return executor;
+    };
+    // how much text there is to parse decides whether workers pay off (text files cost far less)
+    const taskBytes = (tasks: Task[]): number => {
+      let n = 0;
+      for (const t of tasks) n += t.source.language === 'python' ? textLength(t.source as SourceFile) : textLength(t.source as SourceFile) / 8;
+      return n;
+    };
+    const parsed = new Set<string>();
+    const run = async (tasks: Task[], count: boolean): Promise<TaskResult[]> => {
+      if (tasks.length === 0) return [];
+      const ex = executorFor(() => taskBytes(tasks));
+      for (const t of tasks) parsed.add(t.source.path);
+      stats.parsed = parsed.size;
+      let results: TaskResult[];
       try {
-        // what a worker posts is a copy of every string in it (paths, names, kinds): keep one of each
-        executor = new WorkerExecutor(jobs, new Interner([...byPath.keys(), ...text.map((s) => s.path)]));
-        stats.workers = jobs;
+        results = await ex.run(tasks, count ? (n) => progress.advance(n) : undefined);
       } catch {
+        // a worker died: finish on this thread
+        await ex.close();
         executor = new InlineExecutor();
+        executor.setup(inputs());
+        results = await executor.run(tasks, count ? (n) => progress.advance(n) : undefined);
       }
-    } else executor = new InlineExecutor();
-    executor.setup({ table: tableInputs, indexes: [], spillDir, lean: large });
-    return executor;
-  };
-  // how much text there is to parse decides whether workers pay off (text files cost far less)
-  const taskBytes = (tasks: Task[]): number => {
-    let n = 0;
-    for (const t of tasks) n += t.source.language === 'python' ? textLength(t.source as SourceFile) : textLength(t.source as SourceFile) / 8;
-    return n;
-  };
-  const parsed = new Set<string>();
-  const run = async (tasks: Task[], count: boolean): Promise<TaskResult[]> => {
-    if (tasks.length === 0) return [];
-    const ex = executorFor(() => taskBytes(tasks));
-    for (const t of tasks) parsed.add(t.source.path);
-    stats.parsed = parsed.size;
-    let results: TaskResult[];
-    try {
-      results = await ex.run(tasks, count ? (n) => progress.advance(n) : undefined);
-    } catch {
-      // a worker died: finish on this thread
-      await ex.close();
-      executor = new InlineExecutor();
-      executor.setup(inputs());
-      results = await executor.run(tasks, count ? (n) => progress.advance(n) : undefined);
-    }
-    const changed = results.find((r) => r.changed);
-    if (changed) throw new FileChangedError(changed.path);
-    return results;
-  };
-  /** export questions about files not indexed whose answer is known to be "no such name" */
-  const settled = new Set<string>();
-  const inputs = (): ProjectInputs => ({ table: tableInputs, indexes: [...indexed.values()], settled: [...settled].sort(), spillDir, lean: large });
+      const changed = results.find((r) => r.changed);
+      if (changed) throw new FileChangedError(changed.path);
+      return results;
+    };
+    /** export questions about files not indexed whose answer is known to be "no such name" */
+    const settled = new Set<string>();
+    const inputs = (): ProjectInputs => ({ table: tableInputs, indexes: [...indexed.values()], settled: [...settled].sort(), spillDir, lean: large });
 
-  const indexFiles = async (paths: string[]): Promise<void> => {
-    const tasks: Task[] = [];
-    for (const p of paths) {
-      const s = byPath.get(p);
-      if (!s || indexed.has(p) || indexFailed.has(p)) continue;
-      const hit = cache?.getPacked<{ index?: PythonModuleIndex; queried?: string[] }>('index', sha1(base, p, hashOf(s)));
-      if (hit && hit.index?.file === p && Array.isArray(hit.index.functions) && Array.isArray(hit.queried)) {
-        indexed.set(p, hit.index);
-        indexQueries.set(p, hit.queried);
+    const indexFiles = async (paths: string[]): Promise<void> => {
+      const tasks: Task[] = [];
+      for (const p of paths) {
+        const s = byPath.get(p);
+        if (!s || indexed.has(p) || indexFailed.has(p)) continue;
+        const hit = cache?.getPacked<{ index?: PythonModuleIndex; queried?: string[] }>('index', sha1(base, p, hashOf(s)));
+        if (hit && hit.index?.file === p && Array.isArray(hit.index.functions) && Array.isArray(hit.queried)) {
+          indexed.set(p, hit.index);
+          indexQueries.set(p, hit.queried);
+        }
+        else tasks.push({ kind: 'index', source: s });
       }
-      else tasks.push({ kind: 'index', source: s });
-    }
-    for (const r of await run(tasks, false)) {
-      if (r.kind !== 'index') continue;
-      if (r.tree && selected.has(r.path)) trees.set(r.path, r.tree);
-      if (r.tree && !ArrayBuffer.isView(r.tree)) stats.spilled = (stats.spilled ?? 0) + 1;
-      if (r.index) {
-        indexed.set(r.path, r.index);
-        indexQueries.set(r.path, r.queried);
-        cache?.setLater('index', sha1(base, r.path, hashOf(byPath.get(r.path)!)), { index: r.index, queried: r.queried });
-      } else indexFailed.add(r.path);
-    }
-  };
+      for (const r of await run(tasks, false)) {
+        if (r.kind !== 'index') continue;
+        if (r.tree && selected.has(r.path)) trees.set(r.path, r.tree);
+        if (r.tree && !ArrayBuffer.isView(r.tree)) stats.spilled = (stats.spilled ?? 0) + 1;
+        if (r.index) {
+          indexed.set(r.path, r.index);
+          indexQueries.set(r.path, r.queried);
+          cache?.setLater('index', sha1(base, r.path, hashOf(byPath.get(r.path)!)), { index: r.index, queried: r.queried });
+        } else indexFailed.add(r.path);
+      }
+    };
 
-  let project = new ProjectIndex(table, []);
-  const rebuild = (): void => {
-    project = new ProjectIndex(table, [...indexed.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)));
-  };
-  // 2. index the selected files; files calling a factory by name join them, until none does
-  const checkedRefs = new Set<string>();
-  const grow = async (): Promise<void> => {
-    for (;;) {
+    let project = new ProjectIndex(table, []);
+    const rebuild = (): void => {
+      project = new ProjectIndex(table, [...indexed.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)));
+    };
+    // 2. index the selected files; files calling a factory by name join them, until none does
+    const checkedRefs = new Set<string>();
+    const grow = async (): Promise<void> => {
+      for (;;) {
+        await indexFiles([...selected].sort());
+        rebuild();
+        // (name, module) pairs: a file reaches a factory of another module through an import of that
+        // module (its last dotted name) or, for a package's __init__.py, possibly `from . import name`
+        const refs = new Map<string, FactoryRef>();
+        for (const file of indexed.keys()) {
+          for (const f of project.factoriesOf(file)) {
+            const ref = factoryRef(file, callName(f.name));
+            if (!checkedRefs.has(ref.key)) refs.set(ref.key, ref);
+          }
+        }
+        const fresh = [...refs.values()];
+        for (const r of fresh) checkedRefs.add(r.key);
+        let added = false;
+        if (fresh.length > 0) {
+          // one pass for all the names (mentionsWord's whole-identifier test), then each factory
+          const names = anyWord(fresh.map((r) => r.name));
+          for (const s of python) {
+            if (candidates.has(s.path)) continue;
+            const t = readText(s);
+            if (!names.test(t) || !fresh.some((r) => reaches(t, r))) continue;
+            candidates.add(s.path);
+            joined.push(s.path);
+            if (!selected.has(s.path)) {
+              selected.add(s.path);
+              added = true;
+            }
+          }
+        }
+        if (!added) return;
+      }
+    };
+    // Which files join, and which export questions the text settles (below), are functions of every
+    // Python file's text: the last run's answers hold while none changed, and the texts they read
+    // need not be read again.
+    const joined: string[] = [];
+    const growKey = cache ? sha1(base, 'grow', String(prefilter), ...python.map(hashOf)) : '';
+    const grown = cache?.getPacked<{ joined?: unknown; settled?: unknown }>('grow', growKey);
+    const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((p) => typeof p === 'string');
+    const reuse = grown && strings(grown.joined) && strings(grown.settled) && grown.joined.every((p) => byPath.has(p)) ? grown : undefined;
+    if (reuse) {
+      for (const p of reuse.joined as string[]) {
+        candidates.add(p);
+        selected.add(p);
+      }
       await indexFiles([...selected].sort());
       rebuild();
-      // (name, module) pairs: a file reaches a factory of another module through an import of that
-      // module (its last dotted name) or, for a package's __init__.py, possibly `from . import name`
-      const refs = new Map<string, FactoryRef>();
-      for (const file of indexed.keys()) {
-        for (const f of project.factoriesOf(file)) {
-          const ref = factoryRef(file, callName(f.name));
-          if (!checkedRefs.has(ref.key)) refs.set(ref.key, ref);
+    } else await grow();
+
+    // 3. facts
+    // what the project index answers about a file: from its index when indexed, else from its text
+    const depHash = (file: string): string => {
+      const m = project.module(file);
+      if (m) return sha1('index', JSON.stringify(m), JSON.stringify(project.factoriesOf(file).map((f) => [f.name, f.info])));
+      const s = byPath.get(file);
+      return s ? sha1('text', hashOf(s)) : 'absent';
+    };
+    const filesOf = (queried: string[]): string[] => [...new Set(queried.map((q) => q.slice(0, q.indexOf('\0'))))].sort();
+    /**
+     * An export query about a file not indexed got "no such name", as a full run's would, unless the
+     * file may bind the name as the index records names: every part of it (`Cls.method`) stands in a
+     * binding position in its text (src/perf/binds.ts). A name that is only imported or used there
+     * (`from test import support` asks test/__init__.py about `support`) needs no index of that file.
+     */
+    const needsIndex = (q: string): string | undefined => {
+      const parts = q.split('\0');
+      const file = parts[0]!;
+      if (parts.length !== 2 || indexed.has(file) || indexFailed.has(file)) return undefined;
+      const s = byPath.get(file);
+      if (!s) return undefined;
+      const t = readText(s);
+      return parts[1]!.split('.').every((w) => mayBind(t, w)) ? file : undefined;
+    };
+    /**
+     * The facts pass's inputs. With a scratch directory the module indexes go there once and
+     * each thread reads those its files ask about (src/perf/shared-indexes.ts), with the factories
+     * solved here: a copy of every index in each worker was the largest part of its heap.
+     */
+    let sharing: IndexSharing | undefined;
+    const factsInputs = (): ProjectInputs => {
+      const all = inputs();
+      if (!spillDir) return all;
+      sharing ??= new IndexSharing(spillDir);
+      const refs = sharing.refsOf(all.indexes);
+      return refs ? { ...all, indexes: [], shared: { refs, factories: project.factoryEntries() } } : all;
+    };
+    const facts = new FactsTable(cache);
+    const errors = new Map<string, string>();
+    const queriedBy = new Map<string, string[]>();
+    const factsKey = (s: SourceFile) => sha1(base, 'facts', s.path, hashOf(s));
+    /**
+     * An export question about a file not indexed is settled ("no such name") when the file's text
+     * shows it cannot bind the name, or it failed to index; else the file to index is returned.
+     */
+    const settleOrIndex = (q: string): string | undefined => {
+      const file = q.slice(0, q.indexOf('\0'));
+      if (q.split('\0').length !== 2 || indexed.has(file)) return undefined;
+      const f = needsIndex(q);
+      if (!f) settled.add(q);
+      return f;
+    };
+    // What the index pass asked forecasts what the facts pass will ask: settle what the text can.
+    // The rest stay open: the facts pass holds them as `unindexed` values, and only the few that
+    // decide a fact get their module indexed (`unanswered` below).
+    if (reuse) for (const q of reuse.settled as string[]) settled.add(q);
+    else {
+      for (const p of selected) for (const q of indexQueries.get(p) ?? []) settleOrIndex(q);
+      cache?.setLater('grow', growKey, { joined, settled: [...settled].sort() });
+    }
+    let todo: SourceFile[] = [...[...selected].sort().map((p) => byPath.get(p)!), ...text];
+    const computed = new Set<string>();
+    for (let round = 0; todo.length > 0; round++) {
+      // a cached file's answers came from files this run may not have indexed yet: index them first
+      const hits = new Map<string, FactsMeta>();
+      const need = new Set<string>();
+      for (const s of todo) {
+        const key = cache ? factsKey(s) : '';
+        const hit = cache?.getPacked<FactsMeta>('facts', key);
+        if (!isFactsMeta(hit) || !cache?.keep(FACTS_DATA, key)) continue;
+        hits.set(s.path, hit);
+        for (const [f, h] of hit.deps) if (table.has(f) && !indexed.has(f) && !indexFailed.has(f) && depHash(f) !== h) need.add(f);
+      }
+      if (need.size > 0) {
+        await indexFiles([...need].sort());
+        rebuild();
+      }
+      const tasks: Task[] = [];
+      for (const s of todo) {
+        const hit = hits.get(s.path);
+        if (hit && hit.deps.every(([f, h]) => depHash(f) === h)) {
+          // read when the rules need them (a damaged entry is analysed again then: FactsTable.load)
+          facts.setCached(s.path, factsKey(s), hit.digest, hit.hash);
+          queriedBy.set(s.path, hit.queried);
+          errors.delete(s.path);
+          stats.cacheHits++;
+          if (round === 0) progress.advance(1);
+        } else {
+          const tree = trees.get(s.path);
+          trees.delete(s.path);
+          tasks.push(tree ? { kind: 'facts', source: s, tree } : { kind: 'facts', source: s });
         }
       }
-      const fresh = [...refs.values()];
-      for (const r of fresh) checkedRefs.add(r.key);
-      let added = false;
-      if (fresh.length > 0) {
-        // one pass for all the names (mentionsWord's whole-identifier test), then each factory
-        const names = anyWord(fresh.map((r) => r.name));
-        for (const s of python) {
-          if (candidates.has(s.path)) continue;
-          const t = readText(s);
-          if (!names.test(t) || !fresh.some((r) => reaches(t, r))) continue;
-          candidates.add(s.path);
-          joined.push(s.path);
-          if (!selected.has(s.path)) {
-            selected.add(s.path);
-            added = true;
+      const rerun = new Set<string>();
+      const missing = new Set<string>();
+      if (tasks.length > 0) {
+        const shared = factsInputs();
+        executorFor(() => taskBytes(tasks)).setup(shared);
+        const results = await run(tasks, round === 0);
+        // a file whose analysis failed against indexes read from the scratch directory (one could not
+        // be read back) is analysed again here, against the indexes in memory
+        const failed = shared.shared ? results.filter((r) => r.kind === 'facts' && r.error !== undefined).map((r) => r.path) : [];
+        if (failed.length > 0) {
+          const again = new Set(failed);
+          stats.reanalysed = (stats.reanalysed ?? 0) + again.size;
+          const taskOf = new Map(tasks.map((t) => [t.source.path, t]));
+          const runner = new TaskRunner();
+          runner.setup({ ...inputs(), spillDir: undefined }, true);
+          for (let i = 0; i < results.length; i++) {
+            const r = results[i]!;
+            if (again.has(r.path)) results[i] = runner.run(shipTask(taskOf.get(r.path)!));
+          }
+        }
+        for (const r of results) {
+          if (r.kind !== 'facts') continue;
+          queriedBy.set(r.path, r.queried);
+          // the analysis needed answers about files not indexed: index or settle them, ask again
+          for (const q of r.unanswered) {
+            const f = settleOrIndex(q);
+            if (f) missing.add(f);
+          }
+          if (r.unanswered.length > 0) rerun.add(r.path);
+          const made = r.facts ?? (r.stored && r.digest ? { stored: r.stored, digest: r.digest } : undefined);
+          if (r.stored) stats.storedFacts = (stats.storedFacts ?? 0) + 1;
+          if (made) {
+            facts.set(r.path, made);
+            computed.add(r.path);
+            errors.delete(r.path);
+          } else {
+            facts.delete(r.path);
+            errors.set(r.path, r.error ?? 'unknown error');
           }
         }
       }
-      if (!added) return;
-    }
-  };
-  // Which files join, and which export questions the text settles (below), are functions of every
-  // Python file's text: the last run's answers hold while none changed, and the texts they read
-  // need not be read again.
-  const joined: string[] = [];
-  const growKey = cache ? sha1(base, 'grow', String(prefilter), ...python.map(hashOf)) : '';
-  const grown = cache?.getPacked<{ joined?: unknown; settled?: unknown }>('grow', growKey);
-  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((p) => typeof p === 'string');
-  const reuse = grown && strings(grown.joined) && strings(grown.settled) && grown.joined.every((p) => byPath.has(p)) ? grown : undefined;
-  if (reuse) {
-    for (const p of reuse.joined as string[]) {
-      candidates.add(p);
-      selected.add(p);
-    }
-    await indexFiles([...selected].sort());
-    rebuild();
-  } else await grow();
-
-  // 3. facts
-  // what the project index answers about a file: from its index when indexed, else from its text
-  const depHash = (file: string): string => {
-    const m = project.module(file);
-    if (m) return sha1('index', JSON.stringify(m), JSON.stringify(project.factoriesOf(file).map((f) => [f.name, f.info])));
-    const s = byPath.get(file);
-    return s ? sha1('text', hashOf(s)) : 'absent';
-  };
-  const filesOf = (queried: string[]): string[] => [...new Set(queried.map((q) => q.slice(0, q.indexOf('\0'))))].sort();
-  /**
-   * An export query about a file not indexed got "no such name", as a full run's would, unless the
-   * file may bind the name as the index records names: every part of it (`Cls.method`) stands in a
-   * binding position in its text (src/perf/binds.ts). A name that is only imported or used there
-   * (`from test import support` asks test/__init__.py about `support`) needs no index of that file.
-   */
-  const needsIndex = (q: string): string | undefined => {
-    const parts = q.split('\0');
-    const file = parts[0]!;
-    if (parts.length !== 2 || indexed.has(file) || indexFailed.has(file)) return undefined;
-    const s = byPath.get(file);
-    if (!s) return undefined;
-    const t = readText(s);
-    return parts[1]!.split('.').every((w) => mayBind(t, w)) ? file : undefined;
-  };
-  /**
-   * The facts pass's inputs. With a scratch directory the module indexes go there once and
-   * each thread reads those its files ask about (src/perf/shared-indexes.ts), with the factories
-   * solved here: a copy of every index in each worker was the largest part of its heap.
-   */
-  let sharing: IndexSharing | undefined;
-  const factsInputs = (): ProjectInputs => {
-    const all = inputs();
-    if (!spillDir) return all;
-    sharing ??= new IndexSharing(spillDir);
-    const refs = sharing.refsOf(all.indexes);
-    return refs ? { ...all, indexes: [], shared: { refs, factories: project.factoryEntries() } } : all;
-  };
-  const facts = new FactsTable(cache);
-  const errors = new Map<string, string>();
-  const queriedBy = new Map<string, string[]>();
-  const factsKey = (s: SourceFile) => sha1(base, 'facts', s.path, hashOf(s));
-  /**
-   * An export question about a file not indexed is settled ("no such name") when the file's text
-   * shows it cannot bind the name, or it failed to index; else the file to index is returned.
-   */
-  const settleOrIndex = (q: string): string | undefined => {
-    const file = q.slice(0, q.indexOf('\0'));
-    if (q.split('\0').length !== 2 || indexed.has(file)) return undefined;
-    const f = needsIndex(q);
-    if (!f) settled.add(q);
-    return f;
-  };
-  // What the index pass asked forecasts what the facts pass will ask: settle what the text can.
-  // The rest stay open: the facts pass holds them as `unindexed` values, and only the few that
-  // decide a fact get their module indexed (`unanswered` below).
-  if (reuse) for (const q of reuse.settled as string[]) settled.add(q);
-  else {
-    for (const p of selected) for (const q of indexQueries.get(p) ?? []) settleOrIndex(q);
-    cache?.setLater('grow', growKey, { joined, settled: [...settled].sort() });
-  }
-  let todo: SourceFile[] = [...[...selected].sort().map((p) => byPath.get(p)!), ...text];
-  const computed = new Set<string>();
-  for (let round = 0; todo.length > 0; round++) {
-    // a cached file's answers came from files this run may not have indexed yet: index them first
-    const hits = new Map<string, FactsMeta>();
-    const need = new Set<string>();
-    for (const s of todo) {
-      const key = cache ? factsKey(s) : '';
-      const hit = cache?.getPacked<FactsMeta>('facts', key);
-      if (!isFactsMeta(hit) || !cache?.keep(FACTS_DATA, key)) continue;
-      hits.set(s.path, hit);
-      for (const [f, h] of hit.deps) if (table.has(f) && !indexed.has(f) && !indexFailed.has(f) && depHash(f) !== h) need.add(f);
-    }
-    if (need.size > 0) {
-      await indexFiles([...need].sort());
+      if (rerun.size === 0) break;
+      await indexFiles([...missing].sort());
       rebuild();
+      todo = [...rerun].sort().map((p) => byPath.get(p)!);
     }
-    const tasks: Task[] = [];
-    for (const s of todo) {
-      const hit = hits.get(s.path);
-      if (hit && hit.deps.every(([f, h]) => depHash(f) === h)) {
-        // read when the rules need them (a damaged entry is analysed again then: FactsTable.load)
-        facts.setCached(s.path, factsKey(s), hit.digest, hit.hash);
-        queriedBy.set(s.path, hit.queried);
-        errors.delete(s.path);
-        stats.cacheHits++;
-        if (round === 0) progress.advance(1);
-      } else {
-        const tree = trees.get(s.path);
-        trees.delete(s.path);
-        tasks.push(tree ? { kind: 'facts', source: s, tree } : { kind: 'facts', source: s });
+    // the workers' heaps go before the cache entries are written: together they made the peak
+    if (executor) await executor.close();
+    // a file whose stored facts cannot be read back (for the cache or the rules) is analysed again,
+    // against the final index
+    facts.finish(recomputer([...python, ...text], { ...inputs(), spillDir: undefined, lean: false }, stats), closer(dropSpill, cache));
+    if (cache) {
+      for (const s of [...selected].map((p) => byPath.get(p)!).concat(text)) {
+        const q = queriedBy.get(s.path);
+        if (!q || !computed.has(s.path) || !facts.has(s.path)) continue;
+        // stored facts are JSON already (without tokens); tokens are a function of text and holes
+        // (analyzeSql): half the entry, cheaper to make again on load
+        const json = facts.storedJson(s.path) ?? leanJson(facts.load(s.path));
+        if (json === undefined) continue;
+        const hash = sha1(json);
+        const digest = facts.digest(s.path)!;
+        cache.setLaterJson(FACTS_DATA, factsKey(s), json);
+        cache.setLater('facts', factsKey(s), { queried: q, deps: filesOf(q).map((file) => [file, depHash(file)]), digest, hash } satisfies FactsMeta);
+        facts.setHash(s.path, hash);
       }
+      await cache.flush();
     }
-    const rerun = new Set<string>();
-    const missing = new Set<string>();
-    if (tasks.length > 0) {
-      const shared = factsInputs();
-      executorFor(() => taskBytes(tasks)).setup(shared);
-      const results = await run(tasks, round === 0);
-      // a file whose analysis failed against indexes read from the scratch directory (one could not
-      // be read back) is analysed again here, against the indexes in memory
-      const failed = shared.shared ? results.filter((r) => r.kind === 'facts' && r.error !== undefined).map((r) => r.path) : [];
-      if (failed.length > 0) {
-        const again = new Set(failed);
-        stats.reanalysed = (stats.reanalysed ?? 0) + again.size;
-        const taskOf = new Map(tasks.map((t) => [t.source.path, t]));
-        const runner = new TaskRunner();
-        runner.setup({ ...inputs(), spillDir: undefined }, true);
-        for (let i = 0; i < results.length; i++) {
-          const r = results[i]!;
-          if (again.has(r.path)) results[i] = runner.run(shipTask(taskOf.get(r.path)!));
-        }
-      }
-      for (const r of results) {
-        if (r.kind !== 'facts') continue;
-        queriedBy.set(r.path, r.queried);
-        // the analysis needed answers about files not indexed: index or settle them, ask again
-        for (const q of r.unanswered) {
-          const f = settleOrIndex(q);
-          if (f) missing.add(f);
-        }
-        if (r.unanswered.length > 0) rerun.add(r.path);
-        const made = r.facts ?? (r.stored && r.digest ? { stored: r.stored, digest: r.digest } : undefined);
-        if (r.stored) stats.storedFacts = (stats.storedFacts ?? 0) + 1;
-        if (made) {
-          facts.set(r.path, made);
-          computed.add(r.path);
-          errors.delete(r.path);
-        } else {
-          facts.delete(r.path);
-          errors.set(r.path, r.error ?? 'unknown error');
-        }
-      }
-    }
-    if (rerun.size === 0) break;
-    await indexFiles([...missing].sort());
-    rebuild();
-    todo = [...rerun].sort().map((p) => byPath.get(p)!);
-  }
-  // the workers' heaps go before the cache entries are written: together they made the peak
-  if (executor) await executor.close();
-  // a file whose stored facts cannot be read back (for the cache or the rules) is analysed again,
-  // against the final index
-  facts.finish(recomputer([...python, ...text], { ...inputs(), spillDir: undefined, lean: false }, stats), closer(dropSpill, cache));
-  if (cache) {
-    for (const s of [...selected].map((p) => byPath.get(p)!).concat(text)) {
-      const q = queriedBy.get(s.path);
-      if (!q || !computed.has(s.path) || !facts.has(s.path)) continue;
-      // stored facts are JSON already (without tokens); tokens are a function of text and holes
-      // (analyzeSql): half the entry, cheaper to make again on load
-      const json = facts.storedJson(s.path) ?? leanJson(facts.load(s.path));
-      if (json === undefined) continue;
-      const hash = sha1(json);
-      const digest = facts.digest(s.path)!;
-      cache.setLaterJson(FACTS_DATA, factsKey(s), json);
-      cache.setLater('facts', factsKey(s), { queried: q, deps: filesOf(q).map((file) => [file, depHash(file)]), digest, hash } satisfies FactsMeta);
-      facts.setHash(s.path, hash);
-    }
-    await cache.flush();
-  }
 
-  for (const s of python) {
-    if (!selected.has(s.path)) {
-      facts.set(s.path, emptyFacts(s.path, 'python'));
-      stats.skipped++;
-      progress.advance(1);
+    for (const s of python) {
+      if (!selected.has(s.path)) {
+        facts.set(s.path, emptyFacts(s.path, 'python'));
+        stats.skipped++;
+        progress.advance(1);
+      }
     }
+    progress.finish();
+    return { facts, errors, candidates };
+  } catch (e) {
+    // worker threads would keep the process alive (FileChangedError, a cache that cannot be written)
+    await executor?.close();
+    dropSpill?.();
+    throw e;
   }
-  progress.finish();
-  return { facts, errors, candidates };
 }
