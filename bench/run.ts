@@ -7,7 +7,8 @@
  * For each: cold (empty cache), warm (cache filled, nothing changed) and --no-prefilter runs; the
  * median of N runs after one warm-up. Options: --runs N (default 5), --slow-runs N for the
  * --no-prefilter runs and the 4x and 8x corpora (cold and warm only; default: --runs; 0 skips them),
- * --jobs N, --only stdlib|dense.
+ * --jobs N, --only stdlib|dense. Where ripgrep (rg) is installed, it runs over each corpus too (a
+ * row of the table) and a note gives pgready's cold and warm times as multiples of its time.
  * Run after a build: `npm run bench` (= npm run build && node dist/bench/run.js).
  */
 import { spawnSync } from 'node:child_process';
@@ -113,16 +114,23 @@ interface Run {
 
 const hasTime = existsSync('/usr/bin/time');
 
-function runOnce(args: string[], cwd: string): Run {
-  const cmd = hasTime ? '/usr/bin/time' : process.execPath;
-  const full = hasTime ? ['-f', 'pgready-rss %M', process.execPath, bin, ...args] : [bin, ...args];
+/** One run of a command (pgready, or ripgrep to compare with): wall time, peak RSS where /usr/bin/time can tell. */
+function timed(command: string, args: string[], cwd: string): Run & { stderr: string } {
+  const cmd = hasTime ? '/usr/bin/time' : command;
+  const full = hasTime ? ['-f', 'pgready-rss %M', command, ...args] : args;
   const started = process.hrtime.bigint();
   const r = spawnSync(cmd, full, { cwd, encoding: 'utf8', env: { ...process.env, PGREADY_STATS: '1', CI: '1' }, maxBuffer: 1 << 30 });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`pgready ${args.join(' ')} failed (${String(r.status)}): ${r.stderr}`);
+  // both exit 1 for "found something"
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${command} ${args.join(' ')} failed (${String(r.status)}): ${r.stderr}`);
   const rss = /pgready-rss (\d+)/.exec(r.stderr ?? '');
-  const stats = /pgready-stats (\{.*\})/.exec(r.stderr ?? '');
-  return { wall, rssKb: rss ? Number(rss[1]) : undefined, stats: stats ? JSON.parse(stats[1]!) : undefined };
+  return { wall, rssKb: rss ? Number(rss[1]) : undefined, stderr: r.stderr ?? '' };
+}
+
+function runOnce(args: string[], cwd: string): Run {
+  const r = timed(process.execPath, [bin, ...args], cwd);
+  const stats = /pgready-stats (\{.*\})/.exec(r.stderr);
+  return { wall: r.wall, rssKb: r.rssKb, stats: stats ? JSON.parse(stats[1]!) : undefined };
 }
 
 function median(xs: number[]): number {
@@ -165,16 +173,21 @@ function bench(c: Corpus, mode: 'cold' | 'warm' | 'no-prefilter', runs: number):
   };
 }
 
-function ripgrep(c: Corpus): string {
+const RG_PATTERN = 'sqlite|\\.db\\b|execute|pragma';
+
+/**
+ * ripgrep over the same corpus with a combined SQLite regex (case-insensitive, a count per file):
+ * the cost of reading the bytes, as a row of the table; a note when rg is not installed.
+ */
+function ripgrep(c: Corpus): Row | string {
   const which = spawnSync('rg', ['--version'], { encoding: 'utf8' });
   if (which.status !== 0) return 'ripgrep: not installed on this machine, no comparison';
-  const walls: number[] = [];
+  const results: Run[] = [];
   for (let i = 0; i <= RUNS; i++) {
-    const t = process.hrtime.bigint();
-    spawnSync('rg', ['-i', '-c', 'sqlite|\\.db\\b|execute|pragma', '.'], { cwd: c.dir });
-    if (i > 0) walls.push(Number(process.hrtime.bigint() - t) / 1e9);
+    const r = timed('rg', ['-i', '-c', RG_PATTERN, '.'], c.dir);
+    if (i > 0) results.push(r);
   }
-  return `ripgrep (sqlite|\\.db|execute|pragma, -i): median ${median(walls).toFixed(3)} s`;
+  return { corpus: c, mode: 'ripgrep', runs: RUNS, wall: median(results.map((r) => r.wall)), rssMb: Math.max(...results.map((r) => r.rssKb ?? 0)) / 1024, parsed: NaN, skipped: NaN };
 }
 
 const rows: Row[] = [];
@@ -206,7 +219,13 @@ for (const c of corpora) {
     rows.push(row);
     console.error(`  ${c.name} ${mode}: ${row.wall.toFixed(2)} s, parsed ${row.parsed}, skipped ${row.skipped}, peak RSS ${row.rssMb.toFixed(0)} MB`);
   }
-  notes.push(`${c.name}: ${ripgrep(c)}`);
+  const rg = ripgrep(c);
+  if (typeof rg === 'string') notes.push(`${c.name}: ${rg}`);
+  else {
+    rows.push(rg);
+    const ratios = rows.filter((r) => r.corpus === c && (r.mode === 'cold' || r.mode === 'warm')).map((r) => `${r.mode} ${(r.wall / rg.wall).toFixed(1)}x`);
+    notes.push(`${c.name}: pgready takes ripgrep's time (rg -i -c '${RG_PATTERN}') times: ${ratios.join(', ')}`);
+  }
 }
 
 const header = ['corpus', 'files', 'MB', 'lines', 'mode', 'parsed', 'skipped', 'wall (median)', 'MB/s', 'peak RSS'];
@@ -216,8 +235,8 @@ const table = rows.map((r) => [
   (r.corpus.bytes / MB).toFixed(1),
   String(r.corpus.lines),
   `${r.mode} (${r.runs} runs)`,
-  String(r.parsed),
-  String(r.skipped),
+  Number.isNaN(r.parsed) ? '-' : String(r.parsed),
+  Number.isNaN(r.skipped) ? '-' : String(r.skipped),
   `${r.wall.toFixed(2)} s`,
   (r.corpus.bytes / MB / r.wall).toFixed(1),
   `${r.rssMb.toFixed(0)} MB`,
