@@ -2,11 +2,11 @@
  * `npm run bench`: wall time, throughput and peak memory of `pgready audit` on two corpora:
  * - stdlib: the .py files of the machine's python3 standard library (site-packages left out): sparse;
  * - dense:  fixtures/legacy-trading copied into numbered directories until it holds 2,000+ files,
- *           a copy twice that size (linearity) and one four times that size (memory as the corpus
+ *           a copy twice that size (linearity) and copies 4, 8 and 16 times that size (memory as the corpus
  *           grows): every file full of SQLite usage.
  * For each: cold (empty cache), warm (cache filled, nothing changed) and --no-prefilter runs; the
  * median of N runs after one warm-up. Options: --runs N (default 5), --slow-runs N for the
- * --no-prefilter runs and the 4x and 8x corpora (cold and warm only; default: --runs; 0 skips them),
+ * --no-prefilter runs and the 4x, 8x and 16x corpora (cold and warm only; default: --runs; 0 skips them),
  * --jobs N, --only stdlib|dense. Where ripgrep (rg) is installed, it runs over each corpus too (a
  * row of the table) and a note gives pgready's cold and warm times as multiples of its time.
  * Run after a build: `npm run bench` (= npm run build && node dist/bench/run.js).
@@ -207,10 +207,12 @@ if (!ONLY || ONLY === 'dense') {
     corpora.push(denseCorpus(8000, 'dense 4x'));
     // the memory target holds whatever the corpus's size: 16,000 files, about 20 s a cold run
     corpora.push(denseCorpus(16000, 'dense 8x'));
+    // 32,000 files, about 40 s a cold run: where session 9's build went past 300 MB
+    corpora.push(denseCorpus(32000, 'dense 16x'));
   }
 }
 for (const c of corpora) {
-  const big = c.name.startsWith('dense 4x') || c.name.startsWith('dense 8x');
+  const big = /^dense (4|8|16)x/.test(c.name);
   for (const mode of ['cold', 'warm', 'no-prefilter'] as const) {
     if (big && mode === 'no-prefilter') continue;
     const runs = mode === 'no-prefilter' || big ? SLOW_RUNS : RUNS;
