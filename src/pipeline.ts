@@ -124,7 +124,7 @@ async function analyseLazily(
     const r = readSource(f, cfg);
     if ('reason' in r) skipped.push(r);
     else {
-      // a large run lets the texts go after its index stages and reads them again when asked (DiskSource)
+      // a large run lets the texts go after its prefilter and reads them again when asked (DiskSource)
       const s = new DiskSource(f, cfg, r.text);
       sources.push(s);
       read.push(s);

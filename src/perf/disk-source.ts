@@ -36,8 +36,8 @@ export function readAgain(s: SourceRef, cfg: Pick<Config, 'maxFileBytes'>): stri
 /**
  * A file on disk whose text may be let go and read again (readAgain) when something asks for it.
  * A stat manifest hands out files unread (src/perf/manifest.ts); a large run lets the texts go
- * once its index stages are done, and the facts pass's threads read them themselves (engine.ts),
- * so the main thread does not hold every text of the project through the facts pass and the rules
+ * after its prefilter, and the threads that parse and analyse read them themselves (engine.ts),
+ * so the main thread does not hold every text of the project through the index and facts passes
  * (on 32,000 files, 68 MB of its heap). A class, so every instance keeps one shape: a getter
  * defined on each object made it a dictionary, 470 bytes each (session 9).
  *
@@ -119,14 +119,14 @@ export function textLength(s: SourceFile): number {
  * does not hold it again. A text a stat manifest left unread is read here, as before.
  */
 export function shipped(s: SourceFile | SourceRef): SourceFile | SourceRef {
-  const text = s instanceof DiskSource && !s.held && s.length > 0 && s.contentHash !== undefined ? undefined : s.text;
-  if (text === undefined) {
-    if (!(s instanceof DiskSource)) return s;
-    const ref: SourceRef = { path: s.path, absPath: s.absPath, language: s.language, contentHash: s.contentHash! };
+  if (s instanceof DiskSource && !s.held && s.length > 0) {
+    const ref: SourceRef = { path: s.path, absPath: s.absPath, language: s.language, contentHash: contentHash(s) };
     if (s.textKind !== undefined) ref.textKind = s.textKind;
     return ref;
   }
-  const out: SourceFile = { path: s.path, absPath: s.absPath, language: s.language, text };
+  // a SourceRef already
+  if (typeof s.text !== 'string' && !(s instanceof DiskSource)) return s;
+  const out: SourceFile = { path: s.path, absPath: s.absPath, language: s.language, text: s.text! };
   if (s.textKind !== undefined) out.textKind = s.textKind;
   if (s.contentHash !== undefined) out.contentHash = s.contentHash;
   return out;
