@@ -13,7 +13,7 @@ export function contentHash(s: SourceFile): string {
 
 /** A file read again (by a warm run, or after its text was let go) changed or vanished after pgready looked at it. */
 export class FileChangedError extends Error {
-  constructor(readonly path: string) {
+  constructor(path: string) {
     super(`${path} changed while pgready was reading it; run pgready again.`);
   }
 }

@@ -313,7 +313,10 @@ export async function analyseFiles(
     // how much text there is to parse decides whether workers pay off (text files cost far less)
     const taskBytes = (tasks: Task[]): number => {
       let n = 0;
-      for (const t of tasks) n += t.source.language === 'python' ? textLength(t.source as SourceFile) : textLength(t.source as SourceFile) / 8;
+      for (const t of tasks) {
+        const length = textLength(t.source as SourceFile);
+        n += t.source.language === 'python' ? length : length / 8;
+      }
       return n;
     };
     const parsed = new Set<string>();
