@@ -136,6 +136,27 @@ describe('connection factories across files', () => {
   });
 });
 
+describe('the module table', () => {
+  it('resolves every name an import can write, and keeps no suffix past a segment none can', () => {
+    const root = '../../srv/my-app';
+    const paths = [`${root}/backend/util/db.py`, `${root}/backend/__init__.py`, `${root}/v1.2/api.py`, `${root}/tools/load-data.py`];
+    const table = new ModuleTable(paths.map((path) => ({ path, root })));
+    const from = `${root}/backend/views.py`;
+    expect(['backend.util.db', 'util.db', 'db', 'backend', 'api'].map((name) => table.resolve(name, from))).toEqual([
+      paths[0],
+      paths[0],
+      paths[0],
+      paths[1],
+      paths[2],
+    ]);
+    // `my-app`, `v1.2` and `load-data` are no identifiers, and `..` leaves empty segments: no import names them
+    for (const name of ['my-app.backend.util.db', 'srv.my-app.backend', '2.api', 'v1.2.api', 'load-data', '.srv.my-app.backend']) {
+      expect(table.resolve(name, from), name).toBeUndefined();
+    }
+    expect(table.moduleName(paths[0]!)).toBe('backend.util.db');
+  });
+});
+
 describe('cursors and SQL strings', () => {
   it('tracks cursors from conn.cursor(), conn.execute() and with-blocks, and self attributes', () => {
     const text = [
