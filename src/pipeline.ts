@@ -8,6 +8,7 @@ import type { DiskCache } from './perf/cache.js';
 import { sha1 } from './perf/cache.js';
 import { contentHash, StatManifest } from './perf/manifest.js';
 import { DiskSource, releaseText, textHeld } from './perf/disk-source.js';
+import { PrefilterPass } from './perf/prefilter-pass.js';
 import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
 import type { JsModuleIndex, JsProjectIndex } from './lang/typescript/index.js';
@@ -115,6 +116,8 @@ async function analyseLazily(
   const dir = openCache(cwd, perf);
   const manifest = dir ? new StatManifest(dir) : undefined;
   const read: SourceFile[] = [];
+  // the prefilter's verdicts as the files are read, so a large run lets each text go after its own
+  const admitted = new PrefilterPass(dir, perf);
   for (const f of found.files) {
     const known = manifest?.source(f, cfg);
     if (known) {
@@ -124,10 +127,11 @@ async function analyseLazily(
     const r = readSource(f, cfg);
     if ('reason' in r) skipped.push(r);
     else {
-      // a large run lets the texts go after its prefilter and reads them again when asked (DiskSource)
+      // a large run lets the texts go after their prefilter verdicts and reads them again when asked (DiskSource)
       const s = new DiskSource(f, cfg, r.text);
       sources.push(s);
       read.push(s);
+      if (s.language === 'python' || s.language === 'text') admitted.admit(s);
     }
   }
 
@@ -143,7 +147,7 @@ async function analyseLazily(
   const rootOf = rootFinder(roots, cwd);
   const python = sources.filter((s) => s.language === 'python');
   const text = sources.filter((s) => s.language === 'text');
-  const engine = await analyseFiles(python, text, rootOf, cfg, cwd, perf);
+  const engine = await analyseFiles(python, text, rootOf, cfg, cwd, perf, admitted);
   try {
     const jsAdapter: JsAdapter | undefined = sources.some((s) => s.language === 'javascript' || s.language === 'typescript')
       ? await import('./lang/typescript/index.js')

@@ -15,8 +15,9 @@ import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { IndexSharing, SharedIndexes } from '../src/perf/shared-indexes.js';
 import { TaskRunner } from '../src/perf/tasks.js';
 import { WorkerExecutor } from '../src/perf/pool.js';
-import { DiskSource, shipped, textLength } from '../src/perf/disk-source.js';
+import { contentHash, DiskSource, shipped, textLength, textMark } from '../src/perf/disk-source.js';
 import { Interner } from '../src/util/intern.js';
+import { PrefilterPass } from '../src/perf/prefilter-pass.js';
 import { makeSpillDir, Spill } from '../src/perf/spill.js';
 import { digestOf, FactsTable } from '../src/perf/facts-table.js';
 import { tokensOf } from '../src/sql/analyze.js';
@@ -646,7 +647,7 @@ describe('texts let go after the prefilter', () => {
     }
   }, 60_000);
 
-  it('a DiskSource reads its text again after letting it go, checked against its content hash, and never ships it let go', () => {
+  it('a DiskSource reads its text again after letting it go, checked against its mark, and never ships it let go', () => {
     const root = tempDir();
     writeTree(root, { 'a.py': 'x = 1\n' });
     const f = { path: 'a.py', absPath: join(root, 'a.py'), language: 'python' as const };
@@ -656,16 +657,81 @@ describe('texts let go after the prefilter', () => {
     expect(s.held).toBe(false);
     expect(textLength(s)).toBe(6);
     // a task carries the file without its text; a structured clone of the source never holds it
-    expect(shipped(s)).toEqual({ ...f, contentHash: s.contentHash });
+    // the mark of the text let go (its length and CRC-32), not a content hash taken for nothing
+    expect(s.contentHash).toBeUndefined();
+    expect(shipped(s)).toEqual({ ...f, mark: textMark('x = 1\n') });
     expect('text' in structuredClone(s)).toBe(false);
     const ran = new TaskRunner().run({ kind: 'index', source: shipped(s) });
     expect(ran.kind === 'index' && ran.index?.file).toBe('a.py');
     expect(s.text).toBe('x = 1\n');
     expect(s.held).toBe(true);
     s.release();
+    // an edit of the same length
     writeFileSync(f.absPath, 'x = 2\n');
     expect(() => s.text).toThrow(FileChangedError);
     expect(new TaskRunner().run({ kind: 'facts', source: shipped(s) })).toMatchObject({ path: 'a.py', changed: true });
+    // a source a stat manifest hands out unread is checked against its content hash
+    const unread = new DiskSource(f, { maxFileBytes: 1 << 20 }, undefined, contentHash({ ...f, text: 'x = 2\n' }));
+    expect(unread.text).toBe('x = 2\n');
+    const stale = new DiskSource(f, { maxFileBytes: 1 << 20 }, undefined, contentHash({ ...f, text: 'x = 1\n' }));
+    expect(() => stale.text).toThrow(FileChangedError);
+  });
+
+  it('go as the files are read, once the run turns out large: each right after its verdict', () => {
+    const root = tempDir();
+    const files = {
+      'a.py': 'import sqlite3\nc = sqlite3.connect("a.db")\n',
+      'b.py': 'def add(x, y):\n    return x + y\n',
+      'c.py': 'import sqlite3\nc = sqlite3.connect("c.db")\n',
+      'd.py': 'print("hello")\n',
+      'e.env': 'DATABASE_URL=sqlite:///e.db\n',
+    };
+    writeTree(root, files);
+    const source = (path: string) =>
+      new DiskSource({ path, absPath: join(root, path), language: path.endsWith('.py') ? 'python' : 'text' }, { maxFileBytes: 1 << 20 }, files[path as keyof typeof files]);
+    const held = (list: DiskSource[]) => list.map((s) => s.held);
+
+    // by the Python the prefilter selects: a.py and c.py, 41 code units each
+    let [a, b, c, d, e] = Object.keys(files).map(source) as DiskSource[];
+    let pass = new PrefilterPass(undefined, { limits: { selected: 60, read: 1000 } });
+    for (const s of [a!, b!]) pass.admit(s);
+    expect([pass.dropTexts, ...held([a!, b!])]).toEqual([false, true, true]);
+    pass.admit(c!);
+    expect([pass.dropTexts, ...held([a!, b!, c!])]).toEqual([true, false, false, false]);
+    for (const s of [d!, e!]) pass.admit(s);
+    expect(held([d!, e!])).toEqual([false, false]);
+    pass.finish([a!, b!, c!, d!], [e!]);
+    expect([...pass.candidates].sort()).toEqual(['a.py', 'c.py']);
+    expect([a, b, c, d].map((s) => pythonMayHoldFacts(s!.text))).toEqual([true, false, true, false]);
+
+    // by the Python read, whatever is selected
+    [a, b, c, d, e] = Object.keys(files).map(source) as DiskSource[];
+    pass = new PrefilterPass(undefined, { limits: { selected: 1000, read: 60 } });
+    for (const s of [b!, d!]) pass.admit(s);
+    expect([pass.dropTexts, ...held([b!, d!])]).toEqual([false, true, true]);
+    pass.admit(a!);
+    expect([pass.dropTexts, ...held([a!, b!, d!])]).toEqual([true, false, false, false]);
+
+    // below both, every text stays
+    [a, b, c, d, e] = Object.keys(files).map(source) as DiskSource[];
+    pass = new PrefilterPass(undefined, { limits: { selected: 1000, read: 1000 } });
+    pass.finish([a!, b!, c!, d!], [e!]);
+    expect([pass.dropTexts, ...held([a!, b!, c!, d!, e!])]).toEqual([false, true, true, true, true, true]);
+  });
+
+  it('a warm run takes the cached verdicts and reads no file a stat manifest left unread', () => {
+    const root = tempDir();
+    writeTree(root, { 'a.py': 'import sqlite3\n', 'b.py': 'x = 1\n' });
+    const cache = new DiskCache(join(root, '.cache'));
+    const cfg = { maxFileBytes: 1 << 20 };
+    const file = (path: string) => ({ path, absPath: join(root, path), language: 'python' as const });
+    const read = ['a.py', 'b.py'].map((p) => new DiskSource(file(p), cfg, readFileSync(join(root, p), 'utf8')));
+    new PrefilterPass(cache).finish(read, []);
+    const unread = read.map((s) => new DiskSource(file(s.path), cfg, undefined, contentHash(s)));
+    const warm = new PrefilterPass(cache);
+    warm.finish(unread, []);
+    expect([...warm.candidates]).toEqual(['a.py']);
+    expect(unread.map((s) => s.held)).toEqual([false, false]);
   });
 
   it('one copy of each string of what a worker posts is kept; values and typed arrays stay as they were', () => {

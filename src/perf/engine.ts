@@ -9,11 +9,12 @@ import { FACTS_DATA, FactsTable, isDigest } from './facts-table.js';
 import type { FactsDigest } from './facts-table.js';
 import { CACHE_VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
-import { contentHash, FileChangedError, releaseText, textLength } from './disk-source.js';
+import { contentHash, FileChangedError, releaseText, textHeld, textLength } from './disk-source.js';
 import type { Executor } from './pool.js';
 import { InlineExecutor, WorkerExecutor } from './pool.js';
 import { mayBind } from './binds.js';
-import { mentionsWord, pythonMayHoldFacts } from './prefilter.js';
+import { mentionsWord } from './prefilter.js';
+import { PrefilterPass } from './prefilter-pass.js';
 import type { ProgressSink } from './progress.js';
 import { SILENT } from './progress.js';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
@@ -42,9 +43,9 @@ export interface PerfOptions {
   /** Where the scratch directory is made (default: the cache directory, else the system's temporary directory). */
   scratchDir?: string;
   /**
-   * Let the texts go after the prefilter: the threads that parse read their files again, and the
-   * rules one at a time (src/perf/disk-source.ts). Default: when there are at least 16 MB of
-   * Python to parse.
+   * Let the texts go after their prefilter verdicts: the threads that parse read their files
+   * again, and the rules one at a time (src/perf/disk-source.ts). Default: from 16 MB of Python to
+   * parse or 64 MB read (src/perf/prefilter-pass.ts).
    */
   dropTexts?: boolean;
   /** Filled in with what the run did, for the benchmark. */
@@ -96,13 +97,6 @@ export function openCache(cwd: string, opts: Pick<PerfOptions, 'cache' | 'cacheD
 /** Below this much text to parse, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 1.5 * 1024 * 1024;
 const MAX_AUTO_JOBS = 4;
-/**
- * From this much Python to parse, the texts are let go after the prefilter (PerfOptions.dropTexts).
- * Below it they are a small part of the peak (4.6 MB of 160 MB on 2,000 dense files), and reading
- * them again cost that corpus about 4 % of its time; on 32,000 files the peak went from 404 to
- * 340 MB.
- */
-const DROP_TEXTS_MIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * A file's entry in the `facts` pack; its facts JSON is packed apart (FACTS_DATA) and read only
@@ -224,6 +218,7 @@ export async function analyseFiles(
   cfg: Config,
   cwd: string,
   opts: PerfOptions = {},
+  admitted?: PrefilterPass,
 ): Promise<EngineResult> {
   const prefilter = opts.prefilter !== false;
   const progress = opts.progress ?? SILENT;
@@ -236,41 +231,27 @@ export async function analyseFiles(
   const hashOf = contentHash;
   progress.start(python.length + text.length);
 
-  // 1. the prefilter
-  const candidates = new Set<string>();
-  // one small file of verdicts by content hash, rewritten with this run's files only
-  const verdictKey = sha1(CACHE_VERSION, 'verdicts');
-  const known = cache?.get<Record<string, boolean>>('prefilter', verdictKey) ?? {};
-  const verdicts: Record<string, boolean> = {};
-  let verdictsChanged = false;
-  for (const s of python) {
-    const key = cache ? hashOf(s) : '';
-    let v = cache ? known[key] : undefined;
-    if (typeof v !== 'boolean') {
-      v = pythonMayHoldFacts(s.text);
-      verdictsChanged = true;
-    }
-    if (cache) verdicts[key] = v;
-    if (v) candidates.add(s.path);
-  }
-  if (cache && (verdictsChanged || Object.keys(known).length !== Object.keys(verdicts).length)) cache.set('prefilter', verdictKey, verdicts);
-
+  // 1. the prefilter: its verdicts were taken as the files were read, but for files read from a
+  // stat manifest and for callers that hand the files straight in
+  const pass = admitted ?? new PrefilterPass(cache, opts);
+  pass.finish(python, text);
+  const candidates = pass.candidates;
   const byPath = new Map(python.map((s) => [s.path, s]));
   const selected = new Set(prefilter ? candidates : python.map((s) => s.path));
-  // A run with this much Python to parse lets every text go now: the threads that parse and analyse
-  // read their files themselves and the rules read one file at a time (DiskSource), so the main
-  // thread does not hold every text through the index and facts passes (68 MB of its heap on
-  // 32,000 files). What else reads a text here reads it again and lets it go (readText).
-  let selectedBytes = 0;
-  if (opts.dropTexts === undefined) for (const p of selected) selectedBytes += textLength(byPath.get(p)!);
-  const dropTexts = opts.dropTexts ?? selectedBytes >= DROP_TEXTS_MIN_BYTES;
-  if (dropTexts) {
-    for (const s of python.concat(text)) releaseText(s);
-    stats.textsDropped = true;
-  }
+  // A run with this much Python to parse has let every text go (PrefilterPass): the threads that
+  // parse and analyse read their files themselves and the rules read one file at a time
+  // (DiskSource), so the main thread does not hold every text through the index and facts passes
+  // (68 MB of its heap on 32,000 files). What else reads a text here reads it again and lets it go
+  // (readText).
+  const dropTexts = pass.dropTexts;
+  if (dropTexts) stats.textsDropped = true;
+  // a text read from disk here (a file a stat manifest handed out unread) goes again too: a warm run
+  // whose factory search reads every file left out held them all (ten copies of the standard
+  // library with one file changed: 554 MB)
   const readText = (s: SourceFile): string => {
+    const held = textHeld(s);
     const t = s.text;
-    if (dropTexts) releaseText(s);
+    if (dropTexts || !held) releaseText(s);
     return t;
   };
   const indexed = new Map<string, PythonModuleIndex>();
