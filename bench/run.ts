@@ -1,12 +1,13 @@
 /*
  * `npm run bench`: wall time, throughput and peak memory of `pgready audit` on two corpora:
  * - stdlib: the .py files of the machine's python3 standard library (site-packages left out): sparse;
+ *           and ten copies of it (a large project with little SQLite);
  * - dense:  fixtures/legacy-trading copied into numbered directories until it holds 2,000+ files,
  *           a copy twice that size (linearity) and copies 4, 8 and 16 times that size (memory as the corpus
  *           grows): every file full of SQLite usage.
  * For each: cold (empty cache), warm (cache filled, nothing changed) and --no-prefilter runs; the
  * median of N runs after one warm-up. Options: --runs N (default 5), --slow-runs N for the
- * --no-prefilter runs and the 4x, 8x and 16x corpora (cold and warm only; default: --runs; 0 skips them),
+ * --no-prefilter runs and the stdlib 10x, dense 4x, 8x and 16x corpora (cold and warm only; default: --runs; 0 skips them),
  * --jobs N, --only stdlib|dense. Where ripgrep (rg) is installed, it runs over each corpus too (a
  * row of the table) and a note gives pgready's cold and warm times as multiples of its time.
  * Run after a build: `npm run bench` (= npm run build && node dist/bench/run.js).
@@ -106,6 +107,20 @@ function denseCorpus(minFiles: number, label: string): Corpus {
   return c;
 }
 
+/** `copies` copies of a corpus in numbered directories (c0/, c1/, ...): the stdlib ten times, a large sparse project */
+function copiedCorpus(base: Corpus, copies: number, label: string): Corpus {
+  const dir = join(work, `${base.dir.split('/').pop()}-${copies}x`);
+  if (!existsSync(join(dir, '.complete'))) {
+    rmSync(dir, { recursive: true, force: true });
+    for (let i = 0; i < copies; i++) cpSync(base.dir, join(dir, `c${i}`), { recursive: true, filter: (from) => !from.endsWith('/.complete') });
+    writeFileSync(join(dir, '.complete'), '');
+  }
+  rmSync(join(dir, '.complete'));
+  const c = measure(`${label} (${copies} copies of the stdlib)`, dir);
+  writeFileSync(join(dir, '.complete'), '');
+  return c;
+}
+
 interface Run {
   wall: number;
   rssKb?: number;
@@ -197,8 +212,11 @@ console.log(`pgready bench: node ${process.version}, ${cpus().length} cores, run
 const corpora: Corpus[] = [];
 if (!ONLY || ONLY === 'stdlib') {
   const s = stdlibCorpus();
-  if (s) corpora.push(s);
-  else notes.push('python3 not found: no stdlib corpus');
+  if (s) {
+    corpora.push(s);
+    // a large project with little SQLite: every text was held through the prefilter (630-670 MB)
+    if (SLOW_RUNS > 0) corpora.push(copiedCorpus(s, 10, 'stdlib 10x'));
+  } else notes.push('python3 not found: no stdlib corpus');
 }
 if (!ONLY || ONLY === 'dense') {
   corpora.push(denseCorpus(2000, 'dense'));
@@ -212,7 +230,7 @@ if (!ONLY || ONLY === 'dense') {
   }
 }
 for (const c of corpora) {
-  const big = /^dense (4|8|16)x/.test(c.name);
+  const big = /^(dense (4|8|16)x|stdlib 10x)/.test(c.name);
   for (const mode of ['cold', 'warm', 'no-prefilter'] as const) {
     if (big && mode === 'no-prefilter') continue;
     const runs = mode === 'no-prefilter' || big ? SLOW_RUNS : RUNS;
