@@ -40,8 +40,35 @@ function buildHash() {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * string-width (yargs's help layout: cliui, wrap-ansi and yargs itself) makes an Intl.Segmenter and
+ * Unicode property regexes (`\p{RGI_Emoji}` in `v` mode) when it is loaded, and the bundle loads it
+ * on every run: 20-25 ms for help text that an audit never prints (the first Intl.Segmenter of a
+ * process loads ICU's break-iterator data). Each import of it gets a function that loads the
+ * package (esbuild evaluates a module reached through require() when it is first required) the
+ * first time a string is measured.
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
+      if (real.errors.length > 0) return { errors: real.errors };
+      // named by its path in the repository, as esbuild names the modules it bundles
+      return { path: relative(root, real.path), namespace: 'lazy-string-width', pluginData: { real: real.path } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      contents: `let width;\nmodule.exports = (string, options) => (width ??= require(${JSON.stringify(args.pluginData.real)}).default)(string, options);\n`,
+      loader: 'js',
+      resolveDir: dirname(args.pluginData.real),
+    }));
+  },
+};
+
 rmSync(out, { recursive: true, force: true });
 await build({
+  plugins: [lazyStringWidth],
   entryPoints: { pgready: join(root, 'dist', 'src', 'cli', 'main.js'), worker: join(root, 'dist', 'src', 'perf', 'worker.js') },
   outdir: out,
   outExtension: { '.js': '.cjs' },

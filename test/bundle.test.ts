@@ -72,6 +72,25 @@ describe('the built command line', () => {
     expect(loadBundle(dir).status).toBe('accepted');
   }, 60_000);
 
+  it("makes no Intl.Segmenter while it loads: yargs's help layout makes one when it first measures a string", () => {
+    // string-width makes one when it is loaded (each of its three copies does), with Unicode property
+    // regexes: 20 ms of every run (scripts/bundle.mjs)
+    const probe = [
+      'let made = 0;',
+      'const Made = Intl.Segmenter;',
+      'Intl.Segmenter = class extends Made { constructor(...a) { super(...a); made++; } };',
+      `require(${JSON.stringify(join(repoRoot, 'bin', 'load-bundle.cjs'))}).loadBundle();`,
+      'process.stdout.write(String(made));',
+    ].join('\n');
+    const loaded = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(loaded.stderr).toBe('');
+    expect(loaded.stdout).toBe('0');
+    // the help text still lays out its columns
+    const help = pgready('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/\n {2}pgready audit \[paths\.\.\] +Report every SQLite dependency/);
+  });
+
   it('compiles from source when the code cache is missing or was made from another script', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgready-bundle-'));
     scratch.push(dir);
