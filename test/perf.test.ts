@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
@@ -10,7 +11,7 @@ import { ScratchError } from '../src/util/errors.js';
 import { defaultConfig } from '../src/model/config.js';
 import type { EngineStats, PerfOptions } from '../src/perf/engine.js';
 import { needsLiteralScan, pythonMayHoldFacts } from '../src/perf/prefilter.js';
-import { DiskCache } from '../src/perf/cache.js';
+import { DiskCache, sha1 } from '../src/perf/cache.js';
 import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { IndexSharing, SharedIndexes } from '../src/perf/shared-indexes.js';
 import { TaskRunner } from '../src/perf/tasks.js';
@@ -954,6 +955,20 @@ describe('cache', () => {
     'app.py': 'from db import get_conn\n\ndef rows(uid):\n    return get_conn().execute("SELECT name FROM users WHERE id = ?", (uid,)).fetchall()\n',
     'notes.py': 'print("hello")\n',
   };
+
+  it('keys are the SHA-1 of each part and a NUL, whether hashed in one call (short) or in parts (long)', () => {
+    const reference = (...parts: string[]): string => {
+      const h = createHash('sha1');
+      for (const p of parts) h.update(p).update('\0');
+      return h.digest('hex');
+    };
+    const long = `${'x'.repeat(5000)}é\uD800😀`;
+    for (const parts of [[], [''], ['a'], ['a', 'b'], ['ab'], ['é€😀', 'x\uD800y'], ['x'.repeat(4095)], ['x'.repeat(4096)], [long], ['key', long, 'z']]) {
+      expect(sha1(...parts)).toBe(reference(...parts));
+    }
+    // the parts stay apart: ('ab') is another key than ('a', 'b')
+    expect(sha1('ab')).not.toBe(sha1('a', 'b'));
+  });
 
   it('a warm run parses nothing and reports the same; a corrupt entry is a miss', async () => {
     const root = tempDir();

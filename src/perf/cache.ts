@@ -1,9 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
+/** Inputs shorter than this (UTF-16 code units) are hashed in one call. */
+const ONE_SHOT = 4096;
+
+/** The SHA-1 of the parts, each followed by a NUL, in hex. */
 export function sha1(...parts: string[]): string {
+  // a key (short parts): one call, without a Hash object, which costs more than hashing a key
+  // (crypto.hash: 2.4x as fast); a text is hashed in parts, not copied into one string first
+  let length = 0;
+  for (const p of parts) length += p.length;
+  if (length < ONE_SHOT) return hash('sha1', parts.length === 0 ? '' : `${parts.join('\0')}\0`);
   const h = createHash('sha1');
   for (const p of parts) {
     h.update(p);
