@@ -1297,6 +1297,22 @@ describe('findings kept on disk', () => {
     expect([...file!.each()]).toEqual([{ file: 'a.py', unparsed: true }, f('b.py', 1, 'info'), f('b.py', 2, 'error')]);
     expect(written.tally).toEqual(held.tally);
     file!.close();
+    // below its limit of findings, but past its budget of cached JSON: what it holds goes to the
+    // file, and the JSON after it unparsed (a warm run held 100,000 cached findings parsed before)
+    const budget = new FindingSink(1000, () => scratch, 40);
+    const c = [f('c.py', 1, 'warning')];
+    budget.addJson('c.py', JSON.stringify(c), tally(c));
+    budget.add([f('b.py', 2, 'error'), f('b.py', 1, 'info')]);
+    budget.addJson('a.py', '[{"file":"a.py","unparsed":true}]', tally([f('a.py', 1, 'warning')]));
+    const spilled = budget.finish();
+    expect(spilled.findings).toEqual([]);
+    expect([...spilled.file!.each()]).toEqual([{ file: 'a.py', unparsed: true }, f('b.py', 1, 'info'), f('b.py', 2, 'error'), f('c.py', 1, 'warning')]);
+    expect(budget.tally.bySeverity).toEqual({ error: 1, warning: 2, info: 1 });
+    spilled.file!.close();
+    // a sink that never writes (the caller does not stream its findings) keeps cached JSON in memory whatever its length
+    const kept = new FindingSink(Infinity, () => scratch, 0);
+    kept.addJson('c.py', JSON.stringify(c), tally(c));
+    expect(kept.finish()).toEqual({ findings: c });
     expect(readdirSync(scratch)).toEqual([]);
   });
 
