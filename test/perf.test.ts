@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
@@ -1156,14 +1157,25 @@ describe('cache', () => {
     big.setLater('facts', 'long', { long });
     for (let i = 0; i < 3000; i++) big.setLater('facts', `e${i}`, { i, pad: 'y'.repeat(i % 997) });
     big.setLater('facts', 'long2', { long, n: 2 });
+    const unicode = { s: 'é€😀 \u2028' };
+    big.setLater('facts', 'unicode', unicode);
     await big.flush();
     big.close();
+    // the next rewrite copies these entries (bytes, not text: src/perf/cache.ts EntryCopy), those
+    // longer than its buffer too
+    const adder = new DiskCache(dir);
+    adder.setLater('facts', 'added', { added: true });
+    await adder.flush();
+    adder.close();
     const reread = new DiskCache(dir);
     // (booleans: a failure should not print megabytes)
     expect(reread.getPacked<{ long: string }>('facts', 'long')?.long === long).toBe(true);
     expect(reread.getPacked<{ n: number }>('facts', 'long2')?.n).toBe(2);
     for (let i = 0; i < 3000; i++) expect(reread.getPacked('facts', `e${i}`)).toEqual({ i, pad: 'y'.repeat(i % 997) });
     expect(reread.getPacked('facts', 'run7')).toEqual({ i: 7 });
+    expect(reread.getPacked('facts', 'added')).toEqual({ added: true });
+    // byte for byte what was written: its CRC-32 as the findings cache keeps it
+    expect(reread.getPackedText('facts', 'unicode', crc32(JSON.stringify(unicode)))).toBe(JSON.stringify(unicode));
     reread.close();
     // a pack cut short: the entry it cut is a miss, those before it stand
     const keys = readFileSync(file, 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split('\t')[0]!);

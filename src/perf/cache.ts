@@ -214,16 +214,18 @@ export class DiskCache {
       const out = pack.out;
       if (!out) continue;
       const gen = pack.gen + 1;
-      for (const [key, [g]] of pack.entries) {
+      this.drain(pack);
+      // the entries kept are copied as bytes: decoded and encoded again, the findings of 32,000
+      // dense files (a pack of 260 MB) took 1.5 s of a warm run with one file changed
+      const copy = new EntryCopy(pack.fd, out.fd);
+      for (const [key, [g, at, length]] of pack.entries) {
         if (pack.added.has(key)) continue;
         const keepAs = pack.used.has(key) ? gen : g > gen - KEEP_GENERATIONS ? g : 0;
         if (keepAs === 0) continue;
         // an entry that cannot be read back is dropped
-        const json = this.packedJson(kind, key);
-        if (json !== undefined) out.pending += `${key}\t${keepAs}\t${json}\n`;
-        if (out.pending.length >= 1 << 18) this.drain(pack);
+        copy.entry(`${key}\t${keepAs}\t`, at, length);
       }
-      this.drain(pack);
+      if (!copy.finish()) this.writeFailed = true;
       pack.out = undefined;
       try {
         closeSync(out.fd);
@@ -336,6 +338,60 @@ function indexPack(fd: number, entries: Map<string, [number, number, number]>): 
       gen = Number(header[2]);
     } else entry(buf, start, end, base + start, end - start, entries);
     start = end + 1;
+  }
+}
+
+/**
+ * Copies pack lines into the next pack's file through one buffer: each line's start as given, then
+ * its JSON's bytes as they lie in the pack read, without decoding them. A line whose bytes cannot
+ * all be read is left out whole.
+ */
+class EntryCopy {
+  readonly #buf = Buffer.allocUnsafe(PACK_CHUNK);
+  #used = 0;
+  #failed = false;
+
+  constructor(
+    private readonly from: number | undefined,
+    private readonly to: number,
+  ) {}
+
+  entry(head: string, at: number, length: number): void {
+    if (this.from === undefined || this.#failed) return;
+    const need = Buffer.byteLength(head) + length + 1;
+    if (this.#used + need > this.#buf.length) this.#flush();
+    // a line longer than the buffer gets one of its own
+    const own = need > this.#buf.length;
+    const target = own ? Buffer.allocUnsafe(need) : this.#buf;
+    const start = own ? 0 : this.#used;
+    const json = start + target.write(head, start);
+    try {
+      if (readSync(this.from, target, json, length, at) !== length) return;
+    } catch {
+      return;
+    }
+    target[json + length] = 10;
+    if (own) this.#write(target, need);
+    else this.#used += need;
+  }
+
+  /** Writes what is left; false when a write failed. */
+  finish(): boolean {
+    this.#flush();
+    return !this.#failed;
+  }
+
+  #flush(): void {
+    this.#write(this.#buf, this.#used);
+    this.#used = 0;
+  }
+
+  #write(bytes: Buffer, length: number): void {
+    try {
+      for (let done = 0; done < length && !this.#failed; ) done += writeSync(this.to, bytes, done, length - done);
+    } catch {
+      this.#failed = true;
+    }
   }
 }
 
