@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ITEMS, prettyJsonPieces } from '../src/util/json-pieces.js';
+import { ITEMS, itemsHole, prettyJsonPieces } from '../src/util/json-pieces.js';
 import { sarif, sarifChunks } from '../src/report/sarif.js';
 import { sampleRun } from './report-sample.js';
 
@@ -24,6 +24,26 @@ describe('prettyJsonPieces', () => {
       expect(pieced(doc, [])).toBe(whole(doc, []));
       expect(pieced(doc, [items[0]])).toBe(whole(doc, [items[0]]));
     }
+  });
+
+  it('writes several arrays item by item, wherever they stand in the document', () => {
+    const files = itemsHole('files');
+    const more = [{ path: 'a.py', counts: { n: 1 } }, { path: 'b.py', counts: { n: 2 } }];
+    const holes: unknown[] = [
+      { head: 1, files, findings: ITEMS, tail: [2] },
+      { findings: ITEMS, deep: { files } },
+      [files, { x: ITEMS }],
+    ];
+    const wholeOf = (doc: unknown, list: unknown[], other: unknown[]): string =>
+      `${JSON.stringify(doc, (_k, v: unknown) => (v === ITEMS ? list : v === files ? other : v), 2)}\n`;
+    for (const doc of holes) {
+      expect([...prettyJsonPieces(doc, items, [[files, more]])].join('')).toBe(wholeOf(doc, items, more));
+      expect([...prettyJsonPieces(doc, [], [[files, []]])].join('')).toBe(wholeOf(doc, [], []));
+      // each list is read once, in the document's order
+      expect([...prettyJsonPieces(doc, items.values(), [[files, more.values()]])].join('')).toBe(wholeOf(doc, items, more));
+    }
+    expect(() => [...prettyJsonPieces({ list: ITEMS }, items, [[files, more]])]).toThrow();
+    expect(() => [...prettyJsonPieces({ list: ITEMS, a: files, b: files }, items, [[files, more]])]).toThrow();
   });
 
   it('hands out pieces of bounded size, and refuses a document without exactly one ITEMS', () => {

@@ -6,7 +6,9 @@ import { defaultPriority } from './priority.js';
 import type { Reporter, ReportOptions } from './types.js';
 import type { Finding } from '../model/finding.js';
 import type { RunResult } from '../model/run.js';
-import { ITEMS, prettyJsonPieces } from '../util/json-pieces.js';
+import { ITEMS, itemsHole, prettyJsonPieces } from '../util/json-pieces.js';
+
+const FILES = itemsHole('files');
 
 /**
  * The documented, byte-for-byte deterministic JSON report. Objects are built key by key in the
@@ -35,15 +37,8 @@ export function* jsonChunks(run: RunResult, opts: ReportOptions): Generator<stri
       byCategory,
       skipped: s.skipped,
     },
-    files: run.files
-      .filter((f) => f.usesSqlite)
-      .sort((a, b) => byString(a.path, b.path))
-      .map((f) => ({
-        path: f.path,
-        language: f.language,
-        priority: f.priority ?? defaultPriority(f.path),
-        counts: counts(f.counts),
-      })),
+    // written one at a time too: 32,000 files make 20 MB of this list
+    files: FILES,
     // written one at a time (prettyJsonPieces)
     findings: ITEMS,
     ...(baseline
@@ -78,9 +73,21 @@ export function* jsonChunks(run: RunResult, opts: ReportOptions): Generator<stri
     // with --baseline only: is it in the baseline or new since?
     ...(baseline ? { status: baseline.known.has(f.fingerprint) ? 'baseline' : 'new' } : {}),
   });
-  yield* prettyJsonPieces(doc, (function* () {
-    for (const f of reportOrder(run)) yield finding(f);
-  })());
+  const files = run.files.filter((f) => f.usesSqlite).sort((a, b) => byString(a.path, b.path));
+  yield* prettyJsonPieces(
+    doc,
+    (function* () {
+      for (const f of reportOrder(run)) yield finding(f);
+    })(),
+    [
+      [
+        FILES,
+        (function* () {
+          for (const f of files) yield { path: f.path, language: f.language, priority: f.priority ?? defaultPriority(f.path), counts: counts(f.counts) };
+        })(),
+      ],
+    ],
+  );
 }
 
 function counts(c: FileCounts): FileCounts {
