@@ -6,7 +6,8 @@
  *           a copy twice that size (linearity) and copies 4, 8 and 16 times that size (memory as the corpus
  *           grows): every file full of SQLite usage.
  * For each: cold (empty cache), warm (cache filled, nothing changed) and --no-prefilter runs; the
- * median of N runs after one warm-up. Options: --runs N (default 5), --slow-runs N for the
+ * median of N runs after one warm-up. On the dense corpus and its 16x copy, also `changed`: the
+ * warm cache with one file edited (another edit each run), as a CI run over a branch sees it. Options: --runs N (default 5), --slow-runs N for the
  * --no-prefilter runs and the stdlib 10x, dense 4x, 8x and 16x corpora (cold and warm only; default: --runs; 0 skips them),
  * --jobs N, --only stdlib|dense. Where ripgrep (rg) is installed, it runs over each corpus too (a
  * row of the table) and a note gives pgready's cold and warm times as multiples of its time.
@@ -164,16 +165,36 @@ interface Row {
   skipped: number;
 }
 
-function bench(c: Corpus, mode: 'cold' | 'warm' | 'no-prefilter', runs: number): Row {
+/**
+ * Appends a comment, different each time, to the corpus's first Python file (a CI run over a branch
+ * that changed one file: the cache holds the rest); the returned function puts the file back.
+ */
+function changeOneFile(dir: string, run: number): () => void {
+  const file = join(dir, walk(dir).find((f) => f.endsWith('.py'))!);
+  const text = readFileSync(file);
+  writeFileSync(file, Buffer.concat([text, Buffer.from(`\n# changed by pgready's benchmark, run ${run} at ${Date.now()}\n`)]));
+  return () => writeFileSync(file, text);
+}
+
+type Mode = 'cold' | 'warm' | 'changed' | 'no-prefilter';
+
+function bench(c: Corpus, mode: Mode, runs: number): Row {
   const cache = join(work, 'cache', c.dir.split('/').pop()!);
   const base = ['audit', '.', '--format', 'json', '--fail-on', 'never', ...(JOBS ? ['--jobs', JOBS] : [])];
   const args =
     mode === 'no-prefilter' ? [...base, '--no-prefilter', '--no-cache'] : [...base, '--cache-dir', cache];
   const results: Run[] = [];
   for (let i = 0; i <= runs; i++) {
-    // cold: an empty cache every time; warm: the cache the warm-up left
-    if (mode === 'cold' || (mode === 'warm' && i === 0)) rmSync(cache, { recursive: true, force: true });
-    const r = runOnce(args, c.dir);
+    // cold: an empty cache every time; warm: the cache the warm-up left; changed: that cache, and
+    // one file edited (each run another edit: the stored report never fits)
+    if (mode === 'cold' || (mode !== 'no-prefilter' && i === 0)) rmSync(cache, { recursive: true, force: true });
+    const restore = mode === 'changed' && i > 0 ? changeOneFile(c.dir, i) : undefined;
+    let r: Run;
+    try {
+      r = runOnce(args, c.dir);
+    } finally {
+      restore?.();
+    }
     if (i > 0) results.push(r);
   }
   const last = results[results.length - 1]!;
@@ -231,8 +252,11 @@ if (!ONLY || ONLY === 'dense') {
 }
 for (const c of corpora) {
   const big = /^(dense (4|8|16)x|stdlib 10x)/.test(c.name);
-  for (const mode of ['cold', 'warm', 'no-prefilter'] as const) {
+  for (const mode of ['cold', 'warm', 'changed', 'no-prefilter'] as const) {
     if (big && mode === 'no-prefilter') continue;
+    // one file changed: on the generated corpora (never the machine's own standard library), the
+    // smallest and the largest
+    if (mode === 'changed' && !/^dense (\(|16x)/.test(c.name)) continue;
     const runs = mode === 'no-prefilter' || big ? SLOW_RUNS : RUNS;
     if (runs < 1) continue;
     const row = bench(c, mode, runs);
