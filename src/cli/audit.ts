@@ -165,11 +165,15 @@ function* then<T, U>(pieces: Iterable<T>, last: U | undefined): Generator<T | U>
   if (last !== undefined) yield last;
 }
 
-/** The report's pieces as they are written, a copy of each kept by the recorder. */
-function* recorded(pieces: Iterable<string>, recorder: ReportRecorder): Generator<string> {
+/**
+ * The report's pieces as they are written, a copy of each kept by the recorder: encoded once, for
+ * both (the recorder encoded each piece again: 266 MB of a 32,000-file report).
+ */
+function* recorded(pieces: Iterable<string>, recorder: ReportRecorder): Generator<Uint8Array> {
   for (const piece of pieces) {
-    recorder.add(piece);
-    yield piece;
+    const bytes = Buffer.from(piece, 'utf8');
+    recorder.add(bytes);
+    yield bytes;
   }
 }
 

@@ -107,11 +107,10 @@ export class ReportCache {
     return {
       add: (piece) => {
         if (failed) return;
-        const buf = Buffer.from(piece, 'utf8');
         try {
-          writeSync(fd, buf);
-          bytes += buf.length;
-          crc = crc32(buf, crc);
+          for (let written = 0; written < piece.length; ) written += writeSync(fd, piece, written, piece.length - written);
+          bytes += piece.length;
+          crc = crc32(piece, crc);
         } catch {
           failed = true;
         }
@@ -134,7 +133,8 @@ export class ReportCache {
 }
 
 export interface ReportRecorder {
-  add(piece: string): void;
+  /** a piece of the report, as the bytes written */
+  add(piece: Uint8Array): void;
   /** the whole report was written: keep it, with the summary that gates the exit code */
   commit(summary: RunSummary): void;
   /** drops what was kept unless commit() ran (a report that failed half-way) */
