@@ -2,6 +2,7 @@ import { createHash, hash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { writeAll } from '../util/write-all.js';
 
 /** Inputs shorter than this (UTF-16 code units) are hashed in one call. */
 const ONE_SHOT = 4096;
@@ -387,8 +388,9 @@ class EntryCopy {
   }
 
   #write(bytes: Buffer, length: number): void {
+    if (this.#failed) return;
     try {
-      for (let done = 0; done < length && !this.#failed; ) done += writeSync(this.to, bytes, done, length - done);
+      writeAll(this.to, bytes, length);
     } catch {
       this.#failed = true;
     }

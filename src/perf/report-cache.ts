@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { writeAll } from '../util/write-all.js';
 import type { RunSummary } from '../model/run.js';
 import { sha1 } from './cache.js';
 import type { DiskCache } from './cache.js';
@@ -108,7 +109,7 @@ export class ReportCache {
       add: (piece) => {
         if (failed) return;
         try {
-          for (let written = 0; written < piece.length; ) written += writeSync(fd, piece, written, piece.length - written);
+          writeAll(fd, piece);
           bytes += piece.length;
           crc = crc32(piece, crc);
         } catch {

@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
+import { writeAll } from '../util/write-all.js';
 
 const PREFIX = 'pgready-trees-';
 /** A scratch directory this old was left by a run that was killed: no run lasts a day. */
@@ -100,8 +101,7 @@ export class Spill {
         this.size = fstatSync(this.writeFd).size;
       }
       const bytes = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
-      let done = 0;
-      while (done < bytes.length) done += writeSync(this.writeFd, bytes, done, bytes.length - done);
+      writeAll(this.writeFd, bytes);
       const ref = { file: this.own, offset: this.size, words: words.length, sum: checksum(words) };
       this.size += bytes.length;
       return ref;
