@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -777,6 +777,40 @@ describe('spilled trees and facts', () => {
     b.release();
     const gone = new Spill(join(dir, 'no', 'such', 'dir'));
     expect(gone.write(first)).toBeUndefined();
+  });
+
+  it('read in order through a window read ahead, in any order and while the file grows', () => {
+    const dir = tempDir();
+    const w = new Spill(dir);
+    const texts = Array.from({ length: 3000 }, (_, i) => `${i}:${'é'.repeat(i % 300)}${'x'.repeat((i * 37) % 1000)}`);
+    // some longer than a window's quarter (read on their own) and one longer than a window
+    texts.splice(1000, 0, 'y'.repeat(300 * 1024), 'z'.repeat(1100 * 1024));
+    const refs = texts.map((t) => w.writeText(t)!);
+    const trimmed = (t: string | undefined) => t?.trimEnd();
+    const r = new Spill(dir, undefined, true);
+    // in order (windows), backwards (no window), in order again
+    expect(refs.every((ref, i) => trimmed(r.readText(ref)) === texts[i])).toBe(true);
+    expect([...refs].reverse().every((ref, k) => trimmed(r.readText(ref)) === texts[texts.length - 1 - k])).toBe(true);
+    expect(refs.every((ref, i) => trimmed(r.readText(ref)) === texts[i])).toBe(true);
+    // the file grows while it is read: what was appended after the window is read too
+    const more = refs.length;
+    for (let i = 0; i < 50; i++) {
+      refs.push(w.writeText(`more ${i}`)!);
+      texts.push(`more ${i}`);
+    }
+    expect(refs.slice(more - 5).every((ref, k) => trimmed(r.readText(ref)) === texts[more - 5 + k])).toBe(true);
+    // bytes damaged before a window is read: that text is undefined, its neighbours read
+    w.release();
+    r.release();
+    const damaged = refs[2000]!;
+    const fd = openSync(damaged.file, 'r+');
+    writeSync(fd, new Uint8Array([0x41]), 0, 1, damaged.offset + 2);
+    closeSync(fd);
+    const again = new Spill(dir, undefined, true);
+    const got = refs.map((ref) => trimmed(again.readText(ref)));
+    expect(got[2000]).toBeUndefined();
+    expect(got.every((t, i) => i === 2000 || t === texts[i])).toBe(true);
+    again.release();
   });
 
   it('go to the cache directory when the cache is on, and leave nothing there', async () => {

@@ -24,7 +24,8 @@ export class FindingsFile implements FindingStream {
     readonly dir: string,
     remove: () => void,
   ) {
-    this.spill = new Spill(dir);
+    // the findings are read back in the order they were written: through a window read ahead
+    this.spill = new Spill(dir, undefined, true);
     this.remove = remove;
   }
 

@@ -46,6 +46,9 @@ export function makeScratch(parent: string): { dir: string; remove: () => void }
   return { dir, remove };
 }
 
+/** How much a read in order reads ahead (Spill.read). */
+const READ_AHEAD = 1 << 20;
+
 /** Where a spilled tree (or text) lies: plain data, sent between threads in place of it. */
 export interface SpillRef {
   file: string;
@@ -84,10 +87,14 @@ export class Spill {
   private broken = false;
   private readonly readFds = new Map<string, number>();
 
-  /** name: the file this Spill writes to (default: one per thread) */
+  /**
+   * name: the file this Spill writes to (default: one per thread); readAhead: reads in order come
+   * from a window read ahead (fromWindow), for a reader that reads one file in the order it was written
+   */
   constructor(
     readonly dir: string,
     name = `trees-${threadId}`,
+    private readonly readAhead = false,
   ) {
     this.own = join(dir, `${name}.bin`);
   }
@@ -139,16 +146,51 @@ export class Spill {
       }
       const out = new Uint32Array(ref.words);
       const bytes = new Uint8Array(out.buffer);
-      let done = 0;
-      while (done < bytes.length) {
-        const n = readSync(fd, bytes, done, bytes.length - done, ref.offset + done);
-        if (n === 0) return undefined;
-        done += n;
+      if (!this.readAhead || !this.fromWindow(fd, ref, bytes)) {
+        let done = 0;
+        while (done < bytes.length) {
+          const n = readSync(fd, bytes, done, bytes.length - done, ref.offset + done);
+          if (n === 0) return undefined;
+          done += n;
+        }
       }
+      this.lastEnd.set(ref.file, ref.offset + bytes.length);
       return checksum(out) === ref.sum ? out : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** per file read: where the last read ended, and the window read ahead */
+  private readonly lastEnd = new Map<string, number>();
+  private window: { file: string; offset: number; bytes: Buffer; length: number } | undefined;
+
+  /**
+   * Reads in order come from a window read ahead, a syscall a megabyte rather than one a file: the
+   * report of 32,000 dense files read its findings back in 32,000 reads. A read that continues
+   * where the last one in its file ended and is not in the window reads the next window; any other
+   * reads just its bytes (the caller's loop). False when the bytes are not to be had here. (Not for
+   * the trees and facts the workers write: read from two files in turn, one window a Spill read a
+   * megabyte for each tree: the 8,000-file corpus took 11.1-12.6 s instead of 9.8-10.9 s.)
+   */
+  private fromWindow(fd: number, ref: SpillRef, into: Uint8Array): boolean {
+    const w = this.window;
+    const end = ref.offset + into.length;
+    if (!w || w.file !== ref.file || ref.offset < w.offset || end > w.offset + w.length) {
+      if (this.lastEnd.get(ref.file) !== ref.offset || into.length > READ_AHEAD / 4) return false;
+      const bytes = w && w.bytes.length === READ_AHEAD ? w.bytes : Buffer.allocUnsafe(READ_AHEAD);
+      let length = 0;
+      while (length < bytes.length) {
+        const n = readSync(fd, bytes, length, bytes.length - length, ref.offset + length);
+        if (n === 0) break;
+        length += n;
+      }
+      this.window = { file: ref.file, offset: ref.offset, bytes, length };
+      if (end > ref.offset + length) return false;
+    }
+    const at = ref.offset - this.window!.offset;
+    this.window!.bytes.copy(into, 0, at, at + into.length);
+    return true;
   }
 
   /** Closes every descriptor; the next write or read opens them again. */
@@ -163,5 +205,7 @@ export class Spill {
     }
     this.writeFd = undefined;
     this.readFds.clear();
+    this.window = undefined;
+    this.lastEnd.clear();
   }
 }
