@@ -49,6 +49,17 @@ export function makeScratch(parent: string): { dir: string; remove: () => void }
 /** How much a read in order reads ahead (Spill.read). */
 const READ_AHEAD = 1 << 20;
 
+/** Reads into `into` from `position` until it is full or the file ends; how many bytes it read. */
+function readUpTo(fd: number, into: Uint8Array, position: number): number {
+  let done = 0;
+  while (done < into.length) {
+    const n = readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
 /** Where a spilled tree (or text) lies: plain data, sent between threads in place of it. */
 export interface SpillRef {
   file: string;
@@ -86,6 +97,9 @@ export class Spill {
   private size = 0;
   private broken = false;
   private readonly readFds = new Map<string, number>();
+  /** with readAhead: where the last read of each file ended, and the window read ahead */
+  private readonly lastEnd = new Map<string, number>();
+  private window: { file: string; offset: number; bytes: Buffer; length: number } | undefined;
 
   /**
    * name: the file this Spill writes to (default: one per thread); readAhead: reads in order come
@@ -146,24 +160,14 @@ export class Spill {
       }
       const out = new Uint32Array(ref.words);
       const bytes = new Uint8Array(out.buffer);
-      if (!this.readAhead || !this.fromWindow(fd, ref, bytes)) {
-        let done = 0;
-        while (done < bytes.length) {
-          const n = readSync(fd, bytes, done, bytes.length - done, ref.offset + done);
-          if (n === 0) return undefined;
-          done += n;
-        }
-      }
-      this.lastEnd.set(ref.file, ref.offset + bytes.length);
+      const got = this.readAhead && this.fromWindow(fd, ref, bytes) ? bytes.length : readUpTo(fd, bytes, ref.offset);
+      if (got < bytes.length) return undefined;
+      if (this.readAhead) this.lastEnd.set(ref.file, ref.offset + bytes.length);
       return checksum(out) === ref.sum ? out : undefined;
     } catch {
       return undefined;
     }
   }
-
-  /** per file read: where the last read ended, and the window read ahead */
-  private readonly lastEnd = new Map<string, number>();
-  private window: { file: string; offset: number; bytes: Buffer; length: number } | undefined;
 
   /**
    * Reads in order come from a window read ahead, a syscall a megabyte rather than one a file: the
@@ -179,12 +183,7 @@ export class Spill {
     if (!w || w.file !== ref.file || ref.offset < w.offset || end > w.offset + w.length) {
       if (this.lastEnd.get(ref.file) !== ref.offset || into.length > READ_AHEAD / 4) return false;
       const bytes = w && w.bytes.length === READ_AHEAD ? w.bytes : Buffer.allocUnsafe(READ_AHEAD);
-      let length = 0;
-      while (length < bytes.length) {
-        const n = readSync(fd, bytes, length, bytes.length - length, ref.offset + length);
-        if (n === 0) break;
-        length += n;
-      }
+      const length = readUpTo(fd, bytes, ref.offset);
       this.window = { file: ref.file, offset: ref.offset, bytes, length };
       if (end > ref.offset + length) return false;
     }
