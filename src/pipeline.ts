@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { discover } from './discover/index.js';
 import { readSource } from './discover/read.js';
 import { runFix } from './edit/fix.js';
@@ -9,6 +10,7 @@ import { sha1 } from './perf/cache.js';
 import { contentHash, StatManifest } from './perf/manifest.js';
 import { DiskSource, releaseText, textHeld } from './perf/disk-source.js';
 import { PrefilterPass } from './perf/prefilter-pass.js';
+import { CAP_YOUNG_GENERATION_MIN_FILES, YoungGenerationCap } from './perf/young-generation.js';
 import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
 import type { JsModuleIndex, JsProjectIndex } from './lang/typescript/index.js';
@@ -109,7 +111,11 @@ async function analyseLazily(
   reports?: (sources: SourceFile[], skipped: Skipped[], cache: DiskCache) => ReportCache | undefined,
 ): Promise<{ files: LazyFile[]; skipped: Skipped[]; close(): void; replay?: AuditResult['replay']; report?: ReportCache }> {
   const roots = paths.length > 0 ? paths : ['.'];
+  // the main thread's young generation is held small from the start (listing 32,000 files grows it
+  // to its largest) and let go when there are too few files for that to pay (src/perf/young-generation.ts)
+  const young = perf.capYoungGeneration && isMainThread ? new YoungGenerationCap() : undefined;
   const found = await discover(roots, cfg, cwd);
+  if (found.files.length < CAP_YOUNG_GENERATION_MIN_FILES) young?.release();
   const skipped: Skipped[] = [...found.skipped];
   const sources: SourceFile[] = [];
   // with the cache, a file unchanged since the last run is read only when something needs its text
@@ -119,6 +125,7 @@ async function analyseLazily(
   // the prefilter's verdicts as the files are read, so a large run lets each text go after its own
   const admitted = new PrefilterPass(dir, perf);
   for (const f of found.files) {
+    young?.check();
     const known = manifest?.source(f, cfg);
     if (known) {
       sources.push(known);

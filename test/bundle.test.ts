@@ -1,7 +1,7 @@
 // The built command line (npm ci builds it): bin/pgready.js, dist/bundle and V8's code cache
 // (scripts/bundle.mjs, bin/load-bundle.cjs). The rest of the suite runs the TypeScript sources.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,5 +143,32 @@ describe('the built command line', () => {
     expect((await headed(...audit, '--fail-on', 'never')).code).toBe(0);
     // fix --check: its diff (108 KB) goes out after the verdict too
     expect((await headed('fix', '--check', 'fixtures/legacy-trading')).code).toBe(1);
+  }, 60_000);
+
+  it('holds its young generation at 4 MB semi-spaces from 8,000 files on (src/perf/young-generation.ts)', () => {
+    const top = mkdtempSync(join(tmpdir(), 'pgready-young-'));
+    scratch.push(top);
+    const dir = join(top, 'project');
+    // 8,000 files of 3.4 KB: their texts, kept through the run, are what make V8 grow it
+    const body = Array.from({ length: 100 }, (_, i) => `value_${i} = compute(${i}, "label ${i}")\n`).join('');
+    for (let n = 0; n < 8000; n++) {
+      if (n % 500 === 0) mkdirSync(join(dir, `pkg${n / 500}`), { recursive: true });
+      writeFileSync(join(dir, `pkg${Math.floor(n / 500)}`, `m${n}.py`), body);
+    }
+    // the young generation's size (both semi-spaces) when the run ends; outside the project (a file to audit)
+    const preload = join(top, 'young.cjs');
+    writeFileSync(
+      preload,
+      "process.on('exit', () => process.stderr.write('young ' + require('v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576 + ' MB'));",
+    );
+    const young = () => {
+      const r = spawnSync(process.execPath, ['-r', preload, bin, 'audit', '.', '--no-cache'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH } });
+      expect(r.status).toBe(0);
+      return r.stderr;
+    };
+    expect(young()).toBe('young 8 MB');
+    // one file fewer: V8's default, 16 MB semi-spaces
+    rmSync(join(dir, 'pkg0', 'm0.py'));
+    expect(young()).toBe('young 32 MB');
   }, 60_000);
 });

@@ -192,6 +192,7 @@ export function perfOptions(args: Pick<AuditArgs, 'prefilter' | 'jobs' | 'cache'
     cache: args.cache !== false,
     cacheDir: args.cacheDir,
     progress: terminalProgress(ctx.stderr, ctx.env),
+    capYoungGeneration: true,
     stats: { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 },
   };
 }
