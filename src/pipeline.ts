@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { discover } from './discover/index.js';
-import { readSources } from './discover/read.js';
+import { readSource } from './discover/read.js';
 import { runFix } from './edit/fix.js';
 import type { FixRunOptions, FixRunResult } from './edit/fix.js';
 import { analyseFiles, configHash, openCache } from './perf/engine.js';
@@ -124,26 +124,23 @@ async function analyseLazily(
   const read: SourceFile[] = [];
   // the prefilter's verdicts as the files are read, so a large run lets each text go after its own
   const admitted = new PrefilterPass(dir, perf);
-  // in the order found: files the manifest vouches for, and those read (readSources decodes runs of
-  // them at once, but where the young generation is held)
-  const slots: (SourceFile | undefined)[] = found.files.map((f) => manifest?.source(f, cfg));
-  const unread = found.files.filter((_, i) => slots[i] === undefined);
-  const at = slots.flatMap((s, i) => (s === undefined ? [i] : []));
-  let k = 0;
-  for (const r of readSources(unread, cfg, found.files.length < CAP_YOUNG_GENERATION_MIN_FILES)) {
+  for (const f of found.files) {
     young?.check();
-    const f = unread[k]!;
-    const i = at[k++]!;
+    const known = manifest?.source(f, cfg);
+    if (known) {
+      sources.push(known);
+      continue;
+    }
+    const r = readSource(f, cfg);
     if ('reason' in r) skipped.push(r);
     else {
       // a large run lets the texts go after their prefilter verdicts and reads them again when asked (DiskSource)
       const s = new DiskSource(f, cfg, r.text);
-      slots[i] = s;
+      sources.push(s);
       read.push(s);
       if (s.language === 'python' || s.language === 'text') admitted.admit(s);
     }
   }
-  for (const s of slots) if (s) sources.push(s);
 
   // the report of a run with these very inputs, when the caller keeps reports: print it again
   const report = dir && reports ? reports(sources, [...skipped].sort(bySkippedPath), dir) : undefined;

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { discover, readSource, type DiscoveredFile } from '../src/discover/index.js';
 import { classifyPath, classifyShebang } from '../src/discover/language.js';
 import { compileGlobs, compilePattern, matchesAny, patternMatches } from '../src/discover/glob.js';
-import { codingCookie, readSources } from '../src/discover/read.js';
+import { codingCookie } from '../src/discover/read.js';
 import { defaultConfig, type Config } from '../src/model/config.js';
 import type { SourceFile } from '../src/model/facts.js';
 import type { Skipped } from '../src/model/run.js';
@@ -311,74 +311,5 @@ describe('readSource', () => {
     expect((r as Skipped).detail).toContain('EISDIR');
     const gone = readSource({ path: 'gone.py', absPath: join(root, 'gone.py'), language: 'python' }, defaultConfig(root));
     expect((gone as Skipped).detail).toContain('ENOENT');
-  });
-});
-
-describe('readSources', () => {
-  it('reads what readSource reads, in order, decoding runs of plain ASCII Python files at once', () => {
-    const ascii = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}_${i} = ${i}\n`).join('');
-    const files: Record<string, string | Buffer> = {
-      // three of 378 KB: the runs of ASCII Python are decoded 512 KB at a time (a1 and a2, then a3 to m)
-      'a1.py': ascii(25_000, 'a'),
-      'a2.py': ascii(25_000, 'b'),
-      'a3.py': ascii(25_000, 'c'),
-      'b.py': 'x = 1\n',
-      'c.py': '',
-      'd.py': Buffer.from([0x78, 0x00, 0x79]),
-      'e.py': '# -*- coding: latin-1 -*-\nx = 1\n',
-      'f.py': '# -*- coding: klingon-8 -*-\nx = 1\n',
-      'g.py': 'name = "caf\u00e9"\n',
-      'h.py': Buffer.from([0xef, 0xbb, 0xbf, 0x78, 0x0a]),
-      'i.py': Buffer.concat([Buffer.from('s = "'), Buffer.from([0xff, 0x41]), Buffer.from('"\n')]),
-      'j.sh': 'echo hi\n',
-      'k.py/x': '',
-      'l.py': 'y' + ascii(50_000, 'l'),
-      'm.py': 'z = 2\n',
-    };
-    const root = tree(files);
-    const cfg = cfgFor(root, { maxFileBytes: 700_000 });
-    const paths = [...Object.keys(files).map((p) => (p === 'k.py/x' ? 'k.py' : p)), 'gone.py'];
-    const found: DiscoveredFile[] = paths.map((path) => ({ path, absPath: join(root, path), language: path.endsWith('.sh') ? 'text' : 'python' }));
-    const batched = [...readSources(found, cfg)];
-    expect(batched).toEqual(found.map((f) => readSource(f, cfg)));
-    expect([...readSources(found, cfg, false)]).toEqual(batched);
-    expect(batched.map((r) => ('reason' in r ? `${r.path} ${r.reason}` : `${r.path} ${r.text.length}`))).toEqual([
-      'a1.py 377780',
-      'a2.py 377780',
-      'a3.py 377780',
-      'b.py 6',
-      'c.py 0',
-      'd.py binary',
-      'e.py 32',
-      'f.py decode-error',
-      'g.py 14',
-      'h.py 2',
-      'i.py 9',
-      'j.sh 8',
-      'k.py unreadable',
-      'l.py too-large',
-      'm.py 6',
-      'gone.py unreadable',
-    ]);
-  });
-
-  it('hands each file over as soon as it is decoded, unless a run waits for more', () => {
-    const root = tree({ 'a.py': 'x = 1\n', 'b.py': 'name = "caf\u00e9"\n', 'c.py': 'y = 2\n' });
-    const found: DiscoveredFile[] = ['a.py', 'b.py', 'c.py'].map((path) => ({ path, absPath: join(root, path), language: 'python' }));
-    const cfg = cfgFor(root);
-    const handed = (together: boolean) => {
-      const order: string[] = [];
-      const files = function* () {
-        for (const f of found) {
-          order.push(`read ${f.path}`);
-          yield f;
-        }
-      };
-      for (const r of readSources(files(), cfg, together)) order.push(`got ${r.path}`);
-      return order;
-    };
-    expect(handed(false)).toEqual(['read a.py', 'got a.py', 'read b.py', 'got b.py', 'read c.py', 'got c.py']);
-    // a run of ASCII files waits for 512 KB or the last file, and what was read after its first file with it
-    expect(handed(true)).toEqual(['read a.py', 'read b.py', 'read c.py', 'got a.py', 'got b.py', 'got c.py']);
   });
 });

@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { Language, SourceFile } from '../model/facts.js';
 import type { Config } from '../model/config.js';
@@ -19,13 +18,7 @@ const BINARY_PROBE = 8 * 1024;
  * Line endings are kept as they are, so offsets index the text as read.
  */
 export function readSource(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>): SourceFile | Skipped {
-  const bytes = readBytes(f, cfg);
-  if ('reason' in bytes) return bytes;
-  return sourceOf(f, decodeSource(bytes, f.language === 'python'));
-}
-
-/** A file's bytes, or why they cannot be read. */
-function readBytes(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>): Uint8Array | Skipped {
+  let bytes: Buffer;
   let fd: number | undefined;
   try {
     fd = openSync(f.absPath, 'r');
@@ -39,7 +32,7 @@ function readBytes(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>): Uint8Arr
           'pgready.config.json to read it, or add it to "exclude" if it is generated.',
       };
     }
-    return readFileSync(fd);
+    bytes = readFileSync(fd);
   } catch (e) {
     return {
       path: f.path,
@@ -49,69 +42,11 @@ function readBytes(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>): Uint8Arr
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-function sourceOf(f: ReadableFile, decoded: Decoded): SourceFile | Skipped {
+  const decoded = decodeSource(bytes, f.language === 'python');
   if ('error' in decoded) return { path: f.path, reason: decoded.reason, detail: decoded.error };
   const file: SourceFile = { path: f.path, absPath: f.absPath, language: f.language, text: decoded.text };
   if (f.textKind !== undefined) file.textKind = f.textKind;
   return file;
-}
-
-/** How much ASCII Python readSources decodes at once: well above V8's large-object size (128 KB). */
-const BATCH_CHARS = 512 * 1024;
-
-/**
- * readSource for many files, in order. The Python files that are plain ASCII (no NUL in the first
- * 8 KiB, no coding cookie: their text is their bytes, whatever readSource would decode them with)
- * are decoded a run of them at a time, into one string, and each file's text is a slice of it.
- *
- * Why: a string that large is made in V8's large-object space, which a scavenge never copies. A
- * small run keeps every text to the end (the standard library's 31 MB), and each text decoded on
- * its own was copied by two scavenges before it reached the old generation. Standard library,
- * cold, interleaved with the last build: 1.37 -> 1.26 s and 1.38 -> 1.26 s (medians of ten and
- * eight), CPU time 8 % less. A slice keeps its whole run alive; the texts of a run are read, judged
- * by the prefilter and let go (a large run) together.
- *
- * `together` false decodes each file on its own. The pipeline decodes runs together below 8,000
- * files only. A larger run lets each text go right after the prefilter, so its texts are not
- * copied by scavenges either way, and on 32,000 dense files three of four interleaved cold runs
- * were slower with runs decoded together (62.0-73.6 s against 52.8-61.7 s; the fourth 57.8
- * against 59.7 s).
- */
-export function* readSources(files: Iterable<ReadableFile>, cfg: Pick<Config, 'maxFileBytes'>, together = true): Generator<SourceFile | Skipped> {
-  const group: { f: ReadableFile; bytes?: Uint8Array; result?: SourceFile | Skipped }[] = [];
-  const batch: Uint8Array[] = [];
-  let chars = 0;
-  const flush = function* (): Generator<SourceFile | Skipped> {
-    const joined = batch.length === 0 ? '' : batch.length === 1 ? UTF8(batch[0]!) : UTF8(Buffer.concat(batch));
-    let at = 0;
-    for (const g of group) {
-      if (g.bytes) {
-        yield sourceOf(g.f, { text: joined.slice(at, at + g.bytes.length), encoding: 'utf-8' });
-        at += g.bytes.length;
-      } else yield g.result!;
-    }
-    group.length = 0;
-    batch.length = 0;
-    chars = 0;
-  };
-  for (const f of files) {
-    const bytes = readBytes(f, cfg);
-    if ('reason' in bytes) group.push({ f, result: bytes });
-    else if (together && f.language === 'python' && plainAscii(bytes)) {
-      group.push({ f, bytes });
-      batch.push(bytes);
-      chars += bytes.length;
-    } else group.push({ f, result: sourceOf(f, decodeSource(bytes, f.language === 'python')) });
-    // a file decoded on its own goes out at once when no run is waiting
-    if (chars >= BATCH_CHARS || batch.length === 0) yield* flush();
-  }
-  yield* flush();
-}
-
-function plainAscii(bytes: Uint8Array): boolean {
-  return isAscii(bytes) && !bytes.subarray(0, BINARY_PROBE).includes(0) && !codingCookie(bytes);
 }
 
 export type Decoded = { text: string; encoding: string } | { reason: 'binary' | 'decode-error'; error: string };
