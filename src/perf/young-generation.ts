@@ -8,9 +8,10 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * there through the facts pass, where the run peaks, though it holds 3-14 MB at a time (README,
  * Performance). Held at 4 MB (interleaved with runs that were not, same reports): 32,000 dense
  * files cold 321-330 -> 276-277 MB, and warm with one file changed 286-298 -> 254-267 MB; ten
- * copies of the standard library (17,870 files) 239-247 -> 189-191 MB; all in the same time. Below
- * this many files the peak is under 300 MB either way, and holding costs time: the standard library
- * (1,787 files) took 8-10 % more wall and CPU time (medians of twelve), 4,000 dense files 2-4 %.
+ * copies of the standard library (17,870 files) 239-247 -> 189-191 MB; the wall time within this
+ * machine's noise, 4-6 % more CPU time (more scavenges on every thread). Below this many files
+ * the peak is under 300 MB either way, and holding costs time: the standard library (1,787 files)
+ * took 8-10 % more wall and CPU time (medians of twelve), 4,000 dense files 2-4 %.
  */
 export const CAP_YOUNG_GENERATION_MIN_FILES = 8000;
 export const CAP_SEMI_SPACE_MB = 4;
