@@ -15,7 +15,7 @@ const src = (file: string): string => pathToFileURL(join(repoRoot, 'src', 'perf'
 
 /**
  * Runs `body` in a fresh Node process; `young()` is the young generation's size in MB (both
- * semi-spaces), `churn(cap)` allocates 128 MB of which a third survives a scavenge (what makes V8
+ * semi-spaces), `churn(cap)` makes two million small objects and keeps a third (what makes V8
  * grow the young generation), calling cap.check() as the read loop does. Returns what body printed.
  */
 function inChild(body: string): string {
@@ -69,5 +69,4 @@ await executor.close();`);
   it('grows again once released', () => {
     expect(Number(inChild('const cap = new YoungGenerationCap(4); churn(cap); cap.release(); churn(cap); console.log(young());'))).toBe(32);
   });
-
 });

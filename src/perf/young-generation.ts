@@ -36,10 +36,10 @@ function hold(): void {
  * semi-spaces. So the young generation grows as usual until check() finds it at the cap, and from
  * then on the growth factor is 1. That factor is V8's, for every thread of the process: worker
  * threads (with an 8 MB young generation of their own, pool.ts) keep the size they started with,
- * in the same time. And V8 sets a factor under 2 back to 2 whenever it makes an isolate: when a
- * worker thread starts (or a module loader's thread, running from the sources); the main thread's
- * young generation then grew to 32 MB beside the workers. So the factor is set again every few
- * milliseconds for as long as the young generation is held.
+ * and scavenge more often (README, Performance). And V8 sets a factor under 2 back to 2 whenever it
+ * makes an isolate: when a worker thread starts (or a module loader's thread, running from the
+ * sources); the main thread's young generation then grew to 32 MB beside the workers. So the factor
+ * is set again every few milliseconds for as long as the young generation is held.
  *
  * check() is called from loops that do not let the event loop turn (the read loop); while the event
  * loop turns, a timer calls it, and sets the factor again once the young generation is held.
