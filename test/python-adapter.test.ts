@@ -155,6 +155,45 @@ describe('the module table', () => {
     }
     expect(table.moduleName(paths[0]!)).toBe('backend.util.db');
   });
+
+  it('resolves a module found in several places to the one sharing the most leading directories, the first of equals', () => {
+    // what resolve() answered before it searched the sorted candidates: the first of those
+    // sharing the most leading path segments with the importing file, by comparing each
+    const shared = (a: string, b: string): number => {
+      const x = `${a}/`.split('/');
+      const y = `${b}/`.split('/');
+      let n = 0;
+      while (n < x.length - 1 && n < y.length - 1 && x[n] === y[n]) n++;
+      return n;
+    };
+    const reference = (candidates: string[], from: string): string =>
+      candidates.reduce((best, f) => (shared(f, from) > shared(best, from) ? f : best), candidates[0]!);
+    let seed = 7;
+    const random = (n: number): number => {
+      // xorshift32
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    // names that sort on either side of `/` and of each other (`-`, `.` and `0` next to it); empty segments
+    const dirs = ['a', 'b', 'a-b', 'a.b', 'a0', 'ab', ''];
+    const dirPath = (): string => Array.from({ length: random(4) }, () => dirs[random(dirs.length)]!).join('/');
+    let compared = 0;
+    for (let round = 0; round < 300; round++) {
+      const absolute = random(4) === 0 ? '/' : '';
+      const paths = new Set<string>();
+      for (let i = 0; i < 2 + random(12); i++) paths.add(`${absolute}${dirPath()}/db.py`.replace(/^\/+/, absolute));
+      const table = new ModuleTable([...paths].map((path) => ({ path, root: '.' })));
+      const candidates = [...paths].sort();
+      for (let i = 0; i < 8; i++) {
+        const from = random(2) === 0 ? candidates[random(candidates.length)]! : `${absolute}${dirPath()}/views.py`.replace(/^\/+/, absolute);
+        expect(table.resolve('db', from), `${from} among ${candidates.join(' ')}`).toBe(reference(candidates, from));
+        if (candidates.length > 1) compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
 });
 
 describe('cursors and SQL strings', () => {

@@ -60,18 +60,39 @@ function mayNameModule(dotted: string, from: number, to: number): boolean {
   return true;
 }
 
-/** How many leading path segments two paths share. */
-function commonPrefixLength(a: string, b: string): number {
-  let n = 0;
-  for (let i = 0; ; i++) {
-    const ca = i < a.length ? a.charCodeAt(i) : 0x2f;
-    const cb = i < b.length ? b.charCodeAt(i) : 0x2f;
-    if (ca !== cb) return n;
-    if (ca === 0x2f) {
-      n++;
-      if (i >= a.length || i >= b.length) return n;
-    }
+/** The first index of a sorted list whose string is not below `s` (the list's length if none). */
+function lowerBound(list: readonly string[], s: string, from = 0): number {
+  let lo = from;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < s) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
+
+/**
+ * The path in `list` (sorted, distinct) sharing the most leading path segments with `from`; of
+ * several, the first. A path shares the first k segments of `from` when it is those k segments
+ * (`a/b`) or goes on below them (`a/b/…`): both sort together, and no sooner than the other paths
+ * that start with the same characters (`a/b-x/…`, `a/b.py` sort between `a/b` and `a/b/`). So each
+ * k, from the most, is two binary searches: O(segments · log n) where comparing `from` with every
+ * path cost O(n), and a file resolves its imports among the n copies of a module in a corpus of
+ * copies (quadratic: 14 s of CPU time on 64,000 files).
+ */
+function nearestPath(list: readonly string[], from: string): string {
+  // `end`: where the first k segments of `from` end, the whole path first (an absolute path's first
+  // segment is empty: every absolute path shares it)
+  for (let end = from.length; end >= 0; end = end > 0 ? from.lastIndexOf('/', end - 1) : -1) {
+    const prefix = from.slice(0, end);
+    const at = lowerBound(list, prefix);
+    if (at < list.length && list[at] === prefix) return prefix;
+    const below = `${prefix}/`;
+    const first = lowerBound(list, below, at);
+    if (first < list.length && list[first]!.startsWith(below)) return list[first]!;
+  }
+  return list[0]!;
 }
 
 /**
@@ -84,7 +105,6 @@ export class ModuleTable {
   private readonly files = new Set<string>();
   /** the dotted name a file is known by: relative to the scan root it was found under */
   private readonly names = new Map<string, string>();
-  private readonly nearest = new Map<string, string>();
 
   constructor(files: { path: string; root?: string }[]) {
     for (const { path, root } of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
@@ -126,21 +146,7 @@ export class ModuleTable {
     const list = this.bySuffix.get(dotted);
     if (!list || list.length === 0) return undefined;
     if (list.length === 1) return list[0];
-    // a file asks about the same module again and again (every use of an imported name)
-    const key = `${dotted}\0${fromFile}`;
-    const known = this.nearest.get(key);
-    if (known !== undefined) return known;
-    let best = list[0]!;
-    let bestScore = -1;
-    for (const f of list) {
-      const score = commonPrefixLength(f, fromFile);
-      if (score > bestScore) {
-        best = f;
-        bestScore = score;
-      }
-    }
-    this.nearest.set(key, best);
-    return best;
+    return nearestPath(list, fromFile);
   }
 }
 
