@@ -9,7 +9,8 @@
  * median of N runs after one warm-up. On the dense corpus and its 16x copy, also `changed`: the
  * warm cache with one file edited (another edit each run), as a CI run over a branch sees it. Options: --runs N (default 5), --slow-runs N for the
  * --no-prefilter runs and the stdlib 10x, dense 4x, 8x and 16x corpora (cold and warm only; default: --runs; 0 skips them),
- * --jobs N, --only stdlib|dense. Where ripgrep (rg) is installed, it runs over each corpus too (a
+ * --jobs N, --only stdlib|dense, --huge (adds a dense corpus of 64,000 files, cold and warm: about 2.5
+ * minutes a cold run, so not by default). Where ripgrep (rg) is installed, it runs over each corpus too (a
  * row of the table) and a note gives pgready's cold and warm times as multiples of its time.
  * Run after a build: `npm run bench` (= npm run build && node dist/bench/run.js).
  */
@@ -31,6 +32,7 @@ const RUNS = Number(arg('runs') ?? 5);
 const SLOW_RUNS = Number(arg('slow-runs') ?? RUNS);
 const JOBS = arg('jobs');
 const ONLY = arg('only');
+const HUGE = process.argv.includes('--huge');
 
 interface Corpus {
   name: string;
@@ -248,10 +250,12 @@ if (!ONLY || ONLY === 'dense') {
     corpora.push(denseCorpus(16000, 'dense 8x'));
     // 32,000 files, about 40 s a cold run: where session 9's build went past 300 MB
     corpora.push(denseCorpus(32000, 'dense 16x'));
+    // 64,000 files: where memory and time stop growing in proportion (README, Performance)
+    if (HUGE) corpora.push(denseCorpus(64000, 'dense 32x'));
   }
 }
 for (const c of corpora) {
-  const big = /^(dense (4|8|16)x|stdlib 10x)/.test(c.name);
+  const big = /^(dense (4|8|16|32)x|stdlib 10x)/.test(c.name);
   for (const mode of ['cold', 'warm', 'changed', 'no-prefilter'] as const) {
     if (big && mode === 'no-prefilter') continue;
     // one file changed: on the generated corpora (never the machine's own standard library), the
@@ -293,4 +297,10 @@ for (const row of table) console.log(line(row));
 const dense = rows.find((r) => r.corpus.name.startsWith('dense (') && r.mode === 'cold');
 const dense2 = rows.find((r) => r.corpus.name.startsWith('dense 2x') && r.mode === 'cold');
 if (dense && dense2) notes.push(`linearity: dense 2x / dense, cold: ${(dense2.wall / dense.wall).toFixed(2)}x the time for ${(dense2.corpus.bytes / dense.corpus.bytes).toFixed(2)}x the bytes`);
+// each doubling of the larger dense corpora, cold
+const denseCold = rows.filter((r) => /^dense (2|4|8|16|32)x/.test(r.corpus.name) && r.mode === 'cold');
+for (let i = 1; i < denseCold.length; i++) {
+  const [a, b] = [denseCold[i - 1]!, denseCold[i]!];
+  notes.push(`linearity: ${b.corpus.name.split(' (')[0]} / ${a.corpus.name.split(' (')[0]}, cold: ${(b.wall / a.wall).toFixed(2)}x the time, ${(b.rssMb / a.rssMb).toFixed(2)}x the peak RSS for ${(b.corpus.bytes / a.corpus.bytes).toFixed(2)}x the bytes`);
+}
 for (const n of notes) console.log(n);
