@@ -75,11 +75,11 @@ function lowerBound(list: readonly string[], s: string, from = 0): number {
 /**
  * The path in `list` (sorted, distinct) sharing the most leading path segments with `from`; of
  * several, the first. A path shares the first k segments of `from` when it is those k segments
- * (`a/b`) or goes on below them (`a/b/…`): both sort together, and no sooner than the other paths
- * that start with the same characters (`a/b-x/…`, `a/b.py` sort between `a/b` and `a/b/`). So each
- * k, from the most, is two binary searches: O(segments · log n) where comparing `from` with every
- * path cost O(n), and a file resolves its imports among the n copies of a module in a corpus of
- * copies (quadratic: 14 s of CPU time on 64,000 files).
+ * (`a/b`) or lies below them (`a/b/…`). In sorted order the first comes before all of the second,
+ * which sort together, with other paths starting with the same characters between them (`a/b-x/…`,
+ * `a/b.py`). So each k, from the most, takes two binary searches: O(segments · log n), where
+ * comparing `from` with every path cost O(n) for each import, and in a corpus of copies every file
+ * resolves its imports among the n copies of a module (quadratic: 14 s of CPU on 64,000 files).
  */
 function nearestPath(list: readonly string[], from: string): string {
   // `end`: where the first k segments of `from` end, the whole path first (an absolute path's first
