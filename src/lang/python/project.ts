@@ -101,23 +101,23 @@ function nearestPath(list: readonly string[], from: string): string {
  * is not known for sure); the candidate nearest to the importing file wins.
  */
 export class ModuleTable {
-  private readonly bySuffix = new Map<string, string[]>();
-  private readonly files = new Set<string>();
-  /** the dotted name a file is known by: relative to the scan root it was found under */
+  /** the files each dotted suffix names: one (most suffixes of a project), or several in path order */
+  private readonly bySuffix = new Map<string, string | string[]>();
+  /** the dotted name each file is known by: relative to the scan root it was found under (its keys: the files) */
   private readonly names = new Map<string, string>();
 
   constructor(files: { path: string; root?: string }[]) {
     for (const { path, root } of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-      this.files.add(path);
       const dotted = dottedPath(path);
       // every dotted suffix: c, b.c, a.b.c; up to a segment no import can name (mayNameModule)
       for (let end = dotted.length; ; ) {
         const dot = end > 0 ? dotted.lastIndexOf('.', end - 1) : -1;
         if (!mayNameModule(dotted, dot + 1, end)) break;
         const key = dotted.slice(dot + 1);
-        const list = this.bySuffix.get(key);
-        if (list) list.push(path);
-        else this.bySuffix.set(key, [path]);
+        const had = this.bySuffix.get(key);
+        if (had === undefined) this.bySuffix.set(key, path);
+        else if (typeof had === 'string') this.bySuffix.set(key, [had, path]);
+        else had.push(path);
         if (dot < 0) break;
         end = dot;
       }
@@ -127,7 +127,7 @@ export class ModuleTable {
   }
 
   has(file: string): boolean {
-    return this.files.has(file);
+    return this.names.has(file);
   }
 
   moduleName(file: string): string {
@@ -140,13 +140,11 @@ export class ModuleTable {
       const dir = fromFile.split('/').slice(0, -1);
       const up = dir.slice(0, Math.max(0, dir.length - (level - 1)));
       const base = [...up, ...(dotted ? dotted.split('.') : [])].join('/');
-      for (const candidate of [`${base}.py`, `${base}/__init__.py`]) if (this.files.has(candidate)) return candidate;
+      for (const candidate of [`${base}.py`, `${base}/__init__.py`]) if (this.names.has(candidate)) return candidate;
       return undefined;
     }
-    const list = this.bySuffix.get(dotted);
-    if (!list || list.length === 0) return undefined;
-    if (list.length === 1) return list[0];
-    return nearestPath(list, fromFile);
+    const found = this.bySuffix.get(dotted);
+    return found === undefined || typeof found === 'string' ? found : nearestPath(found, fromFile);
   }
 }
 
