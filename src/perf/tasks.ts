@@ -5,6 +5,7 @@ import { parsePython, treeOf } from '../lang/python/parser.js';
 import type { PythonModuleIndex } from '../lang/python/index.js';
 import type { FactoryInfo, SharedProject } from '../lang/python/project.js';
 import { SharedIndexes } from './shared-indexes.js';
+import { Interner } from '../util/intern.js';
 import { extractTextFacts } from '../lang/text/index.js';
 import type { SourceRef } from './disk-source.js';
 import { FileChangedError, readAgain, shipped } from './disk-source.js';
@@ -115,6 +116,17 @@ export class RecordingProject extends ProjectIndex {
   }
 }
 
+/**
+ * The shared project as a thread keeps it, each string once: a structured clone brings a copy of
+ * every path (the module table has them already), of the scratch file's path with each index's
+ * place, and of each factory's library and kind. On 64,000 dense files, 44,000 copies of the
+ * scratch file's path alone were 2.8 MB of each worker's heap.
+ */
+function keptShared(reader: Spill, table: ProjectInputs['table'], shared: NonNullable<ProjectInputs['shared']>): SharedProject {
+  const interner = new Interner(table.map((t) => t.path));
+  return { modules: new SharedIndexes(reader, interner.walk(shared.refs)), factories: interner.walk(shared.factories) };
+}
+
 export class TaskRunner {
   private table = new ModuleTable([]);
   private project = new RecordingProject(this.table, []);
@@ -133,7 +145,7 @@ export class TaskRunner {
       this.spill?.release();
       this.spill = inputs.spillDir === undefined ? undefined : new Spill(inputs.spillDir);
     }
-    const shared = inputs.shared && { modules: new SharedIndexes(this.indexReader, inputs.shared.refs), factories: inputs.shared.factories };
+    const shared = inputs.shared && keptShared(this.indexReader, inputs.table, inputs.shared);
     this.project = new RecordingProject(this.table, shared ?? inputs.indexes, inputs.settled);
   }
 
