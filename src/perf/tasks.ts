@@ -118,12 +118,12 @@ export class RecordingProject extends ProjectIndex {
 
 /**
  * The shared project as a thread keeps it, each string once: a structured clone brings a copy of
- * every path (the module table has them already), of the scratch file's path with each index's
- * place, and of each factory's library and kind. On 64,000 dense files, 44,000 copies of the
- * scratch file's path alone were 2.8 MB of each worker's heap.
+ * every path (the module table, made at an earlier setup, has them already), of the scratch file's
+ * path with each index's place, and of each factory's library and kind. On 64,000 dense files,
+ * 44,000 copies of the scratch file's path alone were 2.8 MB of each worker's heap.
  */
-function keptShared(reader: Spill, table: ProjectInputs['table'], shared: NonNullable<ProjectInputs['shared']>): SharedProject {
-  const interner = new Interner(table.map((t) => t.path));
+function keptShared(reader: Spill, table: ModuleTable, shared: NonNullable<ProjectInputs['shared']>): SharedProject {
+  const interner = new Interner(table.files());
   return { modules: new SharedIndexes(reader, interner.walk(shared.refs)), factories: interner.walk(shared.factories) };
 }
 
@@ -145,7 +145,7 @@ export class TaskRunner {
       this.spill?.release();
       this.spill = inputs.spillDir === undefined ? undefined : new Spill(inputs.spillDir);
     }
-    const shared = inputs.shared && keptShared(this.indexReader, inputs.table, inputs.shared);
+    const shared = inputs.shared && keptShared(this.indexReader, this.table, inputs.shared);
     this.project = new RecordingProject(this.table, shared ?? inputs.indexes, inputs.settled);
   }
 

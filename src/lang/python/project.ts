@@ -130,6 +130,11 @@ export class ModuleTable {
     return this.names.has(file);
   }
 
+  /** Every file of the table (the strings it keeps). */
+  files(): IterableIterator<string> {
+    return this.names.keys();
+  }
+
   moduleName(file: string): string {
     return this.names.get(file) ?? dottedPath(file);
   }
