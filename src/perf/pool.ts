@@ -120,7 +120,8 @@ export class WorkerExecutor implements Executor {
         onDone?.(got.length);
       }
     };
-    await Promise.all(this.workers.map(feed));
+    // two batches under way on each worker: it starts the next while this thread takes the last one's results
+    await Promise.all([...this.workers, ...this.workers].map(feed));
     if (this.failure) throw this.failure;
     return results;
   }
