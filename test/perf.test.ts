@@ -970,6 +970,25 @@ describe('spilled trees and facts', () => {
     expect(noIndexes.reanalysed).toBeGreaterThan(40);
   }, 120_000);
 
+  it('facts lost with the module indexes they were made with stop the rules with an error naming the file', async () => {
+    const root = tempDir();
+    cpSync(join(repoRoot, 'fixtures/legacy-trading'), root, { recursive: true });
+    const scratch = tempDir();
+    // once the facts pass is done, everything in the scratch directory is emptied: the rules read
+    // no facts back, and the main thread holds no module index to make them again with
+    const wipe = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) wipe(p);
+        else writeFileSync(p, '');
+      }
+    };
+    const progress = { start() {}, advance() {}, finish: () => wipe(scratch) };
+    const run = audit(['.'], defaultConfig(root), { cwd: root, perf: { jobs: 1, prefilter: false, spill: true, scratchDir: scratch, cache: false, progress } });
+    await expect(run).rejects.toThrow(ScratchError);
+    await expect(run).rejects.toThrow(/the facts of \S+\.py could not be read back from the scratch directory or the cache, nor made again \(the module index of \S+ could not be read back/);
+  }, 60_000);
+
   it('give the same results on 1 and 2 workers, and leave no scratch directory behind', async () => {
     const scratch = tempDir();
     const stats = newStats();
