@@ -939,19 +939,21 @@ describe('spilled trees and facts', () => {
     expect(() => new SharedIndexes(new Spill(dir), more).get('m0.py')).toThrow(/the module index of m0\.py could not be read back/);
   });
 
+  /** Empties the files (those `which` names) of a scratch directory and its subdirectories. */
+  const wipe = (dir: string, which: (name: string) => boolean): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) wipe(p, which);
+      else if (which(name)) writeFileSync(p, '');
+    }
+  };
+
   it('facts the scratch directory loses are analysed again, for the cache and for the rules', async () => {
     const root = tempDir();
     cpSync(join(repoRoot, 'fixtures/legacy-trading'), root, { recursive: true });
     const scratch = tempDir();
     // after each file, every spill file of trees and facts (or of the shared module indexes) is
     // emptied: nothing of it reads back
-    const wipe = (dir: string, which: (name: string) => boolean): void => {
-      for (const name of readdirSync(dir)) {
-        const p = join(dir, name);
-        if (statSync(p).isDirectory()) wipe(p, which);
-        else if (which(name)) writeFileSync(p, '');
-      }
-    };
     const progress = { start() {}, advance: () => wipe(scratch, (name) => name !== 'indexes.bin'), finish() {} };
     const stats = newStats();
     const lost = await outcome(['.'], root, { jobs: 1, prefilter: false, spill: true, scratchDir: scratch, cache: true, cacheDir: '.cache', progress, stats });
@@ -976,14 +978,7 @@ describe('spilled trees and facts', () => {
     const scratch = tempDir();
     // once the facts pass is done, everything in the scratch directory is emptied: the rules read
     // no facts back, and the main thread holds no module index to make them again with
-    const wipe = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const p = join(dir, name);
-        if (statSync(p).isDirectory()) wipe(p);
-        else writeFileSync(p, '');
-      }
-    };
-    const progress = { start() {}, advance() {}, finish: () => wipe(scratch) };
+    const progress = { start() {}, advance() {}, finish: () => wipe(scratch, () => true) };
     const run = audit(['.'], defaultConfig(root), { cwd: root, perf: { jobs: 1, prefilter: false, spill: true, scratchDir: scratch, cache: false, progress } });
     await expect(run).rejects.toThrow(ScratchError);
     await expect(run).rejects.toThrow(/the facts of \S+\.py could not be read back from the scratch directory or the cache, nor made again \(the module index of \S+ could not be read back/);

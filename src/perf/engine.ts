@@ -192,7 +192,8 @@ function recomputer(sources: SourceFile[], inputs: ProjectInputs, stats: EngineS
     }
     const r = runner.run({ kind: 'facts', source });
     runner.release();
-    if (r.kind !== 'facts' || r.facts) return r.kind === 'facts' ? r.facts : undefined;
+    if (r.kind !== 'facts') return undefined;
+    if (r.facts) return r.facts;
     if (r.changed) throw new FileChangedError(path);
     throw new ScratchError(`the facts of ${path} could not be read back from the scratch directory or the cache, nor made again (${r.error ?? 'no facts'}); run pgready again`);
   };
