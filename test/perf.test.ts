@@ -1097,6 +1097,30 @@ describe('cache', () => {
     expect(after.findings.some((f) => f.file === 'app.py' && f.ruleId === 'SQL003')).toBe(false);
   }, 60_000);
 
+  it('facts that asked about a module indexed only on demand are a hit while that module is unchanged', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      // no SQLite text: indexed only because app.py's facts ask what it exports, in a later round
+      'helpers.py': 'class Client:\n    def execute(self, q):\n        return q\n\nclient = Client()\n',
+      'app.py': 'import sqlite3\nfrom helpers import client\n\ndef go():\n    client.execute("SELECT a FROM t WHERE b = ?")\n',
+    });
+    const perf = (stats?: EngineStats): PerfOptions => ({ cache: true, cacheDir: '.cache', jobs: 1, stats });
+    const cold = await outcome(['.'], root, perf());
+    // a warm run indexes helpers.py before it compares what app.py's facts were made with; the
+    // second warm run checks what the first wrote
+    for (let run = 0; run < 2; run++) {
+      const stats = newStats();
+      expect(await outcome(['.'], root, perf(stats))).toEqual(cold);
+      expect(stats.cacheHits).toBe(1);
+    }
+    writeFileSync(join(root, 'helpers.py'), 'import sqlite3\n\nclient = sqlite3.connect("a.db")\n');
+    const stats = newStats();
+    const changed = await outcome(['.'], root, perf(stats));
+    expect(changed).toEqual(await outcome(['.'], root, { cache: false, jobs: 1 }));
+    expect(changed).not.toEqual(cold);
+    expect(stats.cacheHits).toBe(0);
+  }, 60_000);
+
   it('a warm run reads only the texts it needs, and sees a change the timestamps hide', async () => {
     const root = tempDir();
     const files = { ...project, 'other.py': 'x = 1\n', 'more.py': 'y = 2\n' };
