@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ITEMS, itemsHole, prettyJsonPieces } from '../src/util/json-pieces.js';
+import { ITEMS, itemsHole, prettyJsonPieces, textOfPieces } from '../src/util/json-pieces.js';
 import { sarif, sarifChunks } from '../src/report/sarif.js';
 import { sampleRun } from './report-sample.js';
 
 /** The text prettyJsonPieces gives for `doc` with `items` where ITEMS stands. */
-const pieced = (doc: unknown, items: unknown[]): string => [...prettyJsonPieces(doc, items)].join('');
+const pieced = (doc: unknown, items: unknown[]): string => textOfPieces(prettyJsonPieces(doc, items));
 /** The same document stringified whole. */
 const whole = (doc: unknown, items: unknown[]): string =>
   `${JSON.stringify(doc, (_k, v: unknown) => (v === ITEMS ? items : v), 2)}\n`;
@@ -37,10 +37,10 @@ describe('prettyJsonPieces', () => {
     const wholeOf = (doc: unknown, list: unknown[], other: unknown[]): string =>
       `${JSON.stringify(doc, (_k, v: unknown) => (v === ITEMS ? list : v === files ? other : v), 2)}\n`;
     for (const doc of holes) {
-      expect([...prettyJsonPieces(doc, items, [[files, more]])].join('')).toBe(wholeOf(doc, items, more));
-      expect([...prettyJsonPieces(doc, [], [[files, []]])].join('')).toBe(wholeOf(doc, [], []));
+      expect(textOfPieces(prettyJsonPieces(doc, items, [[files, more]]))).toBe(wholeOf(doc, items, more));
+      expect(textOfPieces(prettyJsonPieces(doc, [], [[files, []]]))).toBe(wholeOf(doc, [], []));
       // each list is read once, in the document's order
-      expect([...prettyJsonPieces(doc, items.values(), [[files, more.values()]])].join('')).toBe(wholeOf(doc, items, more));
+      expect(textOfPieces(prettyJsonPieces(doc, items.values(), [[files, more.values()]]))).toBe(wholeOf(doc, items, more));
     }
     expect(() => [...prettyJsonPieces({ list: ITEMS }, items, [[files, more]])]).toThrow();
     expect(() => [...prettyJsonPieces({ list: ITEMS, a: files, b: files }, items, [[files, more]])]).toThrow();
@@ -51,16 +51,26 @@ describe('prettyJsonPieces', () => {
     const pieces = [...prettyJsonPieces({ list: ITEMS }, many)];
     expect(pieces.length).toBeGreaterThan(3);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70_000);
-    expect(pieces.join('')).toBe(whole({ list: ITEMS }, many));
+    expect(textOfPieces(pieces)).toBe(whole({ list: ITEMS }, many));
     expect(() => [...prettyJsonPieces({ list: [] }, many)]).toThrow();
     expect(() => [...prettyJsonPieces({ a: ITEMS, b: ITEMS }, many)]).toThrow();
+  });
+
+  it('writes UTF-8 byte for byte: characters of two, three and four bytes, and an item larger than a piece', () => {
+    const wide = [{ s: 'é…😀' }, { t: '…'.repeat(30_000) }, 'x'.repeat(70_000), { u: '😀'.repeat(25_000), v: 'ü' }, 'end'];
+    for (const doc of docs) {
+      const pieces = [...prettyJsonPieces(doc, wide)];
+      expect(Buffer.concat(pieces).equals(Buffer.from(whole(doc, wide), 'utf8'))).toBe(true);
+      // each piece is its own buffer: one handed out is never written again
+      expect(new Set(pieces.map((p) => p.buffer)).size).toBe(pieces.length);
+    }
   });
 
   it('gives the SARIF log a result at a time, the same text as the whole log', () => {
     const run = sampleRun();
     run.findings = Array.from({ length: 1500 }, (_, i) => ({ ...run.findings[i % run.findings.length]!, line: i + 1, fingerprint: `f${i}` }));
     const opts = { color: false, cwd: '/repo' };
-    const text = [...sarifChunks(run, opts)].join('');
+    const text = textOfPieces(sarifChunks(run, opts));
     expect(text).toBe(sarif(run, opts));
     expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
     expect((JSON.parse(text) as { runs: { results: unknown[] }[] }).runs[0]!.results).toHaveLength(1500);

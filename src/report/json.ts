@@ -6,7 +6,7 @@ import { defaultPriority } from './priority.js';
 import type { Reporter, ReportOptions } from './types.js';
 import type { Finding } from '../model/finding.js';
 import type { RunResult } from '../model/run.js';
-import { ITEMS, itemsHole, prettyJsonPieces } from '../util/json-pieces.js';
+import { ITEMS, itemsHole, prettyJsonPieces, textOfPieces } from '../util/json-pieces.js';
 
 const FILES = itemsHole('files');
 
@@ -14,14 +14,14 @@ const FILES = itemsHole('files');
  * The documented, byte-for-byte deterministic JSON report. Objects are built key by key in the
  * documented order (JSON.stringify keeps insertion order); no timing, no absolute paths.
  */
-export const json: Reporter = (run, opts) => [...jsonChunks(run, opts)].join('');
+export const json: Reporter = (run, opts) => textOfPieces(jsonChunks(run, opts));
 
 /**
- * The JSON report in pieces, exactly `JSON.stringify(doc, null, 2)` plus a newline, one finding at
- * a time: a large project has tens of thousands of findings, and building the whole document and
- * its text at once doubled the audit's peak memory.
+ * The JSON report in UTF-8 pieces, exactly `JSON.stringify(doc, null, 2)` plus a newline, one
+ * finding at a time: a large project has tens of thousands of findings, and building the whole
+ * document and its text at once doubled the audit's peak memory.
  */
-export function* jsonChunks(run: RunResult, opts: ReportOptions): Generator<string> {
+export function* jsonChunks(run: RunResult, opts: ReportOptions): Generator<Uint8Array> {
   const s = run.summary;
   const baseline = opts.baseline;
   const byCategory = {} as Record<Category, number>;

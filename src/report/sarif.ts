@@ -2,7 +2,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, Severity } from '../model/finding.js';
 import type { RuleMeta, RunResult } from '../model/run.js';
 import { reportOrder } from '../runner.js';
-import { ITEMS, prettyJsonPieces } from '../util/json-pieces.js';
+import { ITEMS, prettyJsonPieces, textOfPieces } from '../util/json-pieces.js';
 import type { Reporter, ReportOptions } from './types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -17,10 +17,10 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
  * pgready ran in), UTF-16 columns, and the finding's fingerprint as a partial fingerprint.
  * Deterministic: no timestamps, no absolute paths.
  */
-export const sarif: Reporter = (run, opts) => [...sarifChunks(run, opts)].join('');
+export const sarif: Reporter = (run, opts) => textOfPieces(sarifChunks(run, opts));
 
-/** The SARIF log in pieces, one result at a time (see prettyJsonPieces): the same text as `sarif`. */
-export function* sarifChunks(run: RunResult, opts: ReportOptions): Generator<string> {
+/** The SARIF log in UTF-8 pieces, one result at a time (see prettyJsonPieces): the same text as `sarif`. */
+export function* sarifChunks(run: RunResult, opts: ReportOptions): Generator<Uint8Array> {
   const rules = [...run.rules].sort((a, b) => cmp(a.id, b.id));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const baseline = opts.baseline;
