@@ -1273,6 +1273,53 @@ describe('cache', () => {
     expect(existsSync(fresh)).toBe(true);
     expect(new DiskCache(dir).getPacked('facts', 'k')).toBe(1);
   });
+
+  it('a run that used nearly all of a pack appends its entries; one that did not rewrites it', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'facts.pack');
+    const first = new DiskCache(dir);
+    for (let i = 0; i < 20; i++) first.setLater('facts', `e${i}`, { i });
+    await first.flush();
+    first.close();
+    // uses 19 of the 20 entries and adds one: appended, the lines before it untouched
+    const before = readFileSync(file);
+    const second = new DiskCache(dir);
+    for (let i = 1; i < 20; i++) expect(second.getPacked('facts', `e${i}`)).toEqual({ i });
+    second.setLater('facts', 'new', { n: 1 });
+    await second.flush();
+    second.close();
+    const after = readFileSync(file);
+    expect(after.subarray(0, before.length).equals(before)).toBe(true);
+    // (written as of the next rewrite's generation, as a rewrite would have written it)
+    expect(after.subarray(before.length).toString()).toBe(`new\t2\t${JSON.stringify({ n: 1 })}\n`);
+    expect(after.toString().startsWith('pgready-pack 1 1\n')).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    // a last line cut short (a run killed while appending) spoils only itself
+    writeFileSync(file, after.subarray(0, after.length - 3));
+    const third = new DiskCache(dir);
+    for (let i = 0; i < 20; i++) expect(third.keep('facts', `e${i}`)).toBe(true);
+    third.setLater('facts', 'new', { n: 2 });
+    await third.flush();
+    third.close();
+    const fourth = new DiskCache(dir);
+    // the entry written again stands where the cut one was: the later line wins
+    expect(fourth.getPacked('facts', 'new')).toEqual({ n: 2 });
+    for (let i = 0; i < 20; i++) expect(fourth.getPacked('facts', `e${i}`)).toEqual({ i });
+    // using 10 of 21 entries: the pack is rewritten, a generation up, the unused entries kept (young)
+    const fifth = new DiskCache(dir);
+    for (let i = 0; i < 10; i++) expect(fifth.keep('facts', `e${i}`)).toBe(true);
+    fifth.setLater('facts', 'last', {});
+    await fifth.flush();
+    fifth.close();
+    const rewritten = readFileSync(file, 'utf8');
+    expect(rewritten.startsWith('pgready-pack 1 2\n')).toBe(true);
+    expect(rewritten).toContain(`e0\t2\t`);
+    expect(rewritten).toContain(`e19\t1\t`);
+    expect(rewritten.split('\n').filter((l) => l.startsWith('new\t'))).toEqual([`new\t2\t${JSON.stringify({ n: 2 })}`]);
+    const sixth = new DiskCache(dir);
+    for (let i = 0; i < 20; i++) expect(sixth.getPacked('facts', `e${i}`)).toEqual({ i });
+    expect(sixth.getPacked('facts', 'last')).toEqual({});
+  });
 });
 
 const fixtureFinding: Finding = {

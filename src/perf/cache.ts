@@ -1,5 +1,5 @@
 import { createHash, hash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { writeAll } from '../util/write-all.js';
@@ -32,7 +32,7 @@ interface Pack {
   used: Set<string>;
   /** keys written this run: their lines go straight to `out`, the next pack's temporary file */
   added: Set<string>;
-  out?: { fd: number; tmp: string; pending: string };
+  out?: { fd: number; tmp: string; pending: string; headerBytes: number };
 }
 
 const PACK_HEADER = 'pgready-pack 1';
@@ -40,6 +40,11 @@ const PACK_HEADER = 'pgready-pack 1';
 const STALE_MS = 60 * 60 * 1000;
 /** A packed entry no run has used or written in this many rewrites of its pack is dropped. */
 const KEEP_GENERATIONS = 8;
+/**
+ * A run's new entries are appended to its pack, not the pack rewritten, while the entries the run
+ * neither used nor wrote again are at most this share of the pack's bytes (see flush).
+ */
+const APPEND_UNUSED_SHARE = 0.25;
 
 /**
  * The cache directory. Single entries (`get`/`set`: the prefilter's verdicts, the stat manifest)
@@ -165,7 +170,8 @@ export class DiskCache {
       this.sweep();
       const tmp = `${join(this.dir, `${kind}.pack`)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
-        pack.out = { fd: openSync(tmp, 'w'), tmp, pending: `${PACK_HEADER} ${pack.gen + 1}\n` };
+        const header = `${PACK_HEADER} ${pack.gen + 1}\n`;
+        pack.out = { fd: openSync(tmp, 'w'), tmp, pending: header, headerBytes: Buffer.byteLength(header) };
       } catch {
         this.writeFailed = true;
         return;
@@ -209,13 +215,26 @@ export class DiskCache {
     pack.out.pending = '';
   }
 
-  /** Completes each pack that gained entries: this run's, the ones it used, and those still young. */
+  /**
+   * Completes each pack that gained entries. When the entries this run neither used nor wrote again
+   * are a small share of the pack (APPEND_UNUSED_SHARE of its bytes: a run over a project with a few
+   * files changed), the new entries are appended to it. Otherwise the pack is rewritten with this
+   * run's entries, the ones it used and those still young, and its generation goes up: so an entry
+   * no rewriting run used for KEEP_GENERATIONS rewrites is dropped. Rewriting every time, a warm run
+   * with one file changed on 16,000 dense files copied about 200 MB of packs (0.75 s of 5 s).
+   */
   async flush(): Promise<void> {
     for (const [kind, pack] of this.packs) {
       const out = pack.out;
       if (!out) continue;
       const gen = pack.gen + 1;
       this.drain(pack);
+      pack.out = undefined;
+      const path = join(this.dir, `${kind}.pack`);
+      if (!this.writeFailed && appendable(pack)) {
+        this.append(path, out);
+        continue;
+      }
       // the entries kept are copied as bytes: decoded and encoded again, the findings of 32,000
       // dense files (a pack of 260 MB) took 1.5 s of a warm run with one file changed
       const copy = new EntryCopy(pack.fd, out.fd);
@@ -227,19 +246,44 @@ export class DiskCache {
         copy.entry(`${key}\t${keepAs}\t`, at, length);
       }
       if (!copy.finish()) this.writeFailed = true;
-      pack.out = undefined;
       try {
         closeSync(out.fd);
         if (this.writeFailed) throw new Error('not written');
-        renameSync(out.tmp, join(this.dir, `${kind}.pack`));
+        renameSync(out.tmp, path);
       } catch {
         this.writeFailed = true;
-        try {
-          unlinkSync(out.tmp);
-        } catch {
-          // nothing to remove
-        }
+        removeQuietly(out.tmp);
       }
+    }
+  }
+
+  /**
+   * Appends the lines of a pack's temporary file (its header left out) to the pack at `path`, which
+   * must exist: a pack another run renamed into place meanwhile gets them too (each line stands on
+   * its own). A line a run cut short (killed, disk full) is ended first, so it spoils only itself.
+   */
+  private append(path: string, out: NonNullable<Pack['out']>): void {
+    let to: number | undefined;
+    let from: number | undefined;
+    try {
+      closeSync(out.fd);
+      to = openSync(path, constants.O_RDWR | constants.O_APPEND);
+      const size = fstatSync(to).size;
+      const last = Buffer.alloc(1);
+      if (size > 0 && readSync(to, last, 0, 1, size - 1) === 1 && last[0] !== 10) writeAll(to, Buffer.from('\n'));
+      from = openSync(out.tmp, 'r');
+      const buf = Buffer.allocUnsafe(PACK_CHUNK);
+      for (let at = out.headerBytes; ; ) {
+        const got = readSync(from, buf, 0, PACK_CHUNK, at);
+        if (got === 0) break;
+        writeAll(to, buf, got);
+        at += got;
+      }
+    } catch {
+      this.writeFailed = true;
+    } finally {
+      for (const fd of [from, to]) if (fd !== undefined) closeSync(fd);
+      removeQuietly(out.tmp);
     }
   }
 
@@ -417,4 +461,24 @@ function entry(buf: Buffer, start: number, seen: number, at: number, length: num
   if (b < 0 || b >= seen) return;
   const json = at + (b + 1 - start);
   entries.set(buf.toString('utf8', start, a), [Number(buf.toString('latin1', a + 1, b)) || 0, json, at + length - json]);
+}
+
+/** Whether a run's new entries may be appended to the pack (see DiskCache.flush). */
+function appendable(pack: Pack): boolean {
+  if (pack.fd === undefined || pack.entries.size === 0) return false;
+  let total = 0;
+  let unused = 0;
+  for (const [key, [, , length]] of pack.entries) {
+    total += length;
+    if (!pack.used.has(key) || pack.added.has(key)) unused += length;
+  }
+  return unused <= total * APPEND_UNUSED_SHARE;
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // nothing to remove
+  }
 }
