@@ -279,7 +279,8 @@ function withoutTokens(key: string, value: unknown): unknown {
 /**
  * A file's entry in the findings cache: its summary's counts and its findings' tally; the findings
  * are packed apart (FINDINGS_DATA), with the CRC-32 of their JSON here: a run that keeps its
- * findings on disk passes that JSON to its scratch file unparsed (FindingSink.addJson).
+ * findings on disk reads that JSON where it lies in the pack when it writes the report
+ * (FindingSink.addPacked).
  */
 interface CachedFindings {
   counts: FileCounts;
@@ -412,11 +413,13 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
       let facts: FileFacts | undefined;
       const key = cache ? sha1(runKey, source.path, contentHash(source), factsHash ?? sha1(JSON.stringify((facts = load()), withoutTokens)), JSON.stringify(uses)) : '';
       const known = cache?.getPacked<CachedFindings>('findings', key);
-      const cached = isCachedFindings(known) ? cache?.getPackedText(FINDINGS_DATA, key, known.crc) : undefined;
+      // findings that may go to disk are referred to where they lie in the pack, not copied
+      const cached = !isCachedFindings(known) ? undefined : opts.streamFindings ? cache?.packedRef(FINDINGS_DATA, key, known.crc) : cache?.getPackedText(FINDINGS_DATA, key, known.crc);
       let found: number;
       let counts: FileCounts;
       if (cached !== undefined && known) {
-        sink.addJson(source.path, cached, known.tally);
+        if (typeof cached === 'string') sink.addJson(source.path, cached, known.tally);
+        else sink.addPacked(source.path, cached, known.tally);
         found = known.tally.findings;
         counts = known.counts;
       } else {
@@ -450,6 +453,9 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
     throw e;
   }
   await cache?.flush();
+  // the findings file reads cached findings where they lie in the pack: it closes the pack
+  const lent = cache && sink.refersToPacks ? cache.lend(FINDINGS_DATA) : undefined;
+  if (lent !== undefined) sink.adoptPack(lent);
   cache?.close();
   summaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const { findings: sorted, file } = sink.finish();

@@ -26,6 +26,7 @@ import { tokensOf } from '../src/sql/analyze.js';
 import { audit } from '../src/pipeline.js';
 import { reportOrder, tally } from '../src/runner.js';
 import { FindingSink } from '../src/perf/findings-file.js';
+import type { FindingsFile } from '../src/perf/findings-file.js';
 import type { Finding } from '../src/model/finding.js';
 import { json } from '../src/report/json.js';
 import { sarif } from '../src/report/sarif.js';
@@ -1402,16 +1403,28 @@ describe('findings kept on disk', () => {
     const expected = json(await audit(['.'], defaultConfig(root), { cwd: root, perf: { jobs: 1 } }), { color: false, cwd: root });
     expect(cold).toBe(expected);
     expect(await report()).toBe(expected);
-    // every cached finding's JSON changed, its length kept: the checksum no longer matches, the rules run again
     const data = join(root, '.cache', 'findings-data.pack');
     const text = readFileSync(data, 'utf8');
     expect(text).toContain('"line":');
-    writeFileSync(data, text.replaceAll('"line":', '"LINE":'));
+    // a warm run's report reads the cached findings where they lie in the pack (checked again by
+    // their checksum then), and closing the findings file closes the pack
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const before = open();
+    const warm = await audit(['.'], defaultConfig(root), { cwd: root, perf, streamFindings: true });
+    try {
+      expect((warm.findingsFile as FindingsFile | undefined)?.refersToPacks).toBe(true);
+      writeFileSync(data, text.replaceAll('"line":', '"LINE":'));
+      expect(() => json(warm, { color: false, cwd: root })).toThrow(/the cached findings of \S+ could not be read back from the cache/);
+    } finally {
+      warm.findingsFile?.close();
+    }
+    expect(open()).toBe(before);
+    // every cached finding's JSON changed, its length kept: the checksum no longer matches, the rules run again
     expect(await report()).toBe(expected);
     expect(readdirSync(scratch)).toEqual([]);
   }, 60_000);
 
-  it('a findings sink keeps findings in memory up to its limit, then writes them, and cached JSON as it is', () => {
+  it('a findings sink keeps findings in memory up to its limit, then writes them, and cached JSON as it is', async () => {
     const scratch = tempDir();
     const f = (file: string, line: number, severity: Finding['severity']): Finding => ({ ...fixtureFinding, file, line, severity, range: { start: line, end: line + 1 } });
     const held = new FindingSink(Infinity, () => scratch);
@@ -1440,6 +1453,29 @@ describe('findings kept on disk', () => {
     expect([...spilled.file!.each()]).toEqual([{ file: 'a.py', unparsed: true }, f('b.py', 1, 'info'), f('b.py', 2, 'error'), f('c.py', 1, 'warning')]);
     expect(budget.tally.bySeverity).toEqual({ error: 1, warning: 2, info: 1 });
     spilled.file!.close();
+    // findings cached in a pack: past the limit the file refers to them there; below it they are parsed
+    const cacheDir = tempDir();
+    const packing = new DiskCache(cacheDir);
+    const d = [f('d.py', 3, 'error')];
+    packing.setLater('findings-data', 'k', d);
+    await packing.flush();
+    const reading = new DiskCache(cacheDir);
+    const ref = reading.packedRef('findings-data', 'k', crc32(JSON.stringify(d)))!;
+    expect(reading.packedRef('findings-data', 'k', crc32('other'))).toBeUndefined();
+    const inMemory = new FindingSink(Infinity, () => scratch);
+    inMemory.addPacked('d.py', ref, tally(d));
+    expect(inMemory.finish()).toEqual({ findings: d });
+    const referring = new FindingSink(0, () => scratch, 0);
+    referring.add([f('b.py', 1, 'info')]);
+    referring.addPacked('d.py', ref, tally(d));
+    expect(referring.refersToPacks).toBe(true);
+    referring.adoptPack(reading.lend('findings-data')!);
+    reading.close();
+    const fromPack = referring.finish();
+    // read after the cache closed: the findings file holds the pack's descriptor
+    expect([...fromPack.file!.each()]).toEqual([f('b.py', 1, 'info'), ...d]);
+    expect(referring.tally.bySeverity).toEqual({ error: 1, warning: 0, info: 1 });
+    fromPack.file!.close();
     // a sink that never writes (the caller does not stream its findings) keeps cached JSON in memory whatever its length
     const kept = new FindingSink(Infinity, () => scratch, 0);
     kept.addJson('c.py', JSON.stringify(c), tally(c));

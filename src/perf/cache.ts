@@ -29,6 +29,8 @@ interface Pack {
   entries: Map<string, [number, number, number]>;
   /** the pack file as it was read (open until close(): a rename in flush() does not disturb it) */
   fd?: number;
+  /** fd was lent (lend()): its borrower closes it, not close() */
+  lent?: boolean;
   used: Set<string>;
   /** keys written this run: their lines go straight to `out`, the next pack's temporary file */
   added: Set<string>;
@@ -127,20 +129,35 @@ export class DiskCache {
     return text;
   }
 
+  /**
+   * Where a packed entry's bytes lie, when they have this CRC-32 (read and checked now, not
+   * decoded); it counts as used. The reference holds while the pack's descriptor is open: the
+   * caller that keeps it past close() takes the descriptor with lend(). A large run's cached
+   * findings go to its report this way, not copied through a scratch file (see FindingsFile).
+   */
+  packedRef(kind: string, key: string, crc: number): PackedRef | undefined {
+    const pack = this.pack(kind);
+    const entry = pack.entries.get(key);
+    if (!entry || pack.fd === undefined) return undefined;
+    const ref = { fd: pack.fd, at: entry[1], length: entry[2], crc };
+    if (readPackedRef(ref) === undefined) return undefined;
+    pack.used.add(key);
+    return ref;
+  }
+
+  /** The kind's pack descriptor, which close() then leaves open: the caller closes it. */
+  lend(kind: string): number | undefined {
+    const pack = this.pack(kind);
+    pack.lent = pack.fd !== undefined;
+    return pack.fd;
+  }
+
   /** A packed entry's JSON as it stands in the pack (checked against `crc` if given), or undefined. */
   private packedJson(kind: string, key: string, crc?: number): string | undefined {
     const pack = this.pack(kind);
     const entry = pack.entries.get(key);
     if (!entry || pack.fd === undefined) return undefined;
-    const [, at, length] = entry;
-    const bytes = Buffer.allocUnsafe(length);
-    try {
-      if (readSync(pack.fd, bytes, 0, length, at) !== length) return undefined;
-    } catch {
-      return undefined;
-    }
-    if (crc !== undefined && crc32(bytes) !== crc) return undefined;
-    return bytes.toString('utf8');
+    return readPackedRef({ fd: pack.fd, at: entry[1], length: entry[2], crc })?.toString('utf8');
   }
 
   /** Whether the kind's pack holds the key; it counts as used (kept by the next rewrite) when it does. */
@@ -290,7 +307,7 @@ export class DiskCache {
   /** Closes the pack files read: call it once no entry is read any more (after flush, if writing). */
   close(): void {
     for (const pack of this.packs.values()) {
-      if (pack.fd === undefined) continue;
+      if (pack.fd === undefined || pack.lent) continue;
       try {
         closeSync(pack.fd);
       } catch {
@@ -335,6 +352,25 @@ export class DiskCache {
       }
     }
   }
+}
+
+/** Where a packed entry's JSON lies, and its CRC-32 (undefined: not checked). */
+export interface PackedRef {
+  fd: number;
+  at: number;
+  length: number;
+  crc?: number;
+}
+
+/** The entry's bytes, when they can all be read and (if the reference has a CRC-32) match it. */
+export function readPackedRef(ref: PackedRef): Buffer | undefined {
+  const bytes = Buffer.allocUnsafe(ref.length);
+  try {
+    if (readSync(ref.fd, bytes, 0, ref.length, ref.at) !== ref.length) return undefined;
+  } catch {
+    return undefined;
+  }
+  return ref.crc === undefined || crc32(bytes) === ref.crc ? bytes : undefined;
 }
 
 /** Bytes read at a time while a pack is indexed. */
