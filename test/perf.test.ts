@@ -1320,6 +1320,21 @@ describe('cache', () => {
     const sixth = new DiskCache(dir);
     for (let i = 0; i < 20; i++) expect(sixth.getPacked('facts', `e${i}`)).toEqual({ i });
     expect(sixth.getPacked('facts', 'last')).toEqual({});
+    // appended entries longer than the buffer lines are copied through, and many short ones around them
+    const long = 'é'.repeat(1_500_000);
+    for (let i = 0; i < 20; i++) expect(sixth.keep('facts', `e${i}`)).toBe(true);
+    // (1 MB is read at a time: lines cross its ends before the long one and after it)
+    for (let i = 0; i < 2000; i++) sixth.setLater('facts', `s${i}`, { i, pad: 'z'.repeat(i % 700) });
+    sixth.setLater('facts', 'long', { long });
+    for (let i = 2000; i < 6000; i++) sixth.setLater('facts', `s${i}`, { i, pad: 'z'.repeat(i % 700) });
+    const size = statSync(file).size;
+    await sixth.flush();
+    sixth.close();
+    expect(readFileSync(file).subarray(0, size).toString()).toBe(rewritten);
+    const seventh = new DiskCache(dir);
+    expect(seventh.getPacked<{ long: string }>('facts', 'long')?.long === long).toBe(true);
+    for (let i = 0; i < 6000; i++) expect(seventh.getPacked('facts', `s${i}`)).toEqual({ i, pad: 'z'.repeat(i % 700) });
+    seventh.close();
   });
 });
 

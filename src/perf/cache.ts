@@ -277,7 +277,8 @@ export class DiskCache {
   /**
    * Appends the lines of a pack's temporary file (its header left out) to the pack at `path`, which
    * must exist: a pack another run renamed into place meanwhile gets them too (each line stands on
-   * its own). A line a run cut short (killed, disk full) is ended first, so it spoils only itself.
+   * its own). A line a run cut short (killed, disk full) is ended first, so it spoils only itself,
+   * and each write holds whole lines, so two runs appending at once do not cut each other's.
    */
   private append(path: string, out: NonNullable<Pack['out']>): void {
     let to: number | undefined;
@@ -289,12 +290,26 @@ export class DiskCache {
       const last = Buffer.alloc(1);
       if (size > 0 && readSync(to, last, 0, 1, size - 1) === 1 && last[0] !== 10) writeAll(to, Buffer.from('\n'));
       from = openSync(out.tmp, 'r');
-      const buf = Buffer.allocUnsafe(PACK_CHUNK);
+      // whole lines to each write: another run appending at the same time lands between two lines,
+      // not inside one (a line longer than the buffer gets a larger buffer)
+      let buf = Buffer.allocUnsafe(PACK_CHUNK);
+      let filled = 0;
       for (let at = out.headerBytes; ; ) {
-        const got = readSync(from, buf, 0, PACK_CHUNK, at);
-        if (got === 0) break;
-        writeAll(to, buf, got);
+        if (filled === buf.length) {
+          const larger = Buffer.allocUnsafe(buf.length * 2);
+          buf.copy(larger, 0, 0, filled);
+          buf = larger;
+        }
+        const got = readSync(from, buf, filled, buf.length - filled, at);
         at += got;
+        filled += got;
+        const end = got === 0 || filled === 0 ? filled : buf.lastIndexOf(10, filled - 1) + 1;
+        if (end > 0) {
+          writeAll(to, buf, end);
+          buf.copy(buf, 0, end, filled);
+          filled -= end;
+        }
+        if (got === 0) break;
       }
     } catch {
       this.writeFailed = true;
