@@ -1,3 +1,4 @@
+import { closeSync } from 'node:fs';
 import type { Finding } from '../model/finding.js';
 import { ScratchError } from '../util/errors.js';
 import type { FindingStream } from '../model/run.js';
@@ -7,7 +8,6 @@ import type { SpillRef } from './spill.js';
 import { makeScratch, Spill } from './spill.js';
 import type { PackedRef } from './cache.js';
 import { readPackedRef } from './cache.js';
-import { closeSync } from 'node:fs';
 
 /**
  * The findings of a large audit, written file by file to a scratch directory as the rules make
