@@ -54,13 +54,14 @@ const APPEND_UNUSED_SHARE = 0.25;
  * run (module indexes, facts) go to one pack per kind (`<dir>/<kind>.pack`: a header line, then a
  * `key TAB generation TAB json` line per entry). A pack is indexed once (where each entry's JSON
  * lies) and an entry read from the file when asked for, so the cache of a large project is not held
- * in memory (a warm run over 8,000 dense files read 100 MB of packs whole); a run that adds entries appends their
- * lines to the next pack's temporary file as they come and renames it into place at the end (see
- * setLater, flush): a cold run on 2,000 files wrote 3,000 small files before, which cost more than
- * the analysis of some of them. An entry unused for KEEP_GENERATIONS rewrites is dropped, so a run
- * over part of a project keeps the rest's entries for a while. Writes go to a temporary file
- * renamed into place, so a reader never sees half a file (two runs at once: the last one's pack
- * stands, the other's new entries are misses next time); an entry that cannot be read or parsed
+ * in memory (a warm run over 8,000 dense files read 100 MB of packs whole); a run that adds entries writes their
+ * lines to a temporary file as they come, and at the end appends them to the pack or puts a
+ * rewritten pack in its place (see setLater, flush): a cold run on 2,000 files wrote 3,000 small
+ * files before, which cost more than the analysis of some of them. An entry unused for
+ * KEEP_GENERATIONS rewrites is dropped, so a run over part of a project keeps the rest's entries for
+ * a while. A rewritten pack is renamed into place, so a reader never sees half of one (two runs at
+ * once: the last one's pack stands, the other's new entries are misses next time); an append writes
+ * whole lines, and one cut short spoils only its last line; an entry that cannot be read or parsed
  * is a miss. Nothing here throws: a cache that cannot be written is no cache.
  */
 export class DiskCache {
