@@ -973,6 +973,43 @@ describe('spilled trees and facts', () => {
     expect(noIndexes.reanalysed).toBeGreaterThan(40);
   }, 120_000);
 
+  it('module indexes held lean on this thread are made whole again when the scratch directory loses or refuses them', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      // helpers.py has no SQLite text: a second round indexes it, once app.py asks what it exports
+      'helpers.py': 'class Client:\n    def execute(self, q):\n        return q\n\nclient = Client()\n',
+      // app.py's second round also asks db.py (indexed in the first) for a constant: a lean index has none
+      'app.py':
+        'import sqlite3\nfrom helpers import client\nfrom db import QUERY\n\ndef go():\n    client.execute("SELECT a FROM t WHERE b = ?")\n\n' +
+        'conn = sqlite3.connect("a.db")\nconn.execute(QUERY, (1,))\n',
+      'db.py': 'import sqlite3\n\nQUERY = "SELECT name FROM users WHERE id = ?"\n\ndef get_conn():\n    return sqlite3.connect("app.db")\n',
+      'use.py': 'from db import get_conn\n\ndef rows():\n    return get_conn().execute("SELECT name FROM users WHERE id = ?", (1,)).fetchall()\n',
+    });
+    const expected = await outcome(['.'], root, { jobs: 1, cache: false });
+    // after each file of the first round the shared indexes' file becomes a directory: what the
+    // first round wrote cannot be read back, and the second round's index cannot be written
+    const scratch = tempDir();
+    const refuse = (): void => {
+      for (const dir of readdirSync(scratch)) {
+        const file = join(scratch, dir, 'indexes.bin');
+        if (existsSync(file) && statSync(file).isFile()) {
+          rmSync(file);
+          mkdirSync(file);
+        }
+      }
+    };
+    const stats = newStats();
+    const progress = { start() {}, advance: refuse, finish() {} };
+    const got = await outcome(['.'], root, { jobs: 1, cache: false, spill: true, scratchDir: scratch, progress, stats });
+    expect(got).toEqual(expected);
+    // every index made again from its text, for the files whose analysis could not read them and
+    // for the second round, whose index could not be written
+    expect(stats.reindexed).toBeGreaterThan(2);
+    expect(got.findings.some((f) => f.file === 'use.py' && f.ruleId === 'SQL003')).toBe(true);
+    // the constant's use in app.py reaches db.py: its `?` is reported there
+    expect(got.findings.some((f) => f.file === 'db.py' && f.line === 3 && f.category === 'placeholder')).toBe(true);
+  }, 60_000);
+
   it('facts lost with the module indexes they were made with stop the rules with an error naming the file', async () => {
     const root = tempDir();
     cpSync(join(repoRoot, 'fixtures/legacy-trading'), root, { recursive: true });
