@@ -272,7 +272,7 @@ export async function analyseFiles(
     return t;
   };
   const indexed = new Map<string, PythonModuleIndex>();
-  /** the SHA-1 of each module index's JSON as it was made: what the facts cache keys a dependency by (depHash) */
+  /** the SHA-1 of a module index's JSON as it was made, taken before `indexed` holds it lean (depHash) */
   const indexHashes = new Map<string, string>();
   /**
    * Once the facts pass shares the module indexes through the scratch directory, `indexed` holds
@@ -357,7 +357,6 @@ export async function analyseFiles(
         const hit = cache?.getPacked<{ index?: PythonModuleIndex; queried?: string[] }>('index', sha1(base, p, hashOf(s)));
         if (hit && hit.index?.file === p && Array.isArray(hit.index.functions) && Array.isArray(hit.queried)) {
           indexed.set(p, hit.index);
-          indexHashes.set(p, sha1(JSON.stringify(hit.index)));
           indexQueries.set(p, hit.queried);
         }
         else tasks.push({ kind: 'index', source: s });
@@ -368,7 +367,6 @@ export async function analyseFiles(
         if (r.tree && !ArrayBuffer.isView(r.tree)) stats.spilled = (stats.spilled ?? 0) + 1;
         if (r.index) {
           indexed.set(r.path, r.index);
-          indexHashes.set(r.path, sha1(JSON.stringify(r.index)));
           indexQueries.set(r.path, r.queried);
           cache?.setLater('index', sha1(base, r.path, hashOf(byPath.get(r.path)!)), { index: r.index, queried: r.queried });
         } else indexFailed.add(r.path);
@@ -448,13 +446,20 @@ export async function analyseFiles(
       }
       let h = depHashes.get(file);
       if (h === undefined) {
-        const m = indexHashes.get(file);
+        const m = project.hasModule(file) ? indexHash(file) : undefined;
         const s = byPath.get(file);
-        if (m && project.hasModule(file)) h = sha1('index', m, JSON.stringify(project.factoriesOf(file).map((f) => [f.name, f.info])));
+        if (m) h = sha1('index', m, JSON.stringify(project.factoriesOf(file).map((f) => [f.name, f.info])));
         else h = s ? sha1('text', hashOf(s)) : 'absent';
         depHashes.set(file, h);
       }
       return h;
+    };
+    /** The SHA-1 of a module index's JSON as it was made (taken before it goes lean: factsInputs). */
+    const indexHash = (file: string): string | undefined => {
+      const known = indexHashes.get(file);
+      if (known) return known;
+      const m = indexed.get(file);
+      return m && sha1(JSON.stringify(m));
     };
     const filesOf = (queried: string[]): string[] => [...new Set(queried.map((q) => q.slice(0, q.indexOf('\0'))))].sort();
     /**
@@ -484,7 +489,7 @@ export async function analyseFiles(
       sharing ??= new IndexSharing(spillDir);
       const refs = sharing.refsOf(all.indexes);
       // not written (the disk full?): the threads get every index whole, as small runs do
-      if (!refs) return leanIndexes ? { ...all, indexes: wholeIndexes() } : all;
+      if (!refs) return { ...all, indexes: wholeIndexes() };
       // Written there: this thread keeps of each index what solving factories needs, the functions
       // that return something (the same factories; a function without a return is none). The
       // indexes were about 14 MB of the main thread's 62 MB heap at the end of the facts pass on
@@ -492,7 +497,10 @@ export async function analyseFiles(
       // something. That heap after a full collection: 16,000 files 62 -> 54 MB, 32,000 113 -> 97 MB,
       // 64,000 210 -> 179 MB (peak RSS within this machine's noise: 401-409 against 408-417 MB).
       // In place: the project index holds the same objects, and its factories stay as they are.
-      for (const m of all.indexes) makeLean(m);
+      for (const m of all.indexes) {
+        if (!indexHashes.has(m.file)) indexHashes.set(m.file, indexHash(m.file)!);
+        makeLean(m);
+      }
       leanIndexes = true;
       return { ...all, indexes: [], shared: { refs, factories: project.factoryEntries() } };
     };
