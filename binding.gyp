@@ -11,6 +11,7 @@
       "target_name": "pgready_pyparse",
       "sources": [
         "native/pyparse.c",
+        "native/screen.c",
         "<(ts_dir)/vendor/tree-sitter/lib/src/lib.c",
         "<(tsp_dir)/src/parser.c",
         "<(tsp_dir)/src/scanner.c"

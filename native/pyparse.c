@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tree_sitter/api.h"
+#include "screen.h"
 
 #define NODE_WORDS 6
 
@@ -186,11 +187,30 @@ static napi_value names(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* screen(bytes: Uint8Array): number, the prefilter's native screen (screen.c: SCREEN_* bits) */
+static napi_value screen(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  bool is_typedarray = false;
+  if (argc < 1 || napi_is_typedarray(env, argv[0], &is_typedarray) != napi_ok || !is_typedarray) return fail(env, "screen() takes a Uint8Array");
+  napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL);
+  if (type != napi_uint8_array) return fail(env, "screen() takes a Uint8Array");
+  napi_value result;
+  napi_create_uint32(env, (uint32_t)pgready_screen(data, length), &result);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "parse", NAPI_AUTO_LENGTH, parse, NULL, &fn);
   napi_set_named_property(env, exports, "parse", fn);
   napi_create_function(env, "names", NAPI_AUTO_LENGTH, names, NULL, &fn);
   napi_set_named_property(env, exports, "names", fn);
+  napi_create_function(env, "screen", NAPI_AUTO_LENGTH, screen, NULL, &fn);
+  napi_set_named_property(env, exports, "screen", fn);
   return exports;
 }

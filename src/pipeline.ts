@@ -10,6 +10,7 @@ import { sha1 } from './perf/cache.js';
 import { contentHash, StatManifest } from './perf/manifest.js';
 import { DiskSource, releaseText, textHeld } from './perf/disk-source.js';
 import { PrefilterPass } from './perf/prefilter-pass.js';
+import { nativeScreen } from './perf/screen.js';
 import { CAP_YOUNG_GENERATION_MIN_FILES, YoungGenerationCap } from './perf/young-generation.js';
 import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
@@ -124,6 +125,7 @@ async function analyseLazily(
   const read: SourceFile[] = [];
   // the prefilter's verdicts as the files are read, so a large run lets each text go after its own
   const admitted = new PrefilterPass(dir, perf);
+  const screen = nativeScreen();
   for (const f of found.files) {
     young?.check();
     const known = manifest?.source(f, cfg);
@@ -131,14 +133,14 @@ async function analyseLazily(
       sources.push(known);
       continue;
     }
-    const r = readSource(f, cfg);
+    const r = readSource(f, cfg, screen);
     if ('reason' in r) skipped.push(r);
     else {
       // a large run lets the texts go after their prefilter verdicts and reads them again when asked (DiskSource)
       const s = new DiskSource(f, cfg, r.text);
       sources.push(s);
       read.push(s);
-      if (s.language === 'python' || s.language === 'text') admitted.admit(s);
+      if (s.language === 'python' || s.language === 'text') admitted.admit(s, r.screened);
     }
   }
 

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { Language, SourceFile } from '../model/facts.js';
 import type { Config } from '../model/config.js';
 import type { Skipped } from '../model/run.js';
+import type { Screen } from '../perf/screen.js';
 
 export interface ReadableFile {
   path: string;
@@ -12,12 +13,16 @@ export interface ReadableFile {
 
 const BINARY_PROBE = 8 * 1024;
 
+/** A source as read, with what the native screen found in a Python file's bytes when one was asked for. */
+export type ReadSource = SourceFile & { screened?: number };
+
 /**
  * Reads and decodes one discovered file. Never throws: a file that cannot be read, is too large,
  * looks binary or names an encoding pgready cannot decode comes back as a Skipped with a reason.
- * Line endings are kept as they are, so offsets index the text as read.
+ * Line endings are kept as they are, so offsets index the text as read. With a `screen`, a Python
+ * file decoded as UTF-8 has its bytes (BOM aside: the text's exact encoding) screened too.
  */
-export function readSource(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>): SourceFile | Skipped {
+export function readSource(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, screen?: Screen): ReadSource | Skipped {
   let bytes: Buffer;
   let fd: number | undefined;
   try {
@@ -44,8 +49,11 @@ export function readSource(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>): 
   }
   const decoded = decodeSource(bytes, f.language === 'python');
   if ('error' in decoded) return { path: f.path, reason: decoded.reason, detail: decoded.error };
-  const file: SourceFile = { path: f.path, absPath: f.absPath, language: f.language, text: decoded.text };
+  const file: ReadSource = { path: f.path, absPath: f.absPath, language: f.language, text: decoded.text };
   if (f.textKind !== undefined) file.textKind = f.textKind;
+  if (screen && f.language === 'python' && decoded.encoding === 'utf-8') {
+    file.screened = screen(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);
+  }
   return file;
 }
 

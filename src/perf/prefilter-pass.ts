@@ -3,7 +3,7 @@ import { CACHE_VERSION } from '../version.js';
 import type { DiskCache } from './cache.js';
 import { sha1 } from './cache.js';
 import { contentHash, releaseText, textHeld, textLength } from './disk-source.js';
-import { pythonMayHoldFacts } from './prefilter.js';
+import { pythonMayHoldFacts, pythonMayHoldFactsScreened } from './prefilter.js';
 
 /**
  * From this much Python to parse (texts in memory the prefilter selects), the texts are let go.
@@ -69,15 +69,18 @@ export class PrefilterPass {
     return this.#dropping;
   }
 
-  /** Takes a Python file's verdict, once; a text file only has its text let go when the run is large. */
-  admit(s: SourceFile): void {
+  /**
+   * Takes a Python file's verdict, once; a text file only has its text let go when the run is large.
+   * `screened`: what the native screen found in the file's bytes (src/perf/screen.ts), when it read them.
+   */
+  admit(s: SourceFile, screened?: number): void {
     if (s.language === 'python' && this.#verdicts.has(s.path)) return;
     // the cache keys every file by its content hash: taken while the text is here
     const key = this.#cache ? contentHash(s) : '';
     if (s.language === 'python') {
       let v = this.#cache ? this.#knownVerdicts()[key] : undefined;
       if (typeof v !== 'boolean') {
-        v = pythonMayHoldFacts(s.text);
+        v = screened === undefined ? pythonMayHoldFacts(s.text) : pythonMayHoldFactsScreened(s.text, screened);
         this.#computed = true;
       }
       this.#verdicts.set(s.path, { key, verdict: v });

@@ -543,6 +543,28 @@ export function pythonMayHoldFacts(text: string): boolean {
   return scanVerdict(text, execOrFetch, hiddenTrigger, sql, hiddenTrigger && imports);
 }
 
+/** What the native screen found in a file's bytes (native/screen.h, SCREEN_*). */
+export const SCREEN_SQL = 1;
+export const SCREEN_EXECUTE = 2;
+export const SCREEN_ESCAPE = 4;
+export const SCREEN_HIDDEN = 8;
+export const SCREEN_WORD = 16;
+
+/**
+ * pythonMayHoldFacts, given what the native screen (native/screen.c) found in the file's bytes: each
+ * of its checks is a superset of one made here, so a bit it leaves clear is a check that fails, and
+ * is not made again. A file with a word trigger, an escape or a hidden trigger is read as before;
+ * otherwise only what its literals may open counts (signal, hiddenTrigger and joins are false).
+ * test/prefilter-screen.test.ts checks that this gives pythonMayHoldFacts's verdict.
+ */
+export function pythonMayHoldFactsScreened(text: string, found: number): boolean {
+  if (found === 0) return false;
+  if ((found & (SCREEN_WORD | SCREEN_ESCAPE | SCREEN_HIDDEN)) !== 0) return pythonMayHoldFacts(text);
+  const execOrFetch = (found & SCREEN_EXECUTE) !== 0 && EXECUTE_OR_FETCH_WORD.test(text);
+  if (!mayOpenSql(text, execOrFetch)) return false;
+  return scanVerdict(text, execOrFetch, false, true, false);
+}
+
 /**
  * ANY_SIGNAL and IMPORT_BY_NAME in one pass. The leftmost match tells which: only IMPORT_BY_NAME's
  * starts with a `p` (ANY_SIGNAL's start with q, b, y, w, x, m, _, h or a backslash); the other is

@@ -27,7 +27,7 @@ export interface Backend {
 let backend: Backend | undefined;
 
 /** The addon built by `npm ci` (binding.gyp): from src/lang/python or dist/src/lang/python up to the package root. */
-function addonPath(): string | undefined {
+export function addonPath(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const p = join(dir, 'build', 'Release', 'pgready_pyparse.node');

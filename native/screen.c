@@ -1,0 +1,825 @@
+/*
+ * The prefilter's native screen: from a Python file's UTF-8 bytes, which checks of the JavaScript
+ * prefilter (src/perf/prefilter.ts, pythonMayHoldFacts) may succeed on its text (screen.h). 0 means
+ * that function surely says no, so such a file needs no JavaScript at all; otherwise the prefilter
+ * skips the checks whose bit is clear (pythonMayHoldFactsScreened).
+ *
+ * pythonMayHoldFacts says yes only when one of these holds of the text (its first lines):
+ *   - WORD_TRIGGER matches (sqlite, .db, pgready, apswdatabase, the sqlite3-only methods);
+ *   - LETTER_ESCAPE matches, or hidesTriggerInContinuation, or IMPORT_BY_NAME matches and
+ *     hidesTriggerAcrossLiterals: a trigger an escape, a continuation or a literal gap hides;
+ *   - EXECUTE_OR_FETCH_WORD matches;
+ *   - hasSqlLiteralOpening: SINGLE_QUOTED_OPENING or TRIPLE_QUOTED_OPENING matches at a quote;
+ *   - COMMENT_CLOSE_OPENING matches.
+ * Each check below is that pattern or a superset of it, read on bytes. Where a pattern looks at a
+ * character outside ASCII, the screen reads any byte >= 0x80 as whatever lets the pattern match (a
+ * space where spaces are skipped, a letter of a word where words are read), but the two
+ * characters the keyword patterns fold into ASCII (U+017F as S, U+0131 as I) are folded here too,
+ * and where a pattern refutes, it skips no more than the pattern does. A UTF-8 decoder keeps ASCII
+ * bytes ASCII and turns every other byte into a character >= U+0080, so the checks see the same
+ * ASCII where the patterns do. The keyword refutations (refutations() in prefilter.ts) are ported
+ * for every keyword that has them; where the screen does not model something (a comment inside a
+ * literal gap, a stretch too long for its buffer), it says the check may succeed.
+ * test/prefilter-screen.test.ts compares the verdicts with and without the screen on the fixtures,
+ * the Python standard library and generated texts.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "screen.h"
+
+typedef struct {
+  const uint8_t *s;
+  size_t n;
+} Text;
+
+static int at(const Text *t, size_t i) { return i < t->n ? t->s[i] : -1; }
+
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static int is_alpha(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
+static int is_hex(int c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+static int hex_value(int c) { return is_digit(c) ? c - '0' : lower(c) - 'a' + 10; }
+static int is_octal(int c) { return c >= '0' && c <= '7'; }
+/* JavaScript's \s on ASCII */
+static int is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+/* [\w$\u0080-\uffff]: what continues a word in the SQL patterns */
+static int is_word(int c) { return c >= 0 && (is_alpha(c) || is_digit(c) || c == '_' || c == '$' || c >= 0x80); }
+static int is_quote(int c) { return c == '\'' || c == '"'; }
+/* c is one of the bytes of `set` (never the NUL that ends it) */
+static int in_set(int c, const char *set) { return c > 0 && strchr(set, c) != NULL; }
+
+/* Case-insensitive: the bytes at i spell `word` (lower case). */
+static int spells(const Text *t, size_t i, const char *word) {
+  size_t len = strlen(word);
+  if (i + len > t->n) return 0;
+  for (size_t k = 0; k < len; k++)
+    if (lower(t->s[i + k]) != word[k]) return 0;
+  return 1;
+}
+
+/* Case-sensitive. */
+static int spells_exactly(const Text *t, size_t i, const char *word) {
+  size_t len = strlen(word);
+  return i + len <= t->n && memcmp(t->s + i, word, len) == 0;
+}
+
+/* ---- word triggers ---------------------------------------------------------------------------- */
+
+/* the longest word trigger (create_window_function), as LONGEST_TRIGGER */
+#define LONGEST 22
+
+/*
+ * WORD_TRIGGER's words (sqlite, .db, pgready, apswdatabase, the sqlite3-only methods), found at
+ * their rarest letter as the pattern finds them (q, b, y, w, x, m, _: WORD_ANCHOR), whatever
+ * stands around them (a superset: the pattern also asks what comes before `sqlite` and the
+ * methods), but for `.db`, which counts only before whitespace, a quote, a backslash, `3` or the
+ * end, unless `anywhere`.
+ */
+static int word_trigger_at(const Text *t, size_t i, int anywhere) {
+  /* the letter before the anchor first: it rules out nearly every anchor the text holds */
+  int before = i >= 1 ? lower(t->s[i - 1]) : -1;
+  switch (lower(t->s[i])) {
+  case 'q':
+    return before == 's' && spells(t, i - 1, "sqlite");
+  case 'b': {
+    if (before != 'd' || i < 2 || t->s[i - 2] != '.') return 0;
+    int c = at(t, i + 1);
+    return anywhere || c < 0 || is_space(c) || c >= 0x80 || c == '\'' || c == '"' || c == '\\' || c == '3';
+  }
+  case 'y':
+    return before == 'd' && i >= 6 && spells(t, i - 6, "pgready");
+  case 'w':
+    return before == 's' && i >= 3 && spells(t, i - 3, "apswdatabase");
+  case 'x':
+    /* executescript, load_extension (and enable_load_extension) */
+    return before == 'e' && ((i >= 1 && spells(t, i - 1, "executescript")) || (i >= 6 && spells(t, i - 6, "load_extension")));
+  case 'm':
+    return before == 'u' && i >= 6 && spells(t, i - 6, "iterdump");
+  case '_':
+    if (before != 'e' && before != 't') return 0;
+    if (i >= 6 && spells(t, i - 6, "create_"))
+      return spells(t, i + 1, "function") || spells(t, i + 1, "aggregate") || spells(t, i + 1, "collation") ||
+             spells(t, i + 1, "window_function");
+    if (i >= 3 && spells(t, i - 3, "set_"))
+      return spells(t, i + 1, "authorizer") || spells(t, i + 1, "progress_handler") || spells(t, i + 1, "trace_callback");
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+/* The anchor letters of word_trigger_at. */
+static const uint8_t WORD_ANCHOR[256] = {['q'] = 1, ['Q'] = 1, ['b'] = 1, ['B'] = 1, ['y'] = 1, ['Y'] = 1, ['w'] = 1,
+                                         ['W'] = 1, ['x'] = 1, ['X'] = 1, ['m'] = 1, ['M'] = 1, ['_'] = 1};
+
+static int has_word_trigger(const Text *t, int anywhere) {
+  for (size_t i = 0; i < t->n; i++)
+    if (WORD_ANCHOR[t->s[i]] && word_trigger_at(t, i, anywhere)) return 1;
+  return 0;
+}
+
+/* A backslash-newline at i (LF, CRLF or a lone CR): its length, or 0. */
+static size_t continuation(const Text *t, size_t i) {
+  if (t->s[i] != '\\') return 0;
+  int c = at(t, i + 1);
+  if (c == '\n') return 2;
+  if (c == '\r') return at(t, i + 2) == '\n' ? 3 : 2;
+  return 0;
+}
+
+/*
+ * hidesTriggerInContinuation: each stretch around backslash-newlines, searched with the
+ * continuations taken out. The pattern's stretches reach LONGEST UTF-16 units either side of each
+ * continuation, joined when they come within 2 * LONGEST; here WINDOW bytes, at least as many
+ * characters (a unit is at most three bytes), joined more often, so each of its stretches is a
+ * part of one of these. A stretch may end right after a `.db` that the text goes on after, so
+ * `.db` counts anywhere.
+ */
+#define WINDOW (3 * LONGEST)
+static int hides_trigger_in_continuation(const Text *t) {
+  uint8_t buf[4096];
+  size_t i = 0;
+  while (i < t->n) {
+    size_t len = t->s[i] == '\\' ? continuation(t, i) : 0;
+    if (!len) {
+      i++;
+      continue;
+    }
+    size_t from = i > WINDOW ? i - WINDOW : 0;
+    size_t to = i + len + WINDOW;
+    size_t out = 0;
+    size_t p = from;
+    int overflow = 0;
+    while (p < t->n && p < to) {
+      size_t l = t->s[p] == '\\' ? continuation(t, p) : 0;
+      if (l) {
+        p += l;
+        to = p + WINDOW;
+        continue;
+      }
+      if (out == sizeof buf) {
+        overflow = 1;
+        break;
+      }
+      buf[out++] = t->s[p++];
+    }
+    if (overflow) return 1;
+    Text joined = {buf, out};
+    if (has_word_trigger(&joined, 1)) return 1;
+    i = p;
+  }
+  return 0;
+}
+
+/* ---- escapes ---------------------------------------------------------------------------------- */
+
+/* Two hex digits at i: their value, or -1. */
+static int hex2(const Text *t, size_t i) {
+  int a = at(t, i), b = at(t, i + 1);
+  if (a < 0 || b < 0 || !is_hex(a) || !is_hex(b)) return -1;
+  return hex_value(a) * 16 + hex_value(b);
+}
+
+/* Four hex digits at i: their value, or -1. */
+static long hex4(const Text *t, size_t i) {
+  int a = hex2(t, i), b = hex2(t, i + 2);
+  return a < 0 || b < 0 ? -1 : a * 256L + b;
+}
+
+/* [46][1-9a-fA-F] | [57][0-9aA]: an ASCII letter */
+static int letter_code(long v) { return (v >= 0x41 && v <= 0x5a) || (v >= 0x61 && v <= 0x7a); }
+
+/* LETTER_ESCAPE at the backslash i: an escape that may decode to a letter, `.` or `_`. */
+static int letter_escape_at(const Text *t, size_t i) {
+  int c = at(t, i + 1);
+  long v = -1;
+  if (c == 'x') v = hex2(t, i + 2);
+  else if (c == 'u' && spells_exactly(t, i + 2, "00")) v = hex2(t, i + 4);
+  else if (c == 'U' && spells_exactly(t, i + 2, "000000")) v = hex2(t, i + 8);
+  if (v >= 0) return letter_code(v) || v == 0x2e || v == 0x5f;
+  if (c == '1') return is_octal(at(t, i + 2)) && is_octal(at(t, i + 3));
+  if (c == '0') return at(t, i + 2) == '5' && at(t, i + 3) == '6';
+  return c == '5' && at(t, i + 2) == '6';
+}
+
+/* ---- execute / fetch -------------------------------------------------------------------------- */
+
+/*
+ * EXECUTE_OR_FETCH_WORD where the name starts at i: a `.` before it past whitespace (any byte >=
+ * 0x80 too: \s holds spaces outside ASCII) and backslashes, or past a line break with a `#` on the
+ * line before it (a comment may stand there).
+ */
+static int after_dot(const Text *t, size_t i) {
+  size_t p = i;
+  int crossed = 0;
+  while (p > 0) {
+    int c = t->s[p - 1];
+    if (c == '.') return 1;
+    if (is_space(c) || c == '\\' || c >= 0x80) {
+      if (c == '\n' || c == '\r') crossed = 1;
+      p--;
+      continue;
+    }
+    if (!crossed) return 0;
+    /* a comment on this line may hide the dot before it */
+    while (p > 0 && t->s[p - 1] != '\n' && t->s[p - 1] != '\r') {
+      if (t->s[p - 1] == '#') return 1;
+      p--;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+/* At the x of execute or the h of fetch (the pattern's anchors). */
+static int execute_or_fetch_at(const Text *t, size_t i) {
+  if (t->s[i] == 'x') return i >= 1 && spells_exactly(t, i - 1, "execute") && after_dot(t, i - 1);
+  if (i < 4 || t->s[i - 1] != 'c' || !spells_exactly(t, i - 4, "fetch")) return 0;
+  return (spells_exactly(t, i + 1, "one") || spells_exactly(t, i + 1, "all") || spells_exactly(t, i + 1, "many")) && after_dot(t, i - 4);
+}
+
+/* ---- triggers split between adjacent literals ------------------------------------------------ */
+
+/*
+ * LITERAL_GAP at the quote i: a quote after [A-Za-z._] or a backslash-newline, then quotes, spaces,
+ * backslashes and prefix letters before a quote, as far as a quote followed by [A-Za-z._] or a
+ * backslash-newline (the last such, as the greedy pattern takes it). Its end, or 0. A comment or a
+ * byte >= 0x80 in the way (the pattern's GAP_FILLER reads comments and some spaces outside ASCII)
+ * sets *unsure: the screen does not model them.
+ */
+static size_t literal_gap(const Text *t, size_t i, int *unsure) {
+  if (i == 0) return 0;
+  int b = t->s[i - 1];
+  int ok = is_alpha(b) || b == '.' || b == '_';
+  if (b == '\n' || b == '\r') ok = (i >= 2 && t->s[i - 2] == '\\') || (b == '\n' && i >= 3 && t->s[i - 2] == '\r' && t->s[i - 3] == '\\');
+  if (!ok) return 0;
+  size_t p = i + 1;
+  for (;;) {
+    int c = at(t, p);
+    if (c == '#' || c >= 0x80) {
+      *unsure = 1;
+      return 0;
+    }
+    if (is_quote(c) || is_space(c) || c == '\\') {
+      p++;
+      continue;
+    }
+    if (in_set(c, "rRbBfFuUtT")) {
+      size_t q = p + 1;
+      for (int k = 0; k < 2 && in_set(at(t, q), "rRbBfFuUtT"); k++) q++;
+      if (is_quote(at(t, q))) {
+        p++;
+        continue;
+      }
+    }
+    break;
+  }
+  for (size_t e = p; e > i + 1; e--) {
+    if (!is_quote(t->s[e - 1])) continue;
+    int c = at(t, e);
+    if (is_alpha(c) || c == '.' || c == '_' || (c == '\\' && (at(t, e + 1) == '\n' || at(t, e + 1) == '\r'))) return e;
+  }
+  return 0;
+}
+
+/* Drops the backslash-newlines of buf[0, n): its new length. */
+static size_t drop_continuations(uint8_t *buf, size_t n) {
+  Text text = {buf, n};
+  size_t out = 0;
+  for (size_t i = 0; i < n;) {
+    size_t len = continuation(&text, i);
+    if (len) {
+      i += len;
+      continue;
+    }
+    buf[out++] = buf[i++];
+  }
+  return out;
+}
+
+/*
+ * hidesTriggerAcrossLiterals: each stretch around literal gaps, searched with the gaps taken out,
+ * and again with the gaps' letters left in, backslash-newlines dropped. The stretches are wider than
+ * the pattern's (WINDOW bytes, joined more often) and the gaps the same, so each of its stretches,
+ * joined, is a part of one of these; `.db` counts anywhere, as in hides_trigger_in_continuation.
+ */
+static int hides_trigger_across_literals(const Text *t) {
+  uint8_t removed[4096], kept[4096];
+  size_t i = 0;
+  while (i < t->n) {
+    int unsure = 0;
+    size_t end = is_quote(t->s[i]) ? literal_gap(t, i, &unsure) : 0;
+    if (unsure) return 1;
+    if (!end) {
+      i++;
+      continue;
+    }
+    size_t from = i > WINDOW ? i - WINDOW : 0;
+    size_t to = end + WINDOW;
+    size_t a = 0, b = 0;
+    size_t p = from;
+    while (p < t->n && p < to) {
+      size_t gap = 0;
+      if (p >= i && is_quote(t->s[p])) {
+        gap = literal_gap(t, p, &unsure);
+        if (unsure) return 1;
+      }
+      if (b + (gap ? gap - p : 1) > sizeof kept) return 1;
+      if (gap) {
+        for (size_t q = p; q < gap; q++)
+          if (is_alpha(t->s[q])) kept[b++] = t->s[q];
+        p = gap;
+        to = gap + WINDOW;
+        continue;
+      }
+      removed[a++] = kept[b++] = t->s[p++];
+    }
+    Text r = {removed, drop_continuations(removed, a)};
+    Text k = {kept, drop_continuations(kept, b)};
+    if (has_word_trigger(&r, 1) || has_word_trigger(&k, 1)) return 1;
+    i = p;
+  }
+  return 0;
+}
+
+/* ---- SQL literal openings --------------------------------------------------------------------- */
+
+static const char *const KEYWORDS[] = {"SELECT", "INSERT", "REPLACE", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER",
+                                       "PRAGMA", "WITH", "EXPLAIN", "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT",
+                                       "RELEASE", "ATTACH", "DETACH", "VACUUM", "ANALYZE", "REINDEX"};
+#define KEYWORD_COUNT (sizeof KEYWORDS / sizeof KEYWORDS[0])
+static const char *const SHORT[] = {"BEGIN", "COMMIT", "END", "ROLLBACK", "VACUUM", "ANALYZE", "REINDEX"};
+#define SHORT_COUNT (sizeof SHORT / sizeof SHORT[0])
+
+/* A word of the source as the keyword patterns read it. */
+typedef struct {
+  size_t start, end;
+  /* upper-cased, U+017F as S and U+0131 as I; `folded` is 0 when the word holds anything else */
+  char upper[16];
+  int folded;
+} Word;
+
+/* The word starting at i (an identifier run: letters, digits, _, $ and any byte >= 0x80). */
+static Word read_word(const Text *t, size_t i) {
+  Word w = {i, i, {0}, 1};
+  size_t len = 0;
+  size_t p = i;
+  while (p < t->n && is_word(t->s[p])) {
+    int c = t->s[p];
+    int up = 0;
+    size_t step = 1;
+    if (is_alpha(c)) up = c & ~0x20;
+    else if (c == 0xc5 && at(t, p + 1) == 0xbf) up = 'S', step = 2;
+    else if (c == 0xc4 && at(t, p + 1) == 0xb1) up = 'I', step = 2;
+    if (!up || len + 1 >= sizeof w.upper) w.folded = 0;
+    else w.upper[len++] = (char)up;
+    p += step;
+  }
+  w.upper[w.folded ? len : 0] = 0;
+  w.end = p;
+  return w;
+}
+
+static int is_word_start(int c) { return c >= 0 && (is_alpha(c) || c == '_' || c >= 0x80); }
+
+static int word_is(const Word *w, const char *upper) { return w->folded && strcmp(w->upper, upper) == 0; }
+
+static int keyword_index(const Word *w) {
+  if (!w->folded) return -1;
+  for (size_t k = 0; k < KEYWORD_COUNT; k++)
+    if (KEYWORDS[k][0] == w->upper[0] && strcmp(w->upper, KEYWORDS[k]) == 0) return (int)k;
+  return -1;
+}
+
+static int is_short(const char *keyword) {
+  for (size_t k = 0; k < SHORT_COUNT; k++)
+    if (strcmp(keyword, SHORT[k]) == 0) return 1;
+  return 0;
+}
+
+/* A proper prefix of some statement keyword. */
+static int is_keyword_prefix(const Word *w) {
+  if (!w->folded || !w->upper[0]) return 0;
+  size_t len = strlen(w->upper);
+  for (size_t k = 0; k < KEYWORD_COUNT; k++)
+    if (KEYWORDS[k][0] == w->upper[0] && strlen(KEYWORDS[k]) > len && strncmp(KEYWORDS[k], w->upper, len) == 0) return 1;
+  return 0;
+}
+
+/*
+ * NEXT_LITERAL at i, `(?:[\s\\\u2060\u200b]|#[^\n]*\n)*[rRbBfFuUtT]{0,3}['"]`, as a superset: any
+ * byte >= 0x80 read as one of those spaces. The position after its quote, or 0 when it does not match.
+ */
+static size_t next_literal(const Text *t, size_t i) {
+  size_t p = i;
+  for (;;) {
+    int c = at(t, p);
+    if (c < 0) return 0;
+    if (is_space(c) || c == '\\' || c >= 0x80) {
+      p++;
+      continue;
+    }
+    if (c == '#') {
+      while (p < t->n && t->s[p] != '\n') p++;
+      continue;
+    }
+    break;
+  }
+  for (int k = 0;; k++, p++) {
+    int c = at(t, p);
+    if (is_quote(c)) return p + 1;
+    if (k == 3 || !in_set(c, "rRbBfFuUtT")) return 0;
+  }
+}
+
+/* The literal's closing quote (one, or three for a triple-quoted literal) at i. */
+static int closes(const Text *t, size_t i, int quote, int triple) {
+  if (at(t, i) != quote) return 0;
+  return !triple || (at(t, i + 1) == quote && at(t, i + 2) == quote);
+}
+
+/*
+ * `ws` of the patterns after a keyword: [ \t\f\r] (and \n in a triple-quoted literal) or \n \t \r
+ * \f as escapes; exactly those, as the refutations need (skipping more could refute what the
+ * patterns accept).
+ */
+static size_t skip_ws(const Text *t, size_t i, int triple, size_t *count) {
+  size_t p = i;
+  *count = 0;
+  for (;;) {
+    int c = at(t, p);
+    if (c == ' ' || c == '\t' || c == '\f' || c == '\r' || (c == '\n' && triple)) {
+      p++;
+    } else if (c == '\\' && in_set(at(t, p + 1), "ntrf")) {
+      p += 2;
+    } else {
+      return p;
+    }
+    (*count)++;
+  }
+}
+
+/*
+ * wordEnd(close) after a word that ends at i: true when the word surely ends there (no `{`, no
+ * escape but \n \t \r \f, no closing quote another literal may follow). The byte at i is no word
+ * byte (words are read whole).
+ */
+static int word_ends(const Text *t, size_t i, int quote, int triple) {
+  int c = at(t, i);
+  if (c == '{') return 0;
+  if (c == '\\') return in_set(at(t, i + 1), "ntrf");
+  if (closes(t, i, quote, triple)) return next_literal(t, i + (triple ? 3 : 1)) == 0;
+  return 1;
+}
+
+static int is_punct(int c, const char *leave_out) {
+  return in_set(c, "!#&()*+,.:;<=>?@]^|}~") && !(leave_out && in_set(c, leave_out));
+}
+
+/* The next word after ws+ at i whose end is sure; `found` 0 when there is none. */
+static Word sure_word(const Text *t, size_t i, int quote, int triple, int *found) {
+  Word w = {0};
+  *found = 0;
+  if (!is_word_start(at(t, i))) return w;
+  w = read_word(t, i);
+  *found = word_ends(t, w.end, quote, triple);
+  return w;
+}
+
+static int word_in(const Word *w, const char *const *list, size_t count) {
+  for (size_t k = 0; k < count; k++)
+    if (word_is(w, list[k])) return 1;
+  return 0;
+}
+
+/* refutations(next(allowed)): a word not allowed, or punctuation, after the keyword ending at i. */
+static int next_refuted(const Text *t, size_t i, int quote, int triple, const char *const *allowed, size_t count) {
+  size_t spaces;
+  size_t p = skip_ws(t, i, triple, &spaces);
+  if (is_punct(at(t, p), NULL)) return 1;
+  if (!spaces) return 0;
+  int found;
+  Word w = sure_word(t, p, quote, triple, &found);
+  return found && !word_in(&w, allowed, count);
+}
+
+/* refutations('UPDATE'): `update the list of …`, `update(`, `update x.` … */
+static int update_refuted(const Text *t, size_t i, int quote, int triple) {
+  size_t spaces;
+  size_t p = skip_ws(t, i, triple, &spaces);
+  if (is_punct(at(t, p), NULL)) return 1;
+  if (!spaces || !is_word_start(at(t, p))) return 0;
+  Word table = read_word(t, p);
+  if (word_is(&table, "OR")) return 0;
+  p = skip_ws(t, table.end, triple, &spaces);
+  if (is_punct(at(t, p), ".")) return 1;
+  if (!spaces) return 0;
+  int found;
+  Word second = sure_word(t, p, quote, triple, &found);
+  static const char *const NOT_SECOND[] = {"AS", "SET", "INDEXED", "NOT"};
+  if (!found || word_in(&second, NOT_SECOND, 4)) return 0;
+  p = skip_ws(t, second.end, triple, &spaces);
+  if (is_punct(at(t, p), NULL)) return 1;
+  if (!spaces) return 0;
+  Word third = sure_word(t, p, quote, triple, &found);
+  return found && !word_in(&third, NOT_SECOND + 1, 3);
+}
+
+/* `ws+ WORD ws+ WORD end`: two words (PRAGMA, SAVEPOINT, RELEASE); `not_first`: the first may not be it. */
+static int two_words_refuted(const Text *t, size_t i, int quote, int triple, const char *not_first) {
+  size_t spaces;
+  size_t p = skip_ws(t, i, triple, &spaces);
+  if (is_punct(at(t, p), NULL)) return 1;
+  if (!spaces || !is_word_start(at(t, p))) return 0;
+  Word first = read_word(t, p);
+  if (not_first && word_is(&first, not_first)) return 0;
+  p = skip_ws(t, first.end, triple, &spaces);
+  if (!spaces) return 0;
+  int found;
+  sure_word(t, p, quote, triple, &found);
+  return found;
+}
+
+/* `ws* ( [^()'"\\`[\]{}\n/-]* )` at i: the end of WITH's column list, or 0. */
+static size_t with_columns(const Text *t, size_t i, int triple) {
+  size_t spaces;
+  size_t p = skip_ws(t, i, triple, &spaces);
+  if (at(t, p) != '(') return 0;
+  for (p++; p < t->n; p++) {
+    int c = t->s[p];
+    if (c == ')') return p + 1;
+    if (in_set(c, "()'\"\\`[]{}\n/-")) return 0;
+  }
+  return 0;
+}
+
+/* refutations('WITH'): `with self.lock:`, `with the …`, `with x as y:`, `with open(path) as f:` … */
+static int with_refuted(const Text *t, size_t i, int quote, int triple) {
+  size_t spaces;
+  size_t p = skip_ws(t, i, triple, &spaces);
+  if (is_punct(at(t, p), NULL)) return 1;
+  if (!spaces || !is_word_start(at(t, p))) return 0;
+  Word name = read_word(t, p);
+  if (word_is(&name, "RECURSIVE")) return 0;
+  if (is_punct(at(t, skip_ws(t, name.end, triple, &spaces)), "(")) return 1;
+  size_t cols = with_columns(t, name.end, triple);
+  if (cols && is_punct(at(t, skip_ws(t, cols, triple, &spaces)), "(")) return 1;
+  size_t from[2] = {name.end, cols};
+  for (int k = 0; k < 2; k++) {
+    if (!from[k]) continue;
+    p = skip_ws(t, from[k], triple, &spaces);
+    if (!spaces) continue;
+    int found;
+    Word next = sure_word(t, p, quote, triple, &found);
+    if (!found) continue;
+    if (!word_is(&next, "AS")) return 1;
+    /* AS, then a word but NOT or MATERIALIZED, or punctuation but `(` */
+    p = skip_ws(t, next.end, triple, &spaces);
+    if (is_punct(at(t, p), "(")) return 1;
+    Word third = sure_word(t, p, quote, triple, &found);
+    if (found && !word_is(&third, "NOT") && !word_is(&third, "MATERIALIZED")) return 1;
+  }
+  return 0;
+}
+
+static const char *const INSERT_NEXT[] = {"OR", "INTO"};
+static const char *const REPLACE_NEXT[] = {"INTO"};
+static const char *const DELETE_NEXT[] = {"FROM"};
+static const char *const CREATE_NEXT[] = {"TEMP", "TEMPORARY", "UNIQUE", "VIRTUAL", "TABLE", "INDEX", "VIEW", "TRIGGER"};
+static const char *const DROP_NEXT[] = {"TABLE", "INDEX", "VIEW", "TRIGGER"};
+static const char *const ALTER_NEXT[] = {"TABLE"};
+
+/* Whether the patterns refute the long keyword `k` ending at i (1), or may accept it (0). */
+static int keyword_refuted(const Text *t, const char *k, size_t i, int quote, int triple) {
+  size_t spaces;
+  size_t p = skip_ws(t, i, triple, &spaces);
+  /* a keyword with nothing after it in a literal no other literal continues */
+  if (closes(t, p, quote, triple) && next_literal(t, p + (triple ? 3 : 1)) == 0) return 1;
+  if (!strcmp(k, "INSERT")) return next_refuted(t, i, quote, triple, INSERT_NEXT, 2);
+  if (!strcmp(k, "REPLACE")) return next_refuted(t, i, quote, triple, REPLACE_NEXT, 1);
+  if (!strcmp(k, "DELETE")) return next_refuted(t, i, quote, triple, DELETE_NEXT, 1);
+  if (!strcmp(k, "CREATE")) return next_refuted(t, i, quote, triple, CREATE_NEXT, 8);
+  if (!strcmp(k, "DROP")) return next_refuted(t, i, quote, triple, DROP_NEXT, 4);
+  if (!strcmp(k, "ALTER")) return next_refuted(t, i, quote, triple, ALTER_NEXT, 1);
+  if (!strcmp(k, "EXPLAIN")) {
+    static const char *EXPLAIN_NEXT[KEYWORD_COUNT + 1];
+    EXPLAIN_NEXT[0] = "QUERY";
+    for (size_t n = 0; n < KEYWORD_COUNT; n++) EXPLAIN_NEXT[n + 1] = KEYWORDS[n];
+    return next_refuted(t, i, quote, triple, EXPLAIN_NEXT, KEYWORD_COUNT + 1);
+  }
+  if (!strcmp(k, "UPDATE")) return update_refuted(t, i, quote, triple);
+  if (!strcmp(k, "WITH")) return with_refuted(t, i, quote, triple);
+  if (!strcmp(k, "RELEASE")) return two_words_refuted(t, i, quote, triple, "SAVEPOINT");
+  if (!strcmp(k, "SAVEPOINT") || !strcmp(k, "PRAGMA")) return two_words_refuted(t, i, quote, triple, NULL);
+  return 0;
+}
+
+/*
+ * One escape of the leading space of a literal, at the backslash i (SPACE_ESCAPE and OPENING_ESCAPE):
+ * 1 when it reads as space (*len its length), 2 when it may open a statement, 0 when it can do neither.
+ */
+static int leading_escape(const Text *t, size_t i, size_t *len) {
+  int c = at(t, i + 1);
+  if (in_set(c, "ntrfv")) return *len = 2, 1;
+  if (c == '\n') return *len = 2, 1;
+  if (c == '\r') return *len = at(t, i + 2) == '\n' ? 3 : 2, 1;
+  long v = -1;
+  size_t l = 0;
+  if (c == 'x') v = hex2(t, i + 2), l = 4;
+  else if (c == 'u') v = hex4(t, i + 2), l = 6;
+  else if (c == 'U' && spells_exactly(t, i + 2, "0000")) v = hex4(t, i + 6), l = 10;
+  if (l) {
+    if (v < 0) return 0;
+    if (v == 0x09 || v == 0x0a || v == 0x0c || v == 0x0d || v == 0x20 || (v == 0xfeff && c != 'x')) return *len = l, 1;
+    return letter_code(v) || v == 0x2d || v == 0x2f || (c != 'x' && (v == 0x131 || v == 0x17f)) ? 2 : 0;
+  }
+  if (!is_octal(c)) return 0;
+  int d1 = at(t, i + 2), d2 = at(t, i + 3);
+  if (c == '0' && d1 == '1' && in_set(d2, "1245")) return *len = 4, 1;
+  if (c == '1' && in_set(d1, "1245") && !is_octal(d2)) return *len = 3, 1;
+  if (c == '0' && d1 == '4' && d2 == '0') return *len = 4, 1;
+  if (c == '4' && d1 == '0' && !is_octal(d2)) return *len = 3, 1;
+  if (c == '1' && is_octal(d1) && is_octal(d2)) return 2;
+  if ((c == '4' && d1 == '6' && d2 == '1') || (c == '5' && d1 == '7' && d2 == '7')) return 2;
+  if (c == '0' && d1 == '5' && (d2 == '5' || d2 == '7')) return 2;
+  if (c == '5' && (d1 == '5' || d1 == '7')) return 2;
+  return 0;
+}
+
+/* LETTER_ESCAPE_BODY at the backslash i, or a backslash-newline: an escape that may continue a keyword. */
+static int letter_body_escape(const Text *t, size_t i) {
+  int c = at(t, i + 1);
+  if (c == '\r' || c == '\n') return 1;
+  long v = -1;
+  if (c == 'x') return letter_code(hex2(t, i + 2));
+  if (c == 'u') v = hex4(t, i + 2);
+  else if (c == 'U' && spells_exactly(t, i + 2, "0000")) v = hex4(t, i + 6);
+  if (c == 'u' || c == 'U') return (v >= 0 && v < 0x100 && letter_code(v)) || v == 0x131 || v == 0x17f;
+  int d1 = at(t, i + 2), d2 = at(t, i + 3);
+  if (c == '1') return is_octal(d1) && is_octal(d2);
+  return (c == '4' && d1 == '6' && d2 == '1') || (c == '5' && d1 == '7' && d2 == '7');
+}
+
+/*
+ * PREFIX_CONTINUED after a keyword prefix `w`: an escape that may decode to a letter, or the
+ * literal's end and another literal opening with a letter that continues some keyword with this
+ * prefix (any byte >= 0x80: U+017F and U+0131 fold to S and I), a backslash or a quote.
+ */
+static int prefix_continued(const Text *t, const Word *w) {
+  int after = at(t, w->end);
+  if (after == '\\') return letter_body_escape(t, w->end);
+  if (!is_quote(after)) return 0;
+  size_t next = next_literal(t, w->end + 1);
+  if (!next) return 0;
+  int c = at(t, next);
+  if (c == '\\' || is_quote(c) || c >= 0x80) return 1;
+  if (!is_alpha(c)) return 0;
+  size_t len = strlen(w->upper);
+  for (size_t k = 0; k < KEYWORD_COUNT; k++)
+    if (strlen(KEYWORDS[k]) > len && strncmp(KEYWORDS[k], w->upper, len) == 0 && KEYWORDS[k][len] == (c & ~0x20)) return 1;
+  return 0;
+}
+
+/* SINGLE_QUOTED_OPENING / TRIPLE_QUOTED_OPENING at the quote i, as hasSqlLiteralOpening picks one. */
+static int sql_opening_at(const Text *t, size_t i) {
+  int quote = t->s[i];
+  int triple = at(t, i + 1) == quote && at(t, i + 2) == quote;
+  size_t p = i + (triple ? 3 : 1);
+  /* leading space: whitespace (line breaks too: a superset for single quotes) and space escapes */
+  for (;;) {
+    int c = at(t, p);
+    if (c < 0) return 0;
+    if (is_space(c) || (c >= 0x80 && !((c == 0xc5 && at(t, p + 1) == 0xbf) || (c == 0xc4 && at(t, p + 1) == 0xb1)))) {
+      p++;
+      continue;
+    }
+    if (c == '\\') {
+      size_t len = 0;
+      int e = leading_escape(t, p, &len);
+      if (e == 1) {
+        p += len;
+        continue;
+      }
+      return e == 2;
+    }
+    break;
+  }
+  int c = at(t, p);
+  if (c == '/' && at(t, p + 1) == '*') return 1;
+  if (c == '-' && at(t, p + 1) == '-') {
+    if (triple) return 1;
+    /* --(?=[^\n]*?(?:\\|['"]NEXT_LITERAL)) */
+    for (size_t q = p + 2; q < t->n && t->s[q] != '\n'; q++) {
+      if (t->s[q] == '\\') return 1;
+      if (is_quote(t->s[q]) && next_literal(t, q + 1) != 0) return 1;
+    }
+    return 0;
+  }
+  /* a keyword's first letter (U+017F and U+0131 start with 0xc5 and 0xc4) */
+  if (!in_set(c, "SIRUEDCAPWBVsiruedcapwbv") && c != 0xc5 && c != 0xc4) return 0;
+  Word w = read_word(t, p);
+  int k = keyword_index(&w);
+  if (k >= 0) {
+    const char *keyword = KEYWORDS[k];
+    if (is_short(keyword)) return w.end - w.start == strlen(keyword) && memcmp(t->s + w.start, keyword, strlen(keyword)) == 0;
+    return !keyword_refuted(t, keyword, w.end, quote, triple);
+  }
+  return is_keyword_prefix(&w) && prefix_continued(t, &w);
+}
+
+/* COMMENT_CLOSE_OPENING at the `*` of `*` `/` i: leading space, then an escape, a comment or a keyword's first letter. */
+static int comment_close_opening_at(const Text *t, size_t i) {
+  size_t p = i + 2;
+  while (p < t->n && is_space(t->s[p])) p++;
+  int c = at(t, p);
+  /* a byte >= 0x80: a space (U+FEFF) or a keyword's first letter (U+017F, U+0131) */
+  if (c >= 0x80 || c == '\\' || c == '/' || c == '-') return 1;
+  return in_set(c, "siruedcapwbvSIRUEDCAPWBV");
+}
+
+/*
+ * The bytes of s[base, base + 16) the screen looks at, as one mask (bit k: s[base + k]) per kind, so
+ * each kind is handled in a loop of its own (one branch a kind, not a jump a byte): quotes,
+ * backslashes, `*`, `_`, the anchors of the word triggers (q b y w x m, either case) and those of
+ * execute and fetch (x, h). Past n, no bits. With SSE2, sixteen bytes are compared at once.
+ */
+typedef struct {
+  unsigned quote, backslash, star, underscore, word, execute;
+} Masks;
+
+static Masks look_masks(const uint8_t *s, size_t base, size_t n) {
+  Masks m;
+#ifdef __SSE2__
+  if (base + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + base));
+    __m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+#define EQ(x, c) _mm_cmpeq_epi8((x), _mm_set1_epi8(c))
+    m.quote = (unsigned)_mm_movemask_epi8(_mm_or_si128(EQ(v, '\''), EQ(v, '"')));
+    m.backslash = (unsigned)_mm_movemask_epi8(EQ(v, '\\'));
+    m.star = (unsigned)_mm_movemask_epi8(EQ(v, '*'));
+    m.underscore = (unsigned)_mm_movemask_epi8(EQ(v, '_'));
+    __m128i w = _mm_or_si128(_mm_or_si128(EQ(l, 'q'), EQ(l, 'b')), _mm_or_si128(EQ(l, 'y'), EQ(l, 'w')));
+    m.word = (unsigned)_mm_movemask_epi8(_mm_or_si128(w, _mm_or_si128(EQ(l, 'x'), EQ(l, 'm'))));
+    m.execute = (unsigned)_mm_movemask_epi8(_mm_or_si128(EQ(v, 'x'), EQ(v, 'h')));
+#undef EQ
+    return m;
+  }
+#endif
+  m.quote = m.backslash = m.star = m.underscore = m.word = m.execute = 0;
+  for (size_t k = 0; k < 16 && base + k < n; k++) {
+    int c = s[base + k];
+    unsigned bit = 1u << k;
+    if (c == '\'' || c == '"') m.quote |= bit;
+    else if (c == '\\') m.backslash |= bit;
+    else if (c == '*') m.star |= bit;
+    else if (c == '_') m.underscore |= bit;
+    else {
+      int l = lower(c);
+      if (l == 'q' || l == 'b' || l == 'y' || l == 'w' || l == 'x' || l == 'm') m.word |= bit;
+      if (c == 'x' || c == 'h') m.execute |= bit;
+    }
+  }
+  return m;
+}
+
+/* Each set bit of a mask, lowest first: `i` the byte it stands for. */
+#define EACH(mask, i) for (unsigned bits_ = (mask); bits_ && ((i) = base + (size_t)__builtin_ctz(bits_), 1); bits_ &= bits_ - 1)
+
+int pgready_screen(const uint8_t *s, size_t n) {
+  Text text = {s, n};
+  const Text *t = &text;
+  int found = 0, continuations = 0, imports = 0;
+  size_t i;
+  for (size_t base = 0; base < n; base += 16) {
+    Masks m = look_masks(s, base, n);
+    /* a word trigger settles it: the prefilter then reads the file whole */
+    EACH(m.word, i) if (word_trigger_at(t, i, 0)) return found | SCREEN_WORD;
+    EACH(m.underscore, i) {
+      if (word_trigger_at(t, i, 0)) return found | SCREEN_WORD;
+      /* IMPORT_BY_NAME: `import_module` or `import__` (__import__) */
+      if (i >= 6 && s[i - 1] == 't' && spells_exactly(t, i - 6, "import") && (at(t, i + 1) == '_' || spells_exactly(t, i + 1, "module")))
+        imports = 1;
+    }
+    /* the other findings are gathered, each kind until it is found */
+    if (!(found & SCREEN_SQL)) {
+      EACH(m.quote, i) if (sql_opening_at(t, i)) {
+        found |= SCREEN_SQL;
+        break;
+      }
+      EACH(m.star, i) if (at(t, i + 1) == '/' && comment_close_opening_at(t, i)) found |= SCREEN_SQL;
+    }
+    EACH(m.backslash, i) {
+      if (!(found & SCREEN_ESCAPE) && letter_escape_at(t, i)) found |= SCREEN_ESCAPE;
+      if (continuation(t, i)) continuations = 1;
+    }
+    if (!(found & SCREEN_EXECUTE)) EACH(m.execute, i) if (execute_or_fetch_at(t, i)) found |= SCREEN_EXECUTE;
+  }
+  if (continuations && hides_trigger_in_continuation(t)) found |= SCREEN_HIDDEN;
+  if (imports && hides_trigger_across_literals(t)) found |= SCREEN_HIDDEN;
+  return found;
+}
