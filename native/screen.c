@@ -18,13 +18,19 @@
  * and where a pattern refutes, it skips no more than the pattern does. A UTF-8 decoder keeps ASCII
  * bytes ASCII and turns every other byte into a character >= U+0080, so the checks see the same
  * ASCII where the patterns do. The keyword refutations (refutations() in prefilter.ts) are ported
- * for every keyword that has them; where the screen does not model something (a comment inside a
- * literal gap, a stretch too long for its buffer), it says the check may succeed.
+ * for every keyword that has them; where the screen does not model something (a byte >= 0x80
+ * inside a literal gap, a stretch too long for its buffer), it says the check may succeed.
+ *
+ * Where some check may succeed, a second level reads the literals as the prefilter's string scanner
+ * does (literals_may_pass, below): a file whose decoded literals neither open a statement nor hide
+ * a trigger gets 0 too, unless the prefilter would take another path (execute/fetch attributes,
+ * word triggers, an import by name that may join a hidden trigger).
  * test/prefilter-screen.test.ts compares the verdicts with and without the screen on the fixtures,
  * the Python standard library and generated texts.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -246,11 +252,12 @@ static int execute_or_fetch_at(const Text *t, size_t i) {
 /* ---- triggers split between adjacent literals ------------------------------------------------ */
 
 /*
- * LITERAL_GAP at the quote i: a quote after [A-Za-z._] or a backslash-newline, then quotes, spaces,
- * backslashes and prefix letters before a quote, as far as a quote followed by [A-Za-z._] or a
- * backslash-newline (the last such, as the greedy pattern takes it). Its end, or 0. A comment or a
- * byte >= 0x80 in the way (the pattern's GAP_FILLER reads comments and some spaces outside ASCII)
- * sets *unsure: the screen does not model them.
+ * LITERAL_GAP at the quote i: a quote after [A-Za-z._] or a backslash-newline, then items (quotes,
+ * spaces, backslashes, comments up to and with their line break, prefix letters before a quote),
+ * up to a quote item followed by [A-Za-z._] or a backslash-newline: the last such, as the greedy
+ * pattern takes it (a quote inside a comment is no item, so never the end). Its end, or 0. A byte
+ * >= 0x80 among the items (GAP_FILLER reads some spaces outside ASCII as fillers) sets *unsure:
+ * the screen does not model them.
  */
 static size_t literal_gap(const Text *t, size_t i, int *unsure) {
   if (i == 0) return 0;
@@ -258,15 +265,29 @@ static size_t literal_gap(const Text *t, size_t i, int *unsure) {
   int ok = is_alpha(b) || b == '.' || b == '_';
   if (b == '\n' || b == '\r') ok = (i >= 2 && t->s[i - 2] == '\\') || (b == '\n' && i >= 3 && t->s[i - 2] == '\r' && t->s[i - 3] == '\\');
   if (!ok) return 0;
+  size_t end = 0;
   size_t p = i + 1;
   for (;;) {
     int c = at(t, p);
-    if (c == '#' || c >= 0x80) {
+    if (c >= 0x80) {
       *unsure = 1;
       return 0;
     }
-    if (is_quote(c) || is_space(c) || c == '\\') {
+    if (is_quote(c)) {
+      int next = at(t, p + 1);
+      if (is_alpha(next) || next == '.' || next == '_' || (next == '\\' && (at(t, p + 2) == '\n' || at(t, p + 2) == '\r'))) end = p + 1;
       p++;
+      continue;
+    }
+    if (is_space(c) || c == '\\') {
+      p++;
+      continue;
+    }
+    if (c == '#') {
+      size_t q = p + 1;
+      while (q < t->n && t->s[q] != '\n' && t->s[q] != '\r') q++;
+      if (q >= t->n) break;
+      p = q + 1;
       continue;
     }
     if (in_set(c, "rRbBfFuUtT")) {
@@ -279,12 +300,7 @@ static size_t literal_gap(const Text *t, size_t i, int *unsure) {
     }
     break;
   }
-  for (size_t e = p; e > i + 1; e--) {
-    if (!is_quote(t->s[e - 1])) continue;
-    int c = at(t, e);
-    if (is_alpha(c) || c == '.' || c == '_' || (c == '\\' && (at(t, e + 1) == '\n' || at(t, e + 1) == '\r'))) return e;
-  }
-  return 0;
+  return end;
 }
 
 /* Drops the backslash-newlines of buf[0, n): its new length. */
@@ -742,6 +758,364 @@ static int comment_close_opening_at(const Text *t, size_t i) {
   return in_set(c, "siruedcapwbvSIRUEDCAPWBV");
 }
 
+/* ---- the literals themselves ------------------------------------------------------------------ */
+
+/*
+ * Where the checks above may succeed, the prefilter reads the file's literals (scanLiterals in
+ * prefilter.ts): StringScanner finds them, pieceText decodes each, and a file passes when a decoded
+ * piece holds a trigger (hiddenTrigger), when a run of pieces reads as SQL (groupReadsAsSql), or
+ * when the scanner is unsure. A run reads as SQL only from a piece whose text, or the text after a
+ * `*` `/` in it, opens with a statement keyword, or is a keyword prefix to its end (sqlHeads,
+ * openings). So where the scanner below, a port of StringScanner, finds every literal and no piece
+ * opens so and none holds a trigger, the prefilter says no. It answers 1 (ask the prefilter) where
+ * StringScanner would be unsure, and it reads each piece on its own (grouping only narrows what the
+ * prefilter reads: bytes groups are skipped, runs start at pieces). Files with execute/fetch
+ * attributes or a word trigger, and those where an import by name may join a hidden trigger, are
+ * left to the prefilter (its other paths).
+ */
+
+typedef struct {
+  uint8_t *data;
+  size_t len, cap;
+  int failed;
+} Buf;
+
+static void put(Buf *b, const void *bytes, size_t n) {
+  if (b->failed) return;
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n) cap *= 2;
+    uint8_t *data = realloc(b->data, cap);
+    if (!data) {
+      b->failed = 1;
+      return;
+    }
+    b->data = data;
+    b->cap = cap;
+  }
+  memcpy(b->data + b->len, bytes, n);
+  b->len += n;
+}
+
+static void put_byte(Buf *b, uint8_t c) { put(b, &c, 1); }
+
+/* A code point as UTF-8 (a lone surrogate as its three bytes: a character >= U+0080 all the same). */
+static void put_code_point(Buf *b, unsigned long cp) {
+  uint8_t u[4];
+  if (cp < 0x80) put_byte(b, (uint8_t)cp);
+  else if (cp < 0x800) u[0] = (uint8_t)(0xc0 | (cp >> 6)), u[1] = (uint8_t)(0x80 | (cp & 0x3f)), put(b, u, 2);
+  else if (cp < 0x10000) u[0] = (uint8_t)(0xe0 | (cp >> 12)), u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f)), u[2] = (uint8_t)(0x80 | (cp & 0x3f)), put(b, u, 3);
+  else u[0] = (uint8_t)(0xf0 | (cp >> 18)), u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f)), u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f)), u[3] = (uint8_t)(0x80 | (cp & 0x3f)), put(b, u, 4);
+}
+
+static int is_prefix_letter(int c) { return in_set(c, "rRbBfFuUtT"); }
+/* isIdChar of prefilter.ts on bytes: ASCII letters, digits, _ and any byte of a character >= U+0080 */
+static int is_id_byte(int c) { return c >= 0 && (is_alpha(c) || is_digit(c) || c == '_' || c >= 0x80); }
+
+/* The length of the UTF-8 character starting with byte c (1 for a stray continuation byte). */
+static size_t char_length(int c) { return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1; }
+
+/*
+ * appendChunk in plain mode (src/lang/python/strings.ts): the run-time text of s[from, to). CR and
+ * CRLF read as LF; unless raw, escapes decode (\N{…} to U+FFFD, an unknown one keeps its backslash);
+ * in an f-string `{{` and `}}` are one brace.
+ */
+static void decode_chunk(Buf *out, const Text *t, size_t from, size_t to, int raw, int fstring) {
+  static const char SIMPLE_FROM[] = "\\'\"abfnrtv";
+  static const char SIMPLE_TO[] = "\\'\"\a\b\f\n\r\t\v";
+  size_t i = from;
+  while (i < to) {
+    int c = t->s[i];
+    if (c == '\r') {
+      put_byte(out, '\n');
+      i += i + 1 < to && t->s[i + 1] == '\n' ? 2 : 1;
+      continue;
+    }
+    if (c == '\\' && !raw) {
+      if (i + 1 >= to) {
+        put_byte(out, '\\');
+        i++;
+        continue;
+      }
+      int next = t->s[i + 1];
+      const char *simple = in_set(next, SIMPLE_FROM) ? strchr(SIMPLE_FROM, next) : NULL;
+      if (next == '\n') {
+        i += 2;
+        continue;
+      }
+      if (next == '\r') {
+        i += i + 2 < to && t->s[i + 2] == '\n' ? 3 : 2;
+        continue;
+      }
+      if (simple) {
+        put_byte(out, (uint8_t)SIMPLE_TO[simple - SIMPLE_FROM]);
+        i += 2;
+        continue;
+      }
+      if (is_octal(next)) {
+        size_t j = i + 1;
+        unsigned long v = 0;
+        while (j < i + 4 && j < to && is_octal(t->s[j])) v = v * 8 + (unsigned long)(t->s[j++] - '0');
+        put_code_point(out, v);
+        i = j;
+        continue;
+      }
+      if (next == 'x' && i + 3 < to && is_hex(t->s[i + 2]) && is_hex(t->s[i + 3])) {
+        put_code_point(out, (unsigned long)(hex_value(t->s[i + 2]) * 16 + hex_value(t->s[i + 3])));
+        i += 4;
+        continue;
+      }
+      if (next == 'u' || next == 'U') {
+        size_t digits = next == 'u' ? 4 : 8;
+        int ok = i + 2 + digits <= to;
+        unsigned long v = 0;
+        for (size_t k = 0; ok && k < digits; k++) {
+          int d = t->s[i + 2 + k];
+          if (!is_hex(d)) ok = 0;
+          else v = v * 16 + (unsigned long)hex_value(d);
+        }
+        if (ok) {
+          put_code_point(out, v > 0x10ffff ? 0x10ffff : v);
+          i += 2 + digits;
+          continue;
+        }
+      }
+      if (next == 'N' && i + 2 < to && t->s[i + 2] == '{') {
+        const uint8_t *close = memchr(t->s + i + 3, '}', to - (i + 3));
+        if (close) {
+          put_code_point(out, 0xfffd);
+          i = (size_t)(close - t->s) + 1;
+          continue;
+        }
+      }
+      /* an unknown escape keeps its backslash and the character after it */
+      size_t len = 1 + char_length(next);
+      if (i + len > to) len = to - i;
+      put(out, t->s + i, len);
+      i += len;
+      continue;
+    }
+    if (fstring && (c == '{' || c == '}') && i + 1 < to && t->s[i + 1] == c) {
+      put_byte(out, (uint8_t)c);
+      i += 2;
+      continue;
+    }
+    put_byte(out, (uint8_t)c);
+    i++;
+  }
+}
+
+/* firstWord (prefilter.ts) of the decoded text from `from`: whitespace (and U+FEFF) and SQL comments skipped. */
+static int first_word(const Text *d, size_t from, Word *w) {
+  size_t i = from;
+  while (i < d->n) {
+    int c = d->s[i];
+    if (c == ' ' || (c >= 0x09 && c <= 0x0d)) i++;
+    else if (c == 0xef && at(d, i + 1) == 0xbb && at(d, i + 2) == 0xbf) i += 3;
+    else if (c == '-' && at(d, i + 1) == '-') {
+      while (i < d->n && d->s[i] != '\n') i++;
+    } else if (c == '/' && at(d, i + 1) == '*') {
+      size_t k = i + 2;
+      while (k + 1 < d->n && !(d->s[k] == '*' && d->s[k + 1] == '/')) k++;
+      i = k + 1 < d->n ? k + 2 : d->n;
+    } else break;
+  }
+  if (i >= d->n || !is_word_start(d->s[i])) return 0;
+  *w = read_word(d, i);
+  return 1;
+}
+
+/* openings (prefilter.ts): the decoded piece opens with a keyword, or is a keyword prefix to its end, at its start or after a `*` `/`. */
+static int opens_statement(const Text *d) {
+  for (size_t from = 0;;) {
+    Word w;
+    if (first_word(d, from, &w) && (keyword_index(&w) >= 0 || (w.end == d->n && is_keyword_prefix(&w)))) return 1;
+    const uint8_t *close = NULL;
+    for (size_t k = from; k + 1 < d->n; k++)
+      if (d->s[k] == '*' && d->s[k + 1] == '/') {
+        close = d->s + k;
+        break;
+      }
+    if (!close) return 0;
+    from = (size_t)(close - d->s) + 2;
+  }
+}
+
+typedef struct {
+  const Text *t;
+  Buf decoded;
+  int unsure;
+  int verdict; /* 1: some piece opens a statement or holds a trigger */
+  int depth;   /* literals and fields nested in f-string fields: past MAX_DEPTH, unsure */
+} Scan;
+
+#define MAX_DEPTH 32
+
+static size_t scan_literal(Scan *sc, size_t start, size_t q);
+
+static size_t scan_field(Scan *sc, size_t open, int outer, int triple);
+
+/* StringScanner.formatSpec: a format spec up to the field's `}`, with nested fields. */
+static size_t scan_format_spec(Scan *sc, size_t from, int outer, int triple) {
+  const Text *t = sc->t;
+  for (size_t i = from; i < t->n && !sc->unsure;) {
+    int ch = t->s[i];
+    if (ch == '}') return i + 1;
+    if (ch == '{') {
+      if (at(t, i + 1) == '{') break;
+      i = scan_field(sc, i, outer, triple);
+      continue;
+    }
+    if (is_quote(ch) || ch == '\\' || ch == '\n' || ch == '\r') break;
+    i++;
+  }
+  sc->unsure = 1;
+  return t->n;
+}
+
+/* StringScanner.field: an f-string field `{…}`; the literals inside it are pieces of their own. */
+static size_t scan_field(Scan *sc, size_t open, int outer, int triple) {
+  const Text *t = sc->t;
+  if (++sc->depth > MAX_DEPTH) {
+    sc->unsure = 1;
+    return t->n;
+  }
+  size_t end = t->n;
+  int depth = 0;
+  size_t i = open;
+  while (i < t->n && !sc->unsure) {
+    int ch = t->s[i];
+    if (ch == '{' || ch == '(' || ch == '[') depth++;
+    else if (ch == '}' || ch == ')' || ch == ']') {
+      if (--depth == 0) {
+        end = i + 1;
+        break;
+      }
+    } else if (ch == ':' && depth == 1) {
+      end = scan_format_spec(sc, i + 1, outer, triple);
+      break;
+    } else if (ch == '#' || ch == '\\' || (ch == outer && (!triple || (at(t, i + 1) == outer && at(t, i + 2) == outer)))) {
+      /* comments, escapes and quote reuse in fields: not modelled */
+      sc->unsure = 1;
+      break;
+    } else if (is_quote(ch)) {
+      size_t s = i;
+      while (s > open && is_prefix_letter(t->s[s - 1]) && !is_id_byte(at(t, s - 2))) s--;
+      i = scan_literal(sc, s, i);
+      continue;
+    }
+    i++;
+  }
+  sc->depth--;
+  if (end == t->n) sc->unsure = 1;
+  return end;
+}
+
+/* StringScanner.literal from the prefix at `start` and the quote at `q`, then the piece's verdict: its end. */
+static size_t scan_literal(Scan *sc, size_t start, size_t q) {
+  const Text *t = sc->t;
+  int raw = 0, bytes = 0, fstring = 0;
+  for (size_t k = start; k < q; k++) {
+    int c = lower(t->s[k]);
+    if (c == 'r') raw = 1;
+    else if (c == 'b') bytes = 1;
+    else if (c == 'f' || c == 't') fstring = 1;
+  }
+  int quote = t->s[q];
+  int triple = at(t, q + 1) == quote && at(t, q + 2) == quote;
+  size_t content = q + (triple ? 3 : 1);
+  size_t interps[64][2];
+  size_t count = 0;
+  int translated = 0;
+  size_t i = content;
+  for (;;) {
+    if (sc->unsure) return t->n;
+    if (i >= t->n) {
+      sc->unsure = 1;
+      return t->n;
+    }
+    int c = t->s[i];
+    if (c == '\\') {
+      translated = 1;
+      i += 2;
+      continue;
+    }
+    if (c == '\n' || c == '\r') {
+      if (!triple) {
+        sc->unsure = 1;
+        return t->n;
+      }
+      if (c == '\r') translated = 1;
+    } else if (c == quote) {
+      if (!triple || (at(t, i + 1) == quote && at(t, i + 2) == quote)) break;
+    } else if (fstring && c == '{') {
+      if (at(t, i + 1) == '{') {
+        i += 2;
+        continue;
+      }
+      size_t end = scan_field(sc, i, quote, triple);
+      if (sc->unsure) return t->n;
+      if (count == 64) {
+        sc->unsure = 1;
+        return t->n;
+      }
+      interps[count][0] = i;
+      interps[count][1] = end;
+      count++;
+      i = end;
+      continue;
+    }
+    i++;
+  }
+  size_t end = i + (triple ? 3 : 1);
+  /* a group holding bytes is never read (scanLiterals); the others, as pieceText decodes them */
+  if (bytes || sc->verdict) return end;
+  Buf *d = &sc->decoded;
+  d->len = 0;
+  size_t pos = content;
+  for (size_t k = 0; k < count; k++) {
+    decode_chunk(d, t, pos, interps[k][0], raw, fstring);
+    put(d, "__pgready_hole__", 16);
+    pos = interps[k][1];
+  }
+  decode_chunk(d, t, pos, i, raw, fstring);
+  if (d->failed) {
+    sc->unsure = 1;
+    return t->n;
+  }
+  Text piece = {d->data, d->len};
+  if ((!fstring && translated && has_word_trigger(&piece, 1)) || opens_statement(&piece)) sc->verdict = 1;
+  return end;
+}
+
+/* 1 when the literals may make the prefilter say yes (or the scan is unsure), 0 when they surely do not. */
+static int literals_may_pass(const Text *t) {
+  Scan sc = {t, {NULL, 0, 0, 0}, 0, 0, 0};
+  size_t i = 0;
+  while (i < t->n && !sc.unsure && !sc.verdict) {
+    int c = t->s[i];
+    if (c == '#') {
+      const uint8_t *nl = memchr(t->s + i, '\n', t->n - i);
+      i = nl ? (size_t)(nl - t->s) : t->n;
+      continue;
+    }
+    if (!is_quote(c)) {
+      i++;
+      continue;
+    }
+    size_t start = i;
+    while (start > 0 && i - start < 3 && is_prefix_letter(t->s[start - 1])) start--;
+    /* an identifier glued to a quote (`x"…"`) is something the scanner does not model */
+    if (start > 0 && is_id_byte(t->s[start - 1])) {
+      sc.unsure = 1;
+      break;
+    }
+    i = scan_literal(&sc, start, i);
+  }
+  free(sc.decoded.data);
+  return sc.unsure || sc.verdict;
+}
+
 /*
  * The bytes of s[base, base + 16) the screen looks at, as one mask (bit k: s[base + k]) per kind, so
  * each kind is handled in a loop of its own (one branch a kind, not a jump a byte): quotes,
@@ -821,5 +1195,8 @@ int pgready_screen(const uint8_t *s, size_t n) {
   }
   if (continuations && hides_trigger_in_continuation(t)) found |= SCREEN_HIDDEN;
   if (imports && hides_trigger_across_literals(t)) found |= SCREEN_HIDDEN;
+  /* the literals read as the prefilter reads them, where its other paths are closed */
+  int joins = imports && (found & (SCREEN_ESCAPE | SCREEN_HIDDEN));
+  if (found && !(found & SCREEN_EXECUTE) && !joins && !literals_may_pass(t)) return 0;
   return found;
 }

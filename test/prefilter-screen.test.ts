@@ -96,6 +96,13 @@ const STATEMENTS = [
   'EXPLAIN QUERY PLAN SELECT 1', 'EXPLAIN SELECT 1', 'BEGIN', 'BEGIN TRANSACTION', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT s',
   'RELEASE s', 'RELEASE SAVEPOINT s', 'ATTACH DATABASE ? AS a', 'DETACH a', 'VACUUM', 'ANALYZE', 'REINDEX', '-- c\\nSELECT 1',
   '/* c */ SELECT 1', 'SELECT {x} FROM t', 'INSERT INTO {table} VALUES (%s)', 'UPDATE {t} SET a = 1',
+  '-- c\rSELECT a FROM t', '-- c\r\nSELECT a FROM t', '-- c\nSELECT a FROM t', '/* a */ /* b */ SELECT a FROM t',
+  'x */ SELECT a FROM t', 'SEL', 'SELECT a FROM t -- c',
+];
+/** f-string fields: what the scanner models (brackets, format specs, nested literals) and what it does not (comments, escapes, quote reuse). */
+const FIELDS = [
+  '{x}', '{a["k"]}', "{a['k']}", '{x:>10}', '{x!r}', '{x:{w}}', '{"s"}', "{'SELECT a FROM t'}", '{x # c\n}', '{x\\n}',
+  '{f(y)}', '{d[1:2]}', '{x:{{}}', '{', '}', '{{', '}}', '{x:"q"}', "{'''SELECT a FROM t'''}", '{rb"x"}', "{f'{y}'}",
 ];
 /** What a statement is varied with: spaces and escapes where it has spaces, splits into adjacent literals, case, tokens. */
 const SPACES = [' ', '  ', '\t', '\n', '\\n', '\\t', '\\r', '\\f', '\n\n', '\r', '\v', '\u00a0', '\\x20', '\\\n', '\\040'];
@@ -121,10 +128,14 @@ function statementText(next: () => number): string {
     else if (kind < 0.7) sql = sql.replace(next() < 0.5 ? /S/ : /I/, (c) => (c === 'S' ? 'ſ' : 'ı'));
     else sql = sql.slice(0, at) + pick(next, TOKENS) + sql.slice(at);
   }
+  if (next() < 0.3) {
+    const at = Math.floor(next() * (sql.length + 1));
+    sql = sql.slice(0, at) + pick(next, FIELDS) + sql.slice(at);
+  }
   const lead = next() < 0.3 ? pick(next, SPACES) : '';
   const code = pick(next, ['x = ', 'cur.execute(', 'db.execute(', 'sql = ', '', 'with open(p) as f:\n    ', 'def f():\n    ']);
   const tail = pick(next, ['', ')', '.format(x)', ' % x', ` ${quote}more${quote}`, '\n', ` + ${quote}x${quote}`]);
-  return `${code}${pick(next, ['', 'r', 'f', 'b', 'u', 'rb'])}${quote}${lead}${sql}${quote}${tail}`;
+  return `${code}${pick(next, ['', 'r', 'f', 'b', 'u', 'rb', 'f', 'rf', 't'])}${quote}${lead}${sql}${quote}${tail}`;
 }
 
 function fuzzText(next: () => number): string {
