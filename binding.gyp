@@ -12,6 +12,7 @@
       "sources": [
         "native/pyparse.c",
         "native/screen.c",
+        "native/looks_like_sql.c",
         "<(ts_dir)/vendor/tree-sitter/lib/src/lib.c",
         "<(tsp_dir)/src/parser.c",
         "<(tsp_dir)/src/scanner.c"

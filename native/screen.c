@@ -36,6 +36,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "looks_like_sql.h"
 #include "screen.h"
 
 typedef struct {
@@ -941,17 +942,93 @@ static int opens_statement(const Text *d) {
   }
 }
 
+/* A decoded piece of the current group: where it lies in the scan's pool. */
+typedef struct {
+  size_t off, len;
+  int bytes;
+} Piece;
+
 typedef struct {
   const Text *t;
-  Buf decoded;
+  Buf pool;      /* the decoded pieces of the current group, then those nested in its fields */
+  Piece *pieces; /* the current group (adjacent literals, as StringScanner groups them) */
+  size_t count, cap;
+  Buf joined;    /* a run of pieces */
+  long budget;   /* groupReadsAsSql's budget, in bytes (see literals_may_pass) */
   int unsure;
-  int verdict; /* 1: some piece opens a statement or holds a trigger */
-  int depth;   /* literals and fields nested in f-string fields: past MAX_DEPTH, unsure */
+  int verdict;   /* 1: some run of pieces may read as SQL, or a piece holds a trigger */
+  int depth;     /* literals and fields nested in f-string fields: past MAX_DEPTH, unsure */
 } Scan;
 
 #define MAX_DEPTH 32
 
-static size_t scan_literal(Scan *sc, size_t start, size_t q);
+/* readsAsSql: the text opens with a statement keyword and looksLikeSql may say yes. */
+static int reads_as_sql(const Text *d) {
+  Word w;
+  return first_word(d, 0, &w) && keyword_index(&w) >= 0 && pgready_looks_like_sql(d->s, d->n);
+}
+
+/* runCannotRead, but for a run opening with a keyword (HEAD_REFUTED), which is read on: more runs, never fewer. */
+static int run_cannot_read(const Text *d) {
+  Word w;
+  if (!first_word(d, 0, &w) || keyword_index(&w) >= 0) return 0;
+  return w.end < d->n || !is_keyword_prefix(&w);
+}
+
+/*
+ * groupReadsAsSql over the current group: from each piece's heads (the piece, and the text after
+ * its first `*` `/`) that open a statement, each run of the pieces after it, as the prefilter joins
+ * them. A group holding bytes is skipped, as scanLiterals skips it.
+ */
+static void read_group(Scan *sc) {
+  for (size_t k = 0; k < sc->count; k++)
+    if (sc->pieces[k].bytes) return;
+  for (size_t k = 0; k < sc->count && !sc->verdict && !sc->unsure; k++) {
+    const uint8_t *piece = sc->pool.data + sc->pieces[k].off;
+    size_t len = sc->pieces[k].len;
+    size_t heads[2] = {0, 0};
+    size_t count = 1;
+    for (size_t c = 0; c + 1 < len; c++)
+      if (piece[c] == '*' && piece[c + 1] == '/') {
+        heads[count++] = c + 2;
+        break;
+      }
+    for (size_t h = 0; h < count && !sc->verdict && !sc->unsure; h++) {
+      Text head = {piece + heads[h], len - heads[h]};
+      if (!opens_statement(&head)) continue;
+      if (reads_as_sql(&head)) {
+        sc->verdict = 1;
+        break;
+      }
+      Buf *j = &sc->joined;
+      j->len = 0;
+      put(j, head.s, head.n);
+      for (size_t m = k + 1; m < sc->count; m++) {
+        put(j, sc->pool.data + sc->pieces[m].off, sc->pieces[m].len);
+        sc->budget -= (long)j->len;
+        if (j->failed || sc->budget < 0) {
+          sc->unsure = 1;
+          break;
+        }
+        Text run = {j->data, j->len};
+        if (reads_as_sql(&run)) {
+          sc->verdict = 1;
+          break;
+        }
+        if (run_cannot_read(&run)) break;
+      }
+    }
+  }
+}
+
+/* Ends the current group: reads it, and starts an empty one. */
+static void end_group(Scan *sc) {
+  if (sc->count > 0 && !sc->verdict && !sc->unsure) read_group(sc);
+  sc->count = 0;
+  sc->pool.len = 0;
+}
+
+static size_t scan_literal(Scan *sc, size_t start, size_t q, int nested);
 
 static size_t scan_field(Scan *sc, size_t open, int outer, int triple);
 
@@ -973,7 +1050,7 @@ static size_t scan_format_spec(Scan *sc, size_t from, int outer, int triple) {
   return t->n;
 }
 
-/* StringScanner.field: an f-string field `{…}`; the literals inside it are pieces of their own. */
+/* StringScanner.field: an f-string field `{…}`; the literals inside it are groups of their own. */
 static size_t scan_field(Scan *sc, size_t open, int outer, int triple) {
   const Text *t = sc->t;
   if (++sc->depth > MAX_DEPTH) {
@@ -1001,7 +1078,7 @@ static size_t scan_field(Scan *sc, size_t open, int outer, int triple) {
     } else if (is_quote(ch)) {
       size_t s = i;
       while (s > open && is_prefix_letter(t->s[s - 1]) && !is_id_byte(at(t, s - 2))) s--;
-      i = scan_literal(sc, s, i);
+      i = scan_literal(sc, s, i, 1);
       continue;
     }
     i++;
@@ -1011,8 +1088,12 @@ static size_t scan_field(Scan *sc, size_t open, int outer, int triple) {
   return end;
 }
 
-/* StringScanner.literal from the prefix at `start` and the quote at `q`, then the piece's verdict: its end. */
-static size_t scan_literal(Scan *sc, size_t start, size_t q) {
+/*
+ * StringScanner.literal from the prefix at `start` and the quote at `q`: its end. The piece is
+ * decoded as pieceText decodes it into the pool; a top-level one joins the current group, one
+ * `nested` in a field is a group of its own, read at once.
+ */
+static size_t scan_literal(Scan *sc, size_t start, size_t q, int nested) {
   const Text *t = sc->t;
   int raw = 0, bytes = 0, fstring = 0;
   for (size_t k = start; k < q; k++) {
@@ -1068,29 +1149,84 @@ static size_t scan_literal(Scan *sc, size_t start, size_t q) {
     i++;
   }
   size_t end = i + (triple ? 3 : 1);
-  /* a group holding bytes is never read (scanLiterals); the others, as pieceText decodes them */
-  if (bytes || sc->verdict) return end;
-  Buf *d = &sc->decoded;
-  d->len = 0;
-  size_t pos = content;
-  for (size_t k = 0; k < count; k++) {
-    decode_chunk(d, t, pos, interps[k][0], raw, fstring);
-    put(d, "__pgready_hole__", 16);
-    pos = interps[k][1];
+  if (sc->verdict) return end;
+  Buf *d = &sc->pool;
+  size_t off = d->len;
+  /* pieceText: a bytes literal reads as nothing (appendString refuses it), the group is skipped anyway */
+  if (!bytes) {
+    size_t pos = content;
+    for (size_t k = 0; k < count; k++) {
+      decode_chunk(d, t, pos, interps[k][0], raw, fstring);
+      put(d, "__pgready_hole__", 16);
+      pos = interps[k][1];
+    }
+    decode_chunk(d, t, pos, i, raw, fstring);
   }
-  decode_chunk(d, t, pos, i, raw, fstring);
   if (d->failed) {
     sc->unsure = 1;
     return t->n;
   }
-  Text piece = {d->data, d->len};
-  if ((!fstring && translated && has_word_trigger(&piece, 1)) || opens_statement(&piece)) sc->verdict = 1;
+  Text piece = {d->data + off, d->len - off};
+  /* hiddenTrigger: an escape or a continuation may make a trigger of a plain literal's value */
+  if (!bytes && !fstring && translated && has_word_trigger(&piece, 1)) {
+    sc->verdict = 1;
+    return end;
+  }
+  if (nested) {
+    /* a group of its own, read now, above the current group's pieces in the pool */
+    Piece alone = {off, d->len - off, bytes};
+    Piece *saved = sc->pieces;
+    size_t saved_count = sc->count;
+    sc->pieces = &alone;
+    sc->count = 1;
+    read_group(sc);
+    sc->pieces = saved;
+    sc->count = saved_count;
+    d->len = off;
+    return end;
+  }
+  if (sc->count == sc->cap) {
+    size_t cap = sc->cap ? sc->cap * 2 : 16;
+    Piece *pieces = realloc(sc->pieces, cap * sizeof *pieces);
+    if (!pieces) {
+      sc->unsure = 1;
+      return t->n;
+    }
+    sc->pieces = pieces;
+    sc->cap = cap;
+  }
+  Piece p = {off, d->len - off, bytes};
+  sc->pieces[sc->count++] = p;
   return end;
 }
 
-/* 1 when the literals may make the prefilter say yes (or the scan is unsure), 0 when they surely do not. */
+/* StringScanner.adjacent: only spaces, comments, backslash-newlines (and newlines inside brackets) between. */
+static int adjacent(const Text *t, size_t from, size_t to, int depth) {
+  size_t i = from;
+  while (i < to) {
+    int c = t->s[i];
+    if (c == ' ' || c == '\t' || c == '\f' || c == '\r') i++;
+    else if (c == '\n') {
+      if (depth == 0) return 0;
+      i++;
+    } else if (c == '\\' && (at(t, i + 1) == '\n' || at(t, i + 1) == '\r')) i += 2;
+    else if (c == '#') {
+      while (i < to && t->s[i] != '\n') i++;
+    } else return 0;
+  }
+  return 1;
+}
+
+/*
+ * 1 when the literals may make the prefilter say yes (or the scan is unsure), 0 when they surely do
+ * not. The budget: the prefilter passes a file once its runs have joined more than 4 UTF-16 units a
+ * unit of the text and 1 MiB; here a run is counted in bytes, at least its units, against 4/3 of a
+ * byte a byte and 1 MiB, at most its budget (a unit is at most three bytes): unsure no later.
+ */
 static int literals_may_pass(const Text *t) {
-  Scan sc = {t, {NULL, 0, 0, 0}, 0, 0, 0};
+  Scan sc = {t, {NULL, 0, 0, 0}, NULL, 0, 0, {NULL, 0, 0, 0}, (long)(t->n / 3 * 4) + (1L << 20), 0, 0, 0};
+  int depth = 0, grouped = 0;
+  size_t last_end = 0;
   size_t i = 0;
   while (i < t->n && !sc.unsure && !sc.verdict) {
     int c = t->s[i];
@@ -1099,6 +1235,8 @@ static int literals_may_pass(const Text *t) {
       i = nl ? (size_t)(nl - t->s) : t->n;
       continue;
     }
+    if (c == '(' || c == '[' || c == '{') depth++;
+    else if ((c == ')' || c == ']' || c == '}') && depth > 0) depth--;
     if (!is_quote(c)) {
       i++;
       continue;
@@ -1110,9 +1248,15 @@ static int literals_may_pass(const Text *t) {
       sc.unsure = 1;
       break;
     }
-    i = scan_literal(&sc, start, i);
+    if (!grouped || !adjacent(t, last_end, start, depth)) end_group(&sc);
+    grouped = 1;
+    i = scan_literal(&sc, start, i, 0);
+    last_end = i;
   }
-  free(sc.decoded.data);
+  end_group(&sc);
+  free(sc.pool.data);
+  free(sc.joined.data);
+  free(sc.pieces);
   return sc.unsure || sc.verdict;
 }
 

@@ -97,7 +97,8 @@ const STATEMENTS = [
   'RELEASE s', 'RELEASE SAVEPOINT s', 'ATTACH DATABASE ? AS a', 'DETACH a', 'VACUUM', 'ANALYZE', 'REINDEX', '-- c\\nSELECT 1',
   '/* c */ SELECT 1', 'SELECT {x} FROM t', 'INSERT INTO {table} VALUES (%s)', 'UPDATE {t} SET a = 1',
   '-- c\rSELECT a FROM t', '-- c\r\nSELECT a FROM t', '-- c\nSELECT a FROM t', '/* a */ /* b */ SELECT a FROM t',
-  'x */ SELECT a FROM t', 'SEL', 'SELECT a FROM t -- c',
+  'x */ SELECT a FROM t', 'SEL', 'SELECT a FROM t -- c', 'SELECT a FROM %s', 'DELETE FROM %(t)s WHERE id = 1',
+  'UPDATE %s SET a = 1', 'SELECT a FROM t WHERE b = %(b)s', 'SELECT a FROM t WHERE b = % s',
 ];
 /** f-string fields: what the scanner models (brackets, format specs, nested literals) and what it does not (comments, escapes, quote reuse). */
 const FIELDS = [
@@ -133,7 +134,9 @@ function statementText(next: () => number): string {
     sql = sql.slice(0, at) + pick(next, FIELDS) + sql.slice(at);
   }
   const lead = next() < 0.3 ? pick(next, SPACES) : '';
-  const code = pick(next, ['x = ', 'cur.execute(', 'db.execute(', 'sql = ', '', 'with open(p) as f:\n    ', 'def f():\n    ']);
+  const code = pick(next, [
+    'x = ', 'cur.execute(', 'db.execute(', 'sql = ', '', 'with open(p) as f:\n    ', 'def f():\n    ', 'x = (', 'q(\n  ', 'd = {"k": [',
+  ]);
   const tail = pick(next, ['', ')', '.format(x)', ' % x', ` ${quote}more${quote}`, '\n', ` + ${quote}x${quote}`]);
   return `${code}${pick(next, ['', 'r', 'f', 'b', 'u', 'rb', 'f', 'rf', 't'])}${quote}${lead}${sql}${quote}${tail}`;
 }
