@@ -24,7 +24,7 @@
  * Where some check may succeed, a second level reads the literals as the prefilter's string scanner
  * does (literals_may_pass, below): a file whose decoded literals neither open a statement nor hide
  * a trigger gets 0 too, unless the prefilter would take another path (execute/fetch attributes,
- * word triggers, an import by name that may join a hidden trigger).
+ * word triggers).
  * test/prefilter-screen.test.ts compares the verdicts with and without the screen on the fixtures,
  * the Python standard library and generated texts.
  */
@@ -763,16 +763,14 @@ static int comment_close_opening_at(const Text *t, size_t i) {
 
 /*
  * Where the checks above may succeed, the prefilter reads the file's literals (scanLiterals in
- * prefilter.ts): StringScanner finds them, pieceText decodes each, and a file passes when a decoded
- * piece holds a trigger (hiddenTrigger), when a run of pieces reads as SQL (groupReadsAsSql), or
- * when the scanner is unsure. A run reads as SQL only from a piece whose text, or the text after a
- * `*` `/` in it, opens with a statement keyword, or is a keyword prefix to its end (sqlHeads,
- * openings). So where the scanner below, a port of StringScanner, finds every literal and no piece
- * opens so and none holds a trigger, the prefilter says no. It answers 1 (ask the prefilter) where
- * StringScanner would be unsure, and it reads each piece on its own (grouping only narrows what the
- * prefilter reads: bytes groups are skipped, runs start at pieces). Files with execute/fetch
- * attributes or a word trigger, and those where an import by name may join a hidden trigger, are
- * left to the prefilter (its other paths).
+ * prefilter.ts): StringScanner finds and groups them, pieceText decodes each, and a file passes
+ * when a decoded piece holds a trigger (hiddenTrigger), when a group's joined value does (joins),
+ * when a run of a group's pieces reads as SQL (groupReadsAsSql), or when the scanner is unsure.
+ * The scanner below is a port of StringScanner; it reads every run groupReadsAsSql reads (and
+ * more: it does not stop where HEAD_REFUTED would) with a port of looksLikeSql
+ * (looks_like_sql.c), searches the pieces of every group but bytes ones for triggers, and answers
+ * 1 (ask the prefilter) wherever StringScanner would be unsure. Files with execute/fetch
+ * attributes or a word trigger are left to the prefilter (its other paths).
  */
 
 typedef struct {
@@ -958,6 +956,7 @@ typedef struct {
   int unsure;
   int verdict;   /* 1: some run of pieces may read as SQL, or a piece holds a trigger */
   int depth;     /* literals and fields nested in f-string fields: past MAX_DEPTH, unsure */
+  int joins;     /* an import by name may join a hidden trigger: each group's joined value is searched */
 } Scan;
 
 #define MAX_DEPTH 32
@@ -983,6 +982,17 @@ static int run_cannot_read(const Text *d) {
 static void read_group(Scan *sc) {
   for (size_t k = 0; k < sc->count; k++)
     if (sc->pieces[k].bytes) return;
+  if (sc->joins && sc->count > 1) {
+    /* literalValue joins a group's pieces for import_module and __import__ (scanLiterals' `joins`) */
+    Buf *j = &sc->joined;
+    j->len = 0;
+    for (size_t k = 0; k < sc->count; k++) put(j, sc->pool.data + sc->pieces[k].off, sc->pieces[k].len);
+    Text value = {j->data, j->len};
+    if (j->failed || has_word_trigger(&value, 1)) {
+      sc->verdict = 1;
+      return;
+    }
+  }
   for (size_t k = 0; k < sc->count && !sc->verdict && !sc->unsure; k++) {
     const uint8_t *piece = sc->pool.data + sc->pieces[k].off;
     size_t len = sc->pieces[k].len;
@@ -1223,8 +1233,8 @@ static int adjacent(const Text *t, size_t from, size_t to, int depth) {
  * unit of the text and 1 MiB; here a run is counted in bytes, at least its units, against 4/3 of a
  * byte a byte and 1 MiB, at most its budget (a unit is at most three bytes): unsure no later.
  */
-static int literals_may_pass(const Text *t) {
-  Scan sc = {t, {NULL, 0, 0, 0}, NULL, 0, 0, {NULL, 0, 0, 0}, (long)(t->n / 3 * 4) + (1L << 20), 0, 0, 0};
+static int literals_may_pass(const Text *t, int joins) {
+  Scan sc = {t, {NULL, 0, 0, 0}, NULL, 0, 0, {NULL, 0, 0, 0}, (long)(t->n / 3 * 4) + (1L << 20), 0, 0, 0, joins};
   int depth = 0, grouped = 0;
   size_t last_end = 0;
   size_t i = 0;
@@ -1341,6 +1351,6 @@ int pgready_screen(const uint8_t *s, size_t n) {
   if (imports && hides_trigger_across_literals(t)) found |= SCREEN_HIDDEN;
   /* the literals read as the prefilter reads them, where its other paths are closed */
   int joins = imports && (found & (SCREEN_ESCAPE | SCREEN_HIDDEN));
-  if (found && !(found & SCREEN_EXECUTE) && !joins && !literals_may_pass(t)) return 0;
+  if (found && !(found & SCREEN_EXECUTE) && !literals_may_pass(t, joins)) return 0;
   return found;
 }

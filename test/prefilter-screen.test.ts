@@ -141,7 +141,19 @@ function statementText(next: () => number): string {
   return `${code}${pick(next, ['', 'r', 'f', 'b', 'u', 'rb', 'f', 'rf', 't'])}${quote}${lead}${sql}${quote}${tail}`;
 }
 
+/** A trigger split between adjacent literals (or by a backslash-newline), with an escape or a continuation elsewhere. */
+function splitTriggerText(next: () => number): string {
+  const word = pick(next, ['sqlite3', 'aiosqlite', 'app.db', 'pgready', 'sqlite:///x']);
+  const at = 1 + Math.floor(next() * (word.length - 1));
+  const quote = pick(next, QUOTES);
+  const gap = pick(next, [`${quote} ${quote}`, `${quote}${quote}`, `${quote}\n${quote}`, `${quote} # c\n ${quote}`, '\\\n']);
+  const call = pick(next, ['importlib.import_module(', '__import__(', 'x = (', 'load(']);
+  const extra = pick(next, ['', "y = '\\x41'\n", 'y = 1 + \\\n 2\n', 'y = "SELECT a FROM t"\n']);
+  return `${extra}${call}${quote}${word.slice(0, at)}${gap}${word.slice(at)}${quote})\n`;
+}
+
 function fuzzText(next: () => number): string {
+  if (next() < 0.1) return splitTriggerText(next);
   if (next() < 0.5) return statementText(next);
   const n = 1 + Math.floor(next() * 24);
   let out = '';
