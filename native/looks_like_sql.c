@@ -1,9 +1,9 @@
 /*
  * looksLikeSql (src/sql/looks-like-sql.ts) on UTF-8 bytes, for the prefilter's native screen: 0
  * only where it surely says no. The SQL tokenizer (src/sql/tokenize.ts) and the statement checks
- * are ported as they are. Where a word holds a character outside ASCII, its upper case may differ
- * from a byte-by-byte one (U+017F, U+0131, the ligatures, ß): the answer is then 1, as it is when
- * the text has more tokens than the port keeps. test/prefilter-screen.test.ts compares the
+ * are ported as they are. Where a word holds a character whose upper case is ASCII (U+017F,
+ * U+0131, ß, the Latin ligatures), it may equal a keyword its bytes do not spell: the answer is
+ * then 1, as it is when memory runs out. test/prefilter-screen.test.ts compares the
  * prefilter's verdicts with and without the screen.
  */
 #include <stdlib.h>
@@ -39,7 +39,7 @@ typedef struct {
   size_t count;
 } Sql;
 
-/* SQLITE_KEYWORDS of src/sql/keywords.ts */
+/* SQLITE_KEYWORDS of src/sql/keywords.ts, in byte order (is_keyword_text searches it) */
 static const char *const SQLITE_KEYWORDS[] = {
     "ABORT", "ACTION", "ADD", "AFTER", "ALL", "ALTER", "ALWAYS", "ANALYZE", "AND", "AS", "ASC", "ATTACH",
     "AUTOINCREMENT", "BEFORE", "BEGIN", "BETWEEN", "BY", "CASCADE", "CASE", "CAST", "CHECK", "COLLATE",
@@ -83,10 +83,26 @@ static int text_is(const Sql *q, const Tok *t, const char *text) {
   return t->end - t->start == len && memcmp(q->s + t->start, text, len) == 0;
 }
 
+/* The word s[start, end) upper-cased, compared with `word`: <0, 0, >0 as strcmp. */
+static int compare_upper(const Sql *q, size_t start, size_t end, const char *word) {
+  for (size_t k = start;; k++, word++) {
+    int a = k < end ? upper(q->s[k]) : 0;
+    int b = (unsigned char)*word;
+    if (a != b || a == 0) return a - b;
+  }
+}
+
+/* isSqliteKeyword: a binary search of the (sorted) list. */
 static int is_keyword_text(const Sql *q, size_t start, size_t end) {
-  Tok t = {T_IDENTIFIER, start, end};
-  for (size_t k = 0; k < sizeof SQLITE_KEYWORDS / sizeof SQLITE_KEYWORDS[0]; k++)
-    if (text_upper_is(q, &t, SQLITE_KEYWORDS[k])) return 1;
+  size_t lo = 0, hi = sizeof SQLITE_KEYWORDS / sizeof SQLITE_KEYWORDS[0];
+  if (end - start > 17) return 0;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c = compare_upper(q, start, end, SQLITE_KEYWORDS[mid]);
+    if (c == 0) return 1;
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
   return 0;
 }
 
@@ -167,7 +183,22 @@ static TokType scan_quoted(const Sql *q, size_t i, int delim, size_t *end) {
   }
 }
 
-/* One token at i; *unsure when it is a word holding a byte >= 0x80 (its upper case is not byte by byte). */
+/*
+ * Whether a word holds a character whose upper case is ASCII letters (U+0131 I, U+017F S, U+00DF SS,
+ * U+FB00-FB06 FF FI FL FFI FFL ST ST): only those can make a word outside ASCII equal a keyword or
+ * any word the checks compare with. Any other character outside ASCII upper-cases to text outside
+ * ASCII, so such a word is an identifier equal to none of them, as its bytes are.
+ */
+static int folds_to_ascii(const Sql *q, size_t from, size_t to) {
+  for (size_t k = from; k < to; k++) {
+    int c = q->s[k], d = at(q, k + 1);
+    if ((c == 0xc4 && d == 0xb1) || (c == 0xc5 && d == 0xbf) || (c == 0xc3 && d == 0x9f)) return 1;
+    if (c == 0xef && d == 0xac && at(q, k + 2) >= 0x80 && at(q, k + 2) <= 0x86) return 1;
+  }
+  return 0;
+}
+
+/* One token at i; *unsure when it is a word whose upper case may be ASCII it does not spell (folds_to_ascii). */
 static TokType scan(const Sql *q, size_t i, size_t *end, int *unsure) {
   int c = q->s[i];
   int d = at(q, i + 1);
@@ -269,8 +300,7 @@ static TokType scan(const Sql *q, size_t i, size_t *end, int *unsure) {
     size_t j = i + 1;
     while (j < q->n && is_id_char(q->s[j])) j++;
     *end = j;
-    for (size_t k = i; k < j; k++)
-      if (q->s[k] >= 0x80) *unsure = 1;
+    if (folds_to_ascii(q, i, j)) *unsure = 1;
     return is_keyword_text(q, i, j) ? T_KEYWORD : T_IDENTIFIER;
   }
   return T_ERROR;

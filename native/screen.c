@@ -465,6 +465,13 @@ static int closes(const Text *t, size_t i, int quote, int triple) {
  * \f as escapes; exactly those, as the refutations need (skipping more could refute what the
  * patterns accept).
  */
+/*
+ * The refutations are also read on decoded text (HEAD_REFUTED, head_refuted below): `triple` is
+ * then DECODED and `quote` 0, whitespace is [ \t\n\f\r] with no escapes, and a word ends where a
+ * character follows that no word or field continues (DECODED_END).
+ */
+#define DECODED 2
+
 static size_t skip_ws(const Text *t, size_t i, int triple, size_t *count) {
   size_t p = i;
   *count = 0;
@@ -472,7 +479,7 @@ static size_t skip_ws(const Text *t, size_t i, int triple, size_t *count) {
     int c = at(t, p);
     if (c == ' ' || c == '\t' || c == '\f' || c == '\r' || (c == '\n' && triple)) {
       p++;
-    } else if (c == '\\' && in_set(at(t, p + 1), "ntrf")) {
+    } else if (triple != DECODED && c == '\\' && in_set(at(t, p + 1), "ntrf")) {
       p += 2;
     } else {
       return p;
@@ -488,6 +495,7 @@ static size_t skip_ws(const Text *t, size_t i, int triple, size_t *count) {
  */
 static int word_ends(const Text *t, size_t i, int quote, int triple) {
   int c = at(t, i);
+  if (triple == DECODED) return c >= 0 && !is_word(c) && c != '{';
   if (c == '{') return 0;
   if (c == '\\') return in_set(at(t, i + 1), "ntrf");
   if (closes(t, i, quote, triple)) return next_literal(t, i + (triple ? 3 : 1)) == 0;
@@ -575,18 +583,24 @@ static size_t with_columns(const Text *t, size_t i, int triple) {
   return 0;
 }
 
-/* refutations('WITH'): `with self.lock:`, `with the …`, `with x as y:`, `with open(path) as f:` … */
-static int with_refuted(const Text *t, size_t i, int quote, int triple) {
-  size_t spaces;
-  size_t p = skip_ws(t, i, triple, &spaces);
-  if (is_punct(at(t, p), NULL)) return 1;
-  if (!spaces || !is_word_start(at(t, p))) return 0;
-  Word name = read_word(t, p);
-  if (word_is(&name, "RECURSIVE")) return 0;
-  if (is_punct(at(t, skip_ws(t, name.end, triple, &spaces)), "(")) return 1;
-  size_t cols = with_columns(t, name.end, triple);
+/* `"[^"]*"(?=[^"])` at i, a quoted name in decoded text: its end, or 0. */
+static size_t quoted_name(const Text *t, size_t i) {
+  if (at(t, i) != '"') return 0;
+  const uint8_t *close = i + 1 < t->n ? memchr(t->s + i + 1, '"', t->n - (i + 1)) : NULL;
+  if (!close) return 0;
+  size_t end = (size_t)(close - t->s) + 1;
+  return at(t, end) >= 0 && at(t, end) != '"' ? end : 0;
+}
+
+/* refutations('WITH') after its name, which ends at `name`: `with self.lock:`, `with the …`, `with x as y:` … */
+static int with_name_refuted(const Text *t, size_t name, int quote, int triple) {
+  size_t spaces, p;
+  if (is_punct(at(t, skip_ws(t, name, triple, &spaces)), "(")) return 1;
+  /* with "x" "y" (decoded text, where the pattern reads quoted names) */
+  if (triple == DECODED && quoted_name(t, skip_ws(t, name, triple, &spaces))) return 1;
+  size_t cols = with_columns(t, name, triple);
   if (cols && is_punct(at(t, skip_ws(t, cols, triple, &spaces)), "(")) return 1;
-  size_t from[2] = {name.end, cols};
+  size_t from[2] = {name, cols};
   for (int k = 0; k < 2; k++) {
     if (!from[k]) continue;
     p = skip_ws(t, from[k], triple, &spaces);
@@ -604,6 +618,24 @@ static int with_refuted(const Text *t, size_t i, int quote, int triple) {
   return 0;
 }
 
+/*
+ * refutations('WITH'): punctuation, or a name (`ws+ WORD`, or in decoded text also `ws* "…"`) that
+ * with_name_refuted refutes.
+ */
+static int with_refuted(const Text *t, size_t i, int quote, int triple) {
+  size_t spaces;
+  size_t p = skip_ws(t, i, triple, &spaces);
+  if (is_punct(at(t, p), NULL)) return 1;
+  if (triple == DECODED) {
+    size_t quoted = quoted_name(t, p);
+    if (quoted && with_name_refuted(t, quoted, quote, triple)) return 1;
+  }
+  if (!spaces || !is_word_start(at(t, p))) return 0;
+  Word name = read_word(t, p);
+  if (word_is(&name, "RECURSIVE")) return 0;
+  return with_name_refuted(t, name.end, quote, triple);
+}
+
 static const char *const INSERT_NEXT[] = {"OR", "INTO"};
 static const char *const REPLACE_NEXT[] = {"INTO"};
 static const char *const DELETE_NEXT[] = {"FROM"};
@@ -615,8 +647,8 @@ static const char *const ALTER_NEXT[] = {"TABLE"};
 static int keyword_refuted(const Text *t, const char *k, size_t i, int quote, int triple) {
   size_t spaces;
   size_t p = skip_ws(t, i, triple, &spaces);
-  /* a keyword with nothing after it in a literal no other literal continues */
-  if (closes(t, p, quote, triple) && next_literal(t, p + (triple ? 3 : 1)) == 0) return 1;
+  /* a keyword with nothing after it in a literal no other literal continues (not a refutation of decoded text) */
+  if (triple != DECODED && closes(t, p, quote, triple) && next_literal(t, p + (triple ? 3 : 1)) == 0) return 1;
   if (!strcmp(k, "INSERT")) return next_refuted(t, i, quote, triple, INSERT_NEXT, 2);
   if (!strcmp(k, "REPLACE")) return next_refuted(t, i, quote, triple, REPLACE_NEXT, 1);
   if (!strcmp(k, "DELETE")) return next_refuted(t, i, quote, triple, DELETE_NEXT, 1);
@@ -940,9 +972,43 @@ static int opens_statement(const Text *d) {
   }
 }
 
+/* Well-formed UTF-8 (RFC 3629): what TextDecoder reads without a replacement character. */
+static int utf8_valid(const Text *t) {
+  size_t i = 0;
+  while (i < t->n) {
+    int c = t->s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    int d = at(t, i + 1), e = at(t, i + 2), f = at(t, i + 3);
+    int cont1 = d >= 0x80 && d <= 0xbf, cont2 = e >= 0x80 && e <= 0xbf, cont3 = f >= 0x80 && f <= 0xbf;
+    if (c >= 0xc2 && c <= 0xdf && cont1) i += 2;
+    else if (c == 0xe0 && d >= 0xa0 && d <= 0xbf && cont2) i += 3;
+    else if (((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) && cont1 && cont2) i += 3;
+    else if (c == 0xed && d >= 0x80 && d <= 0x9f && cont2) i += 3;
+    else if (c == 0xf0 && d >= 0x90 && d <= 0xbf && cont2 && cont3) i += 4;
+    else if (c >= 0xf1 && c <= 0xf3 && cont1 && cont2 && cont3) i += 4;
+    else if (c == 0xf4 && d >= 0x80 && d <= 0x8f && cont2 && cont3) i += 4;
+    else return 0;
+  }
+  return 1;
+}
+
+/*
+ * UTF-16 code units of UTF-8 bytes: one a character, two past U+FFFF. Exact for well-formed text
+ * and for what decode_chunk writes (a lone surrogate as its three bytes is one unit).
+ */
+static long utf16_units(const uint8_t *s, size_t n) {
+  long units = 0;
+  for (size_t i = 0; i < n; i++) units += ((s[i] & 0xc0) != 0x80) + (s[i] >= 0xf0);
+  return units;
+}
+
 /* A decoded piece of the current group: where it lies in the scan's pool. */
 typedef struct {
   size_t off, len;
+  long units; /* its length as the budget counts it (Scan.units) */
   int bytes;
 } Piece;
 
@@ -957,6 +1023,7 @@ typedef struct {
   int verdict;   /* 1: some run of pieces may read as SQL, or a piece holds a trigger */
   int depth;     /* literals and fields nested in f-string fields: past MAX_DEPTH, unsure */
   int joins;     /* an import by name may join a hidden trigger: each group's joined value is searched */
+  int units;     /* runs are counted in UTF-16 units (else in bytes) */
 } Scan;
 
 #define MAX_DEPTH 32
@@ -967,10 +1034,35 @@ static int reads_as_sql(const Text *d) {
   return first_word(d, 0, &w) && keyword_index(&w) >= 0 && pgready_looks_like_sql(d->s, d->n);
 }
 
-/* runCannotRead, but for a run opening with a keyword (HEAD_REFUTED), which is read on: more runs, never fewer. */
+/*
+ * HEAD_REFUTED of decoded text, or less: a statement keyword after whitespace, a character no word
+ * continues, and the keyword refutations read on decoded text; or a short keyword not in capitals.
+ * (A quoted name after WITH, which the pattern also reads, is not refuted here: fewer refutations,
+ * so the runs read are never fewer than the prefilter's.)
+ */
+static int head_refuted(const Text *d) {
+  size_t i = 0;
+  for (;;) {
+    int c = at(d, i);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') i++;
+    else if (c == 0xef && at(d, i + 1) == 0xbb && at(d, i + 2) == 0xbf) i += 3;
+    else break;
+  }
+  if (!is_word_start(at(d, i))) return 0;
+  Word w = read_word(d, i);
+  int k = keyword_index(&w);
+  int after = at(d, w.end);
+  if (k < 0 || after < 0 || is_word(after) || after == '{') return 0;
+  const char *keyword = KEYWORDS[k];
+  if (is_short(keyword)) return !(w.end - w.start == strlen(keyword) && memcmp(d->s + w.start, keyword, strlen(keyword)) == 0);
+  return keyword_refuted(d, keyword, w.end, 0, DECODED);
+}
+
+/* runCannotRead: the run's first word is settled and no keyword, or the keyword is refuted (head_refuted). */
 static int run_cannot_read(const Text *d) {
   Word w;
-  if (!first_word(d, 0, &w) || keyword_index(&w) >= 0) return 0;
+  if (!first_word(d, 0, &w)) return 0;
+  if (keyword_index(&w) >= 0) return head_refuted(d);
   return w.end < d->n || !is_keyword_prefix(&w);
 }
 
@@ -1005,7 +1097,7 @@ static void read_group(Scan *sc) {
       }
     for (size_t h = 0; h < count && !sc->verdict && !sc->unsure; h++) {
       Text head = {piece + heads[h], len - heads[h]};
-      if (!opens_statement(&head)) continue;
+      if (!opens_statement(&head) || head_refuted(&head)) continue;
       if (reads_as_sql(&head)) {
         sc->verdict = 1;
         break;
@@ -1013,9 +1105,11 @@ static void read_group(Scan *sc) {
       Buf *j = &sc->joined;
       j->len = 0;
       put(j, head.s, head.n);
+      long joined = sc->units ? utf16_units(head.s, head.n) : (long)head.n;
       for (size_t m = k + 1; m < sc->count; m++) {
         put(j, sc->pool.data + sc->pieces[m].off, sc->pieces[m].len);
-        sc->budget -= (long)j->len;
+        joined += sc->pieces[m].units;
+        sc->budget -= joined;
         if (j->failed || sc->budget < 0) {
           sc->unsure = 1;
           break;
@@ -1184,7 +1278,7 @@ static size_t scan_literal(Scan *sc, size_t start, size_t q, int nested) {
   }
   if (nested) {
     /* a group of its own, read now, above the current group's pieces in the pool */
-    Piece alone = {off, d->len - off, bytes};
+    Piece alone = {off, d->len - off, 0, bytes};
     Piece *saved = sc->pieces;
     size_t saved_count = sc->count;
     sc->pieces = &alone;
@@ -1205,7 +1299,7 @@ static size_t scan_literal(Scan *sc, size_t start, size_t q, int nested) {
     sc->pieces = pieces;
     sc->cap = cap;
   }
-  Piece p = {off, d->len - off, bytes};
+  Piece p = {off, d->len - off, sc->units ? utf16_units(d->data + off, d->len - off) : (long)(d->len - off), bytes};
   sc->pieces[sc->count++] = p;
   return end;
 }
@@ -1230,11 +1324,15 @@ static int adjacent(const Text *t, size_t from, size_t to, int depth) {
 /*
  * 1 when the literals may make the prefilter say yes (or the scan is unsure), 0 when they surely do
  * not. The budget: the prefilter passes a file once its runs have joined more than 4 UTF-16 units a
- * unit of the text and 1 MiB; here a run is counted in bytes, at least its units, against 4/3 of a
- * byte a byte and 1 MiB, at most its budget (a unit is at most three bytes): unsure no later.
+ * unit of the text and 1 MiB. Here runs are counted in units and the budget is the same where the
+ * file is well-formed UTF-8; otherwise runs are counted in bytes (at least their units) against 4/3
+ * of a byte a byte and 1 MiB (a unit is at most three bytes: no more than the prefilter's). As the
+ * screen reads every run the prefilter reads, it is unsure no later.
  */
 static int literals_may_pass(const Text *t, int joins) {
-  Scan sc = {t, {NULL, 0, 0, 0}, NULL, 0, 0, {NULL, 0, 0, 0}, (long)(t->n / 3 * 4) + (1L << 20), 0, 0, 0, joins};
+  int units = utf8_valid(t);
+  long budget = units ? 4 * utf16_units(t->s, t->n) + (1L << 20) : (long)(t->n / 3 * 4) + (1L << 20);
+  Scan sc = {t, {NULL, 0, 0, 0}, NULL, 0, 0, {NULL, 0, 0, 0}, budget, 0, 0, 0, joins, units};
   int depth = 0, grouped = 0;
   size_t last_end = 0;
   size_t i = 0;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSource } from '../src/discover/read.js';
 import { pythonMayHoldFacts, pythonMayHoldFactsScreened } from '../src/perf/prefilter.js';
 import { nativeScreen } from '../src/perf/screen.js';
+import { SQLITE_KEYWORDS } from '../src/sql/keywords.js';
 
 /*
  * The native screen (native/screen.c) must never settle a file the prefilter would pass, and the
@@ -162,6 +163,15 @@ function fuzzText(next: () => number): string {
 }
 
 describe('the native screen', () => {
+  it('tokenizes SQL with the same keywords as the SQL tokenizer', () => {
+    // native/looks_like_sql.c keeps its own copy of SQLITE_KEYWORDS, searched as a sorted list
+    const source = readFileSync(join('native', 'looks_like_sql.c'), 'utf8');
+    const table = /SQLITE_KEYWORDS\[\] = \{([^}]*)\}/.exec(source);
+    expect(table).not.toBeNull();
+    const words = [...table![1]!.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]!);
+    expect(words).toEqual([...SQLITE_KEYWORDS].sort());
+  });
+
   it('gives the prefilter verdict on every Python file of the fixtures', () => {
     const { differ, read } = compare(pythonFiles('fixtures'), screen());
     expect(read).toBeGreaterThan(50);
