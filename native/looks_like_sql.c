@@ -39,24 +39,34 @@ typedef struct {
   size_t count;
 } Sql;
 
-/* SQLITE_KEYWORDS of src/sql/keywords.ts, in byte order (is_keyword_text searches it) */
-static const char *const SQLITE_KEYWORDS[] = {
-    "ABORT", "ACTION", "ADD", "AFTER", "ALL", "ALTER", "ALWAYS", "ANALYZE", "AND", "AS", "ASC", "ATTACH",
-    "AUTOINCREMENT", "BEFORE", "BEGIN", "BETWEEN", "BY", "CASCADE", "CASE", "CAST", "CHECK", "COLLATE",
-    "COLUMN", "COMMIT", "CONFLICT", "CONSTRAINT", "CREATE", "CROSS", "CURRENT", "CURRENT_DATE",
-    "CURRENT_TIME", "CURRENT_TIMESTAMP", "DATABASE", "DEFAULT", "DEFERRABLE", "DEFERRED", "DELETE", "DESC",
-    "DETACH", "DISTINCT", "DO", "DROP", "EACH", "ELSE", "END", "ESCAPE", "EXCEPT", "EXCLUDE", "EXCLUSIVE",
-    "EXISTS", "EXPLAIN", "FAIL", "FILTER", "FIRST", "FOLLOWING", "FOR", "FOREIGN", "FROM", "FULL",
-    "GENERATED", "GLOB", "GROUP", "GROUPS", "HAVING", "IF", "IGNORE", "IMMEDIATE", "IN", "INDEX", "INDEXED",
-    "INITIALLY", "INNER", "INSERT", "INSTEAD", "INTERSECT", "INTO", "IS", "ISNULL", "JOIN", "KEY", "LAST",
-    "LEFT", "LIKE", "LIMIT", "MATCH", "MATERIALIZED", "NATURAL", "NO", "NOT", "NOTHING", "NOTNULL", "NULL",
-    "NULLS", "OF", "OFFSET", "ON", "OR", "ORDER", "OTHERS", "OUTER", "OVER", "PARTITION", "PLAN", "PRAGMA",
-    "PRECEDING", "PRIMARY", "QUERY", "RAISE", "RANGE", "RECURSIVE", "REFERENCES", "REGEXP", "REINDEX",
-    "RELEASE", "RENAME", "REPLACE", "RESTRICT", "RETURNING", "RIGHT", "ROLLBACK", "ROW", "ROWS", "SAVEPOINT",
-    "SELECT", "SET", "TABLE", "TEMP", "TEMPORARY", "THEN", "TIES", "TO", "TRANSACTION", "TRIGGER",
-    "UNBOUNDED", "UNION", "UNIQUE", "UPDATE", "USING", "VACUUM", "VALUES", "VIEW", "VIRTUAL", "WHEN", "WHERE",
-    "WINDOW", "WITH", "WITHOUT",
-};
+/*
+ * SQLITE_KEYWORDS of src/sql/keywords.ts, handed over once by src/perf/screen.ts when it loads the
+ * addon (pgready_set_sql_keywords), sorted in byte order for is_keyword_text. Until then every
+ * word is unsure, and so is every text.
+ */
+static char **keywords;
+static size_t keyword_count;
+
+static int by_bytes(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int pgready_set_sql_keywords(const char *const *words, size_t n) {
+  if (keywords) return 1;
+  char **copy = calloc(n ? n : 1, sizeof *copy);
+  if (!copy) return 0;
+  for (size_t k = 0; k < n; k++) {
+    copy[k] = malloc(strlen(words[k]) + 1);
+    if (!copy[k]) {
+      while (k > 0) free(copy[--k]);
+      free(copy);
+      return 0;
+    }
+    strcpy(copy[k], words[k]);
+  }
+  qsort(copy, n, sizeof *copy, by_bytes);
+  keyword_count = n;
+  keywords = copy;
+  return 1;
+}
 
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 static int is_hex(int c) { return is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); }
@@ -94,11 +104,10 @@ static int compare_upper(const Sql *q, size_t start, size_t end, const char *wor
 
 /* isSqliteKeyword: a binary search of the (sorted) list. */
 static int is_keyword_text(const Sql *q, size_t start, size_t end) {
-  size_t lo = 0, hi = sizeof SQLITE_KEYWORDS / sizeof SQLITE_KEYWORDS[0];
-  if (end - start > 17) return 0;
+  size_t lo = 0, hi = keyword_count;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    int c = compare_upper(q, start, end, SQLITE_KEYWORDS[mid]);
+    int c = compare_upper(q, start, end, keywords[mid]);
     if (c == 0) return 1;
     if (c < 0) hi = mid;
     else lo = mid + 1;
@@ -300,7 +309,7 @@ static TokType scan(const Sql *q, size_t i, size_t *end, int *unsure) {
     size_t j = i + 1;
     while (j < q->n && is_id_char(q->s[j])) j++;
     *end = j;
-    if (folds_to_ascii(q, i, j)) *unsure = 1;
+    if (folds_to_ascii(q, i, j) || !keywords) *unsure = 1;
     return is_keyword_text(q, i, j) ? T_KEYWORD : T_IDENTIFIER;
   }
   return T_ERROR;

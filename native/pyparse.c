@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tree_sitter/api.h"
+#include "looks_like_sql.h"
 #include "screen.h"
 
 #define NODE_WORDS 6
@@ -204,6 +205,35 @@ static napi_value screen(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* sqlKeywords(words: string[]): hands the screen SQLite's keywords (looks_like_sql.c), once a process */
+static napi_value sql_keywords(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  bool is_array = false;
+  uint32_t n = 0;
+  if (argc < 1 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array) return fail(env, "sqlKeywords() takes an array of strings");
+  napi_get_array_length(env, argv[0], &n);
+  char **words = calloc(n ? n : 1, sizeof *words);
+  int ok = words != NULL;
+  for (uint32_t k = 0; ok && k < n; k++) {
+    napi_value item;
+    char buf[64];
+    size_t len = 0;
+    napi_get_element(env, argv[0], k, &item);
+    if (napi_get_value_string_utf8(env, item, buf, sizeof buf, &len) != napi_ok || len >= sizeof buf - 1) ok = 0;
+    else if (!(words[k] = malloc(len + 1))) ok = 0;
+    else memcpy(words[k], buf, len + 1);
+  }
+  if (ok) ok = pgready_set_sql_keywords((const char *const *)words, n);
+  for (uint32_t k = 0; words && k < n; k++) free(words[k]);
+  free(words);
+  if (!ok) return fail(env, "sqlKeywords(): a word too long, or out of memory");
+  napi_value result;
+  napi_get_undefined(env, &result);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "parse", NAPI_AUTO_LENGTH, parse, NULL, &fn);
@@ -212,5 +242,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "names", fn);
   napi_create_function(env, "screen", NAPI_AUTO_LENGTH, screen, NULL, &fn);
   napi_set_named_property(env, exports, "screen", fn);
+  napi_create_function(env, "sqlKeywords", NAPI_AUTO_LENGTH, sql_keywords, NULL, &fn);
+  napi_set_named_property(env, exports, "sqlKeywords", fn);
   return exports;
 }

@@ -163,13 +163,15 @@ function fuzzText(next: () => number): string {
 }
 
 describe('the native screen', () => {
-  it('tokenizes SQL with the same keywords as the SQL tokenizer', () => {
-    // native/looks_like_sql.c keeps its own copy of SQLITE_KEYWORDS, searched as a sorted list
-    const source = readFileSync(join('native', 'looks_like_sql.c'), 'utf8');
-    const table = /SQLITE_KEYWORDS\[\] = \{([^}]*)\}/.exec(source);
-    expect(table).not.toBeNull();
-    const words = [...table![1]!.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]!);
-    expect(words).toEqual([...SQLITE_KEYWORDS].sort());
+  it('reads every SQLite keyword as one, as the SQL tokenizer does', () => {
+    // a keyword breaks a run of bare words in a select list (looksLikeSql): read as an
+    // identifier, it would make three in a row and the statement no SQL
+    const scr = screen();
+    const differ = [...SQLITE_KEYWORDS].filter((k) => {
+      const text = `x = "SELECT a b ${k} FROM t"\n`;
+      return pythonMayHoldFactsScreened(text, scr(Buffer.from(text))) !== pythonMayHoldFacts(text);
+    });
+    expect(differ).toEqual([]);
   });
 
   it('gives the prefilter verdict on every Python file of the fixtures', () => {
@@ -184,8 +186,9 @@ describe('the native screen', () => {
     const { differ, settled, read } = compare(pythonFiles(stdlib, (rel) => rel === 'site-packages'), screen());
     expect(read).toBeGreaterThan(1000);
     expect(differ).toEqual([]);
-    // a sparse corpus: most files hold no trigger and no literal that may open SQL
-    expect(settled).toBeGreaterThan(read / 2);
+    // a sparse corpus: nearly every file holds no trigger and no literal that reads as SQL (the first
+    // level alone, without the literals read, settles about 80 % of the standard library)
+    expect(settled).toBeGreaterThan(read * 0.95);
   }, 120_000);
 
   it('gives the prefilter verdict on texts made of what its checks turn on', () => {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { addonPath } from '../lang/python/parser.js';
+import { SQLITE_KEYWORDS } from '../sql/keywords.js';
 
 const require = createRequire(import.meta.url);
 
@@ -24,8 +25,12 @@ export function nativeScreen(): Screen | undefined {
     const path = addonPath();
     if (path) {
       try {
-        const addon = require(path) as { screen?: Screen };
-        if (typeof addon.screen === 'function') loaded = addon.screen;
+        const addon = require(path) as { screen?: Screen; sqlKeywords?: (words: string[]) => void };
+        if (typeof addon.screen === 'function' && typeof addon.sqlKeywords === 'function') {
+          // the screen's SQL tokenizer takes its keywords from the one list (src/sql/keywords.ts)
+          addon.sqlKeywords([...SQLITE_KEYWORDS]);
+          loaded = addon.screen;
+        }
       } catch {
         loaded = null;
       }
