@@ -999,8 +999,8 @@ static int utf8_valid(const Text *t) {
  * UTF-16 code units of UTF-8 bytes: one a character, two past U+FFFF. Exact for well-formed text
  * and for what decode_chunk writes (a lone surrogate as its three bytes is one unit).
  */
-static long utf16_units(const uint8_t *s, size_t n) {
-  long units = 0;
+static int64_t utf16_units(const uint8_t *s, size_t n) {
+  int64_t units = 0;
   for (size_t i = 0; i < n; i++) units += ((s[i] & 0xc0) != 0x80) + (s[i] >= 0xf0);
   return units;
 }
@@ -1008,7 +1008,7 @@ static long utf16_units(const uint8_t *s, size_t n) {
 /* A decoded piece of the current group: where it lies in the scan's pool. */
 typedef struct {
   size_t off, len;
-  long units; /* its length as the budget counts it (Scan.units) */
+  int64_t units; /* its length as the budget counts it (Scan.units) */
   int bytes;
 } Piece;
 
@@ -1018,7 +1018,7 @@ typedef struct {
   Piece *pieces; /* the current group (adjacent literals, as StringScanner groups them) */
   size_t count, cap;
   Buf joined;    /* a run of pieces */
-  long budget;   /* groupReadsAsSql's budget, in bytes (see literals_may_pass) */
+  int64_t budget; /* groupReadsAsSql's budget (see literals_may_pass) */
   int unsure;
   int verdict;   /* 1: some run of pieces may read as SQL, or a piece holds a trigger */
   int depth;     /* literals and fields nested in f-string fields: past MAX_DEPTH, unsure */
@@ -1105,7 +1105,7 @@ static void read_group(Scan *sc) {
       Buf *j = &sc->joined;
       j->len = 0;
       put(j, head.s, head.n);
-      long joined = sc->units ? utf16_units(head.s, head.n) : (long)head.n;
+      int64_t joined = sc->units ? utf16_units(head.s, head.n) : (int64_t)head.n;
       for (size_t m = k + 1; m < sc->count; m++) {
         put(j, sc->pool.data + sc->pieces[m].off, sc->pieces[m].len);
         joined += sc->pieces[m].units;
@@ -1299,7 +1299,7 @@ static size_t scan_literal(Scan *sc, size_t start, size_t q, int nested) {
     sc->pieces = pieces;
     sc->cap = cap;
   }
-  Piece p = {off, d->len - off, sc->units ? utf16_units(d->data + off, d->len - off) : (long)(d->len - off), bytes};
+  Piece p = {off, d->len - off, sc->units ? utf16_units(d->data + off, d->len - off) : (int64_t)(d->len - off), bytes};
   sc->pieces[sc->count++] = p;
   return end;
 }
@@ -1331,7 +1331,7 @@ static int adjacent(const Text *t, size_t from, size_t to, int depth) {
  */
 static int literals_may_pass(const Text *t, int joins) {
   int units = utf8_valid(t);
-  long budget = units ? 4 * utf16_units(t->s, t->n) + (1L << 20) : (long)(t->n / 3 * 4) + (1L << 20);
+  int64_t budget = units ? 4 * utf16_units(t->s, t->n) + (1 << 20) : (int64_t)(t->n / 3 * 4) + (1 << 20);
   Scan sc = {t, {NULL, 0, 0, 0}, NULL, 0, 0, {NULL, 0, 0, 0}, budget, 0, 0, 0, joins, units};
   int depth = 0, grouped = 0;
   size_t last_end = 0;
@@ -1414,7 +1414,18 @@ static Masks look_masks(const uint8_t *s, size_t base, size_t n) {
 }
 
 /* Each set bit of a mask, lowest first: `i` the byte it stands for. */
-#define EACH(mask, i) for (unsigned bits_ = (mask); bits_ && ((i) = base + (size_t)__builtin_ctz(bits_), 1); bits_ &= bits_ - 1)
+/* The index of the lowest set bit (bits != 0). */
+static unsigned lowest_bit(unsigned bits) {
+#if defined(__GNUC__) || defined(__clang__)
+  return (unsigned)__builtin_ctz(bits);
+#else
+  unsigned k = 0;
+  while (!(bits & 1u)) bits >>= 1, k++;
+  return k;
+#endif
+}
+
+#define EACH(mask, i) for (unsigned bits_ = (mask); bits_ && ((i) = base + lowest_bit(bits_), 1); bits_ &= bits_ - 1)
 
 int pgready_screen(const uint8_t *s, size_t n) {
   Text text = {s, n};
