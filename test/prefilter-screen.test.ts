@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeSource } from '../src/discover/read.js';
 import { pythonMayHoldFacts, pythonMayHoldFactsScreened } from '../src/perf/prefilter.js';
 import { nativeScreen } from '../src/perf/screen.js';
+import { audit } from '../src/pipeline.js';
+import { defaultConfig } from '../src/model/config.js';
+import type { EngineStats } from '../src/perf/engine.js';
 import { SQLITE_KEYWORDS } from '../src/sql/keywords.js';
 
 /*
@@ -206,6 +209,27 @@ describe('the native screen', () => {
     // the texts reach both verdicts
     expect(passed).toBeGreaterThan(1000);
     expect(passed).toBeLessThan(39_000);
+  }, 120_000);
+
+  it('leaves an audit as it is without it: the same files parsed, the same results', async () => {
+    const run = async (screenOff: boolean) => {
+      const before = process.env.PGREADY_SCREEN;
+      if (screenOff) process.env.PGREADY_SCREEN = 'off';
+      else delete process.env.PGREADY_SCREEN;
+      try {
+        const cwd = join('fixtures', 'legacy-trading');
+        const stats = {} as EngineStats;
+        const r = await audit(['.'], defaultConfig(cwd), { cwd, perf: { jobs: 1, cache: false, stats } });
+        return { findings: r.findings, files: r.files, skipped: r.skipped, summary: r.summary, parsed: stats.parsed };
+      } finally {
+        if (before === undefined) delete process.env.PGREADY_SCREEN;
+        else process.env.PGREADY_SCREEN = before;
+      }
+    };
+    const off = await run(true);
+    const on = await run(false);
+    expect(on.findings.length).toBeGreaterThan(100);
+    expect(on).toEqual(off);
   }, 120_000);
 
   it('is left out when PGREADY_SCREEN=off asks for the prefilter alone', () => {
