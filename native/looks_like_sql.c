@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "looks_like_sql.h"
 
 typedef enum {
@@ -68,13 +69,8 @@ int pgready_set_sql_keywords(const char *const *words, size_t n) {
   return 1;
 }
 
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
-static int is_hex(int c) { return is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); }
-static int is_alpha(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-static int is_id_char(int c) { return c >= 0 && (is_alpha(c) || is_digit(c) || c == '_' || c == '$' || c >= 0x80); }
-static int is_id_start(int c) { return c >= 0 && (is_alpha(c) || c == '_' || c >= 0x80); }
+/* SQLite's whitespace: space, \t, \n, \f, \r start a run, \v only continues one (is_space) */
 static int is_space_start(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-static int is_space(int c) { return is_space_start(c) || c == '\v'; }
 static int upper(int c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
 
 static int at(const Sql *q, size_t i) { return i < q->n ? q->s[i] : -1; }
@@ -140,7 +136,7 @@ static TokType scan_number(const Sql *q, size_t i, size_t *end) {
       j = skip_digits(q, j + 2);
   }
   TokType type = T_NUMBER;
-  while (j < q->n && is_id_char(q->s[j])) {
+  while (j < q->n && is_word(q->s[j])) {
     type = T_ERROR;
     j++;
   }
@@ -154,7 +150,7 @@ static TokType scan_variable(const Sql *q, size_t i, size_t *end) {
   TokType type = T_PLACEHOLDER;
   while (j < q->n) {
     int c = q->s[j];
-    if (is_id_char(c)) {
+    if (is_word(c)) {
       name++;
       j++;
     } else if (c == '(' && name > 0) {
@@ -305,9 +301,9 @@ static TokType scan(const Sql *q, size_t i, size_t *end, int *unsure) {
     *end = j;
     return ok ? T_BLOB : T_ERROR;
   }
-  if (is_id_start(c)) {
+  if (is_word_start(c)) {
     size_t j = i + 1;
-    while (j < q->n && is_id_char(q->s[j])) j++;
+    while (j < q->n && is_word(q->s[j])) j++;
     *end = j;
     if (folds_to_ascii(q, i, j) || !keywords) *unsure = 1;
     return is_keyword_text(q, i, j) ? T_KEYWORD : T_IDENTIFIER;
@@ -325,7 +321,7 @@ static int word_is(const Sql *q, size_t i, const char *w) {
   return t && (t->type == T_KEYWORD || t->type == T_IDENTIFIER) && text_upper_is(q, t, w);
 }
 
-static int is_word(const Sql *q, size_t i) {
+static int is_word_token(const Sql *q, size_t i) {
   const Tok *t = tok(q, i);
   return t && (t->type == T_KEYWORD || t->type == T_IDENTIFIER);
 }
@@ -383,7 +379,7 @@ static int from_clause(const Sql *q, size_t i) {
   if (word_is(q, j, "AS")) j++;
   if (is_name(q, j)) j++;
   if (at_end(q, j) || is_p(q, j, ",") || is_p(q, j, ")") || is_p(q, j, "(")) return 1;
-  return is_word(q, j) && word_in(q, j, AFTER_FROM_ITEM);
+  return is_word_token(q, j) && word_in(q, j, AFTER_FROM_ITEM);
 }
 
 static int select_statement(const Sql *q, size_t i) {

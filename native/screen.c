@@ -36,6 +36,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "chars.h"
 #include "looks_like_sql.h"
 #include "screen.h"
 
@@ -47,15 +48,8 @@ typedef struct {
 static int at(const Text *t, size_t i) { return i < t->n ? t->s[i] : -1; }
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-static int is_alpha(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
-static int is_hex(int c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 static int hex_value(int c) { return is_digit(c) ? c - '0' : lower(c) - 'a' + 10; }
 static int is_octal(int c) { return c >= '0' && c <= '7'; }
-/* JavaScript's \s on ASCII */
-static int is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-/* [\w$\u0080-\uffff]: what continues a word in the SQL patterns */
-static int is_word(int c) { return c >= 0 && (is_alpha(c) || is_digit(c) || c == '_' || c == '$' || c >= 0x80); }
 static int is_quote(int c) { return c == '\'' || c == '"'; }
 /* c is one of the bytes of `set` (never the NUL that ends it) */
 static int in_set(int c, const char *set) { return c > 0 && strchr(set, c) != NULL; }
@@ -401,8 +395,6 @@ static Word read_word(const Text *t, size_t i) {
   w.end = p;
   return w;
 }
-
-static int is_word_start(int c) { return c >= 0 && (is_alpha(c) || c == '_' || c >= 0x80); }
 
 static int word_is(const Word *w, const char *upper) { return w->folded && strcmp(w->upper, upper) == 0; }
 
