@@ -13,6 +13,7 @@
         "native/pyparse.c",
         "native/screen.c",
         "native/looks_like_sql.c",
+        "native/read_files.c",
         "<(ts_dir)/vendor/tree-sitter/lib/src/lib.c",
         "<(tsp_dir)/src/parser.c",
         "<(tsp_dir)/src/scanner.c"

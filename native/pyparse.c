@@ -21,6 +21,7 @@
 #include "tree_sitter/api.h"
 #include "looks_like_sql.h"
 #include "screen.h"
+#include "read_files.h"
 
 #define NODE_WORDS 6
 
@@ -244,5 +245,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "screen", fn);
   napi_create_function(env, "sqlKeywords", NAPI_AUTO_LENGTH, sql_keywords, NULL, &fn);
   napi_set_named_property(env, exports, "sqlKeywords", fn);
+  napi_create_function(env, "readFiles", NAPI_AUTO_LENGTH, pgready_read_files, NULL, &fn);
+  napi_set_named_property(env, exports, "readFiles", fn);
   return exports;
 }

@@ -1,7 +1,6 @@
 import { tmpdir } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { discover } from './discover/index.js';
-import { readSource } from './discover/read.js';
 import { runFix } from './edit/fix.js';
 import type { FixRunOptions, FixRunResult } from './edit/fix.js';
 import { analyseFiles, configHash, openCache } from './perf/engine.js';
@@ -10,7 +9,8 @@ import { sha1 } from './perf/cache.js';
 import { contentHash, StatManifest } from './perf/manifest.js';
 import { DiskSource, releaseText, textHeld } from './perf/disk-source.js';
 import { PrefilterPass } from './perf/prefilter-pass.js';
-import { nativeScreen } from './perf/screen.js';
+import { nativeReader, nativeScreen } from './perf/screen.js';
+import { readAhead } from './perf/reader.js';
 import { CAP_YOUNG_GENERATION_MIN_FILES, YoungGenerationCap } from './perf/young-generation.js';
 import type { PerfOptions } from './perf/engine.js';
 import { extractTextFacts } from './lang/text/index.js';
@@ -125,24 +125,32 @@ async function analyseLazily(
   const read: SourceFile[] = [];
   // the prefilter's verdicts as the files are read, so a large run lets each text go after its own
   const admitted = new PrefilterPass(dir, perf);
-  const screen = nativeScreen();
+  // the files a stat manifest does not know are read ahead (src/perf/reader.ts); `sources` keeps
+  // the order of discovery
+  const slots: (SourceFile | undefined)[] = [];
+  const unread: number[] = [];
   for (const f of found.files) {
     young?.check();
     const known = manifest?.source(f, cfg);
-    if (known) {
-      sources.push(known);
-      continue;
-    }
-    const r = readSource(f, cfg, screen);
-    if ('reason' in r) skipped.push(r);
-    else {
-      // a large run lets the texts go after their prefilter verdicts and reads them again when asked (DiskSource)
-      const s = new DiskSource(f, cfg, r.text);
-      sources.push(s);
-      read.push(s);
-      if (s.language === 'python' || s.language === 'text') admitted.admit(s, r.screened);
+    if (!known) unread.push(slots.length);
+    slots.push(known);
+  }
+  let at = 0;
+  for await (const batch of readAhead(unread.map((k) => found.files[k]!), cfg, nativeScreen(), nativeReader())) {
+    for (const r of batch) {
+      young?.check();
+      const slot = unread[at++]!;
+      if ('reason' in r) skipped.push(r);
+      else {
+        // a large run lets the texts go after their prefilter verdicts and reads them again when asked (DiskSource)
+        const s = new DiskSource(found.files[slot]!, cfg, r.text);
+        slots[slot] = s;
+        read.push(s);
+        if (s.language === 'python' || s.language === 'text') admitted.admit(s, r.screened);
+      }
     }
   }
+  for (const s of slots) if (s) sources.push(s);
 
   // the report of a run with these very inputs, when the caller keeps reports: print it again
   const report = dir && reports ? reports(sources, [...skipped].sort(bySkippedPath), dir) : undefined;

@@ -47,13 +47,20 @@ export function readSource(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, s
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+  return sourceOf(f, bytes, screen && ((b) => screen(b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b)));
+}
+
+/**
+ * readSource's second half: the file's bytes decoded (or the reason they cannot be). `screened`
+ * answers for a Python file decoded as UTF-8: the screen's bits for its bytes after a BOM
+ * (src/perf/reader.ts has them from the thread that read the file).
+ */
+export function sourceOf(f: ReadableFile, bytes: Uint8Array, screened?: (bytes: Uint8Array) => number): ReadSource | Skipped {
   const decoded = decodeSource(bytes, f.language === 'python');
   if ('error' in decoded) return { path: f.path, reason: decoded.reason, detail: decoded.error };
   const file: ReadSource = { path: f.path, absPath: f.absPath, language: f.language, text: decoded.text };
   if (f.textKind !== undefined) file.textKind = f.textKind;
-  if (screen && f.language === 'python' && decoded.encoding === 'utf-8') {
-    file.screened = screen(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);
-  }
+  if (screened && f.language === 'python' && decoded.encoding === 'utf-8') file.screened = screened(bytes);
   return file;
 }
 

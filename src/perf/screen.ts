@@ -12,24 +12,35 @@ const require = createRequire(import.meta.url);
  */
 export type Screen = (bytes: Uint8Array) => number;
 
-let loaded: Screen | null | undefined;
-
 /**
- * The screen, or undefined when the addon is not built (the prefilter alone decides then) or
- * PGREADY_SCREEN=off asks for the prefilter alone (tests compare the two).
+ * The addon's reader (native/read_files.c): the files read on libuv's thread pool, each Python file
+ * (flagged in `python`) screened there too. Each file comes back as its text when it is plain UTF-8
+ * (decoded as decodeSource would, a BOM dropped), as its bytes when decodeSource must decide, or
+ * null when it could not be read or holds more than maxBytes; `bits` holds the screen's answer for
+ * each Python file read.
  */
-export function nativeScreen(): Screen | undefined {
-  if (process.env.PGREADY_SCREEN === 'off') return undefined;
+export type ReadFiles = (paths: string[], python: Uint8Array, maxBytes: number) => Promise<[(string | Buffer | null)[], Uint32Array]>;
+
+interface ScreenAddon {
+  screen?: Screen;
+  sqlKeywords?: (words: string[]) => void;
+  readFiles?: ReadFiles;
+}
+
+let loaded: ScreenAddon | null | undefined;
+
+/** The parser addon with its screen, once its SQL tokenizer has the keywords; undefined when it is not built. */
+function screenAddon(): ScreenAddon | undefined {
   if (loaded === undefined) {
     loaded = null;
     const path = addonPath();
     if (path) {
       try {
-        const addon = require(path) as { screen?: Screen; sqlKeywords?: (words: string[]) => void };
+        const addon = require(path) as ScreenAddon;
         if (typeof addon.screen === 'function' && typeof addon.sqlKeywords === 'function') {
           // the screen's SQL tokenizer takes its keywords from the one list (src/sql/keywords.ts)
           addon.sqlKeywords([...SQLITE_KEYWORDS]);
-          loaded = addon.screen;
+          loaded = addon;
         }
       } catch {
         loaded = null;
@@ -37,4 +48,23 @@ export function nativeScreen(): Screen | undefined {
     }
   }
   return loaded ?? undefined;
+}
+
+/**
+ * The screen, or undefined when the addon is not built (the prefilter alone decides then) or
+ * PGREADY_SCREEN=off asks for the prefilter alone (tests compare the two).
+ */
+export function nativeScreen(): Screen | undefined {
+  if (process.env.PGREADY_SCREEN === 'off') return undefined;
+  return screenAddon()?.screen;
+}
+
+/**
+ * The reader, or undefined when the addon is not built or PGREADY_READER=sync asks for the files
+ * to be read one at a time on this thread (tests compare the two).
+ */
+export function nativeReader(): ReadFiles | undefined {
+  if (process.env.PGREADY_READER === 'sync') return undefined;
+  const addon = screenAddon();
+  return typeof addon?.readFiles === 'function' ? addon.readFiles : undefined;
 }

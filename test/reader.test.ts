@@ -1,0 +1,178 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSource } from '../src/discover/read.js';
+import type { ReadableFile, ReadSource } from '../src/discover/read.js';
+import type { Skipped } from '../src/model/run.js';
+import { READ_BATCH, readAhead } from '../src/perf/reader.js';
+import { nativeReader, nativeScreen } from '../src/perf/screen.js';
+
+/*
+ * The native reader (native/read_files.c) reads and screens files on libuv's thread pool and hands
+ * plain UTF-8 over as strings it made itself: every file must come out exactly as readSource reads
+ * it on this thread (text, encoding decisions, skip reasons and their wording, screen bits), in order.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'pgready-reader-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const MAX = 4096;
+
+function file(name: string, bytes: Uint8Array | string, language: ReadableFile['language'] = 'python'): ReadableFile {
+  const absPath = join(dir, name);
+  writeFileSync(absPath, bytes);
+  return { path: name, absPath, language };
+}
+
+async function readAll(files: ReadableFile[]): Promise<(ReadSource | Skipped)[]> {
+  const reader = nativeReader();
+  // npm ci builds the addon: a missing reader is a broken install, not a reason to skip
+  expect(reader).toBeDefined();
+  const out: (ReadSource | Skipped)[] = [];
+  for await (const batch of readAhead(files, { maxFileBytes: MAX }, nativeScreen(), reader)) out.push(...batch);
+  return out;
+}
+
+function expectSameAsReadSource(files: ReadableFile[], got: (ReadSource | Skipped)[]): void {
+  expect(got.map((r) => r.path)).toEqual(files.map((f) => f.path));
+  files.forEach((f, i) => expect(got[i], f.path).toEqual(readSource(f, { maxFileBytes: MAX }, nativeScreen())));
+}
+
+const utf8 = (s: string) => Buffer.from(s, 'utf8');
+const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? utf8(p) : Buffer.from(p))));
+
+describe('readAhead with the native reader', () => {
+  it('reads every kind of file as readSource does', async () => {
+    const sql = 'import sqlite3\nconn = sqlite3.connect("app.db")\nconn.execute("INSERT OR REPLACE INTO t VALUES (?)", (1,))\n';
+    const files: ReadableFile[] = [
+      file('ascii.py', sql),
+      file('settled.py', 'def f(x):\n    return x + 1\n'),
+      file('utf8.py', `# café ☕ 𝔘\n${sql}`),
+      file('bom.py', bytes([0xef, 0xbb, 0xbf], sql)),
+      file('bom-cookie.py', bytes([0xef, 0xbb, 0xbf], '# -*- coding: latin-1 -*-\nx = "é"\n')),
+      file('utf16le.py', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(sql, 'utf16le')])),
+      file('utf16be.py', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(sql, 'utf16le').swap16()])),
+      file('binary.py', bytes('x = 1\n', [0], 'y = 2\n')),
+      file('late-nul.py', bytes('#'.repeat(8200), '\n', [0])),
+      file('cookie.py', bytes('# -*- coding: latin-1 -*-\nname = "', [0xe9], '"\n')),
+      file('cookie-line2.py', bytes('#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\nq = "', [0x80], '"\n')),
+      // valid UTF-8 that the cookie says to read as Latin-1
+      file('cookie-utf8-bytes.py', '# -*- coding: latin-1 -*-\nname = "é"\n'),
+      file('cookie-line2-utf8-bytes.py', '#!/usr/bin/env python\r\n# coding=latin-1\nname = "é"\n'),
+      file('cookie-line3.py', bytes('x = 1\ny = 2\n# coding: latin-1\nz = "', [0xe9], '"\n')),
+      file('not-a-cookie.py', '# decoding is fun\nx = 1\n'),
+      file('unknown-cookie.py', '# coding: klingon\nx = 1\n'),
+      file('cookie-no-newline.py', '# coding=utf-8'),
+      file('invalid.py', bytes('x = "', [0xc3, 0x28], '"\n')),
+      file('overlong.py', bytes('x = "', [0xc0, 0xaf], '"\n')),
+      file('surrogate.py', bytes('x = "', [0xed, 0xa0, 0x80], '"\n')),
+      file('truncated.py', bytes('x = "', [0xe2, 0x82])),
+      file('past-max.py', bytes('x = "', [0xf4, 0x90, 0x80, 0x80], '"\n')),
+      file('crlf.py', sql.replace(/\n/g, '\r\n')),
+      file('cr.py', sql.replace(/\n/g, '\r')),
+      file('empty.py', ''),
+      file('large.py', `x = 1\n${'#'.repeat(MAX)}\n`),
+      file('exactly-max.py', '#'.repeat(MAX)),
+      file('schema.sql', 'CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT);\n', 'text'),
+      file('text-cookie.sql', bytes('-- coding: latin-1\nSELECT "', [0xe9], '";\n'), 'text'),
+      file('app.ts', 'const db = new Database("app.db");\n', 'typescript'),
+      { path: 'missing.py', absPath: join(dir, 'missing.py'), language: 'python' },
+    ];
+    mkdirSync(join(dir, 'a-directory.py'));
+    files.push({ path: 'a-directory.py', absPath: join(dir, 'a-directory.py'), language: 'python' });
+    files.push({ ...file('with-kind.env', 'DATABASE_URL=sqlite:///app.db\n', 'text'), textKind: 'env' });
+    const got = await readAll(files);
+    expectSameAsReadSource(files, got);
+    // the cases the test is there for did come out as expected
+    const byPath = new Map(got.map((r) => [r.path, r]));
+    expect(byPath.get('binary.py')).toMatchObject({ reason: 'binary' });
+    expect(byPath.get('large.py')).toMatchObject({ reason: 'too-large' });
+    expect(byPath.get('missing.py')).toMatchObject({ reason: 'unreadable' });
+    expect(byPath.get('a-directory.py')).toMatchObject({ reason: 'unreadable' });
+    expect(byPath.get('cookie.py')).toMatchObject({ text: 'name = "é"\n'.replace(/^/, '# -*- coding: latin-1 -*-\n') });
+    expect(byPath.get('cookie-line2-utf8-bytes.py')).toMatchObject({ text: expect.stringContaining('"Ã©"') });
+    expect(byPath.get('invalid.py')).toMatchObject({ text: 'x = "\ufffd("\n' });
+    expect(byPath.get('ascii.py')).toMatchObject({ screened: expect.any(Number) });
+    expect((byPath.get('ascii.py') as ReadSource).screened).not.toBe(0);
+    expect((byPath.get('settled.py') as ReadSource).screened).toBe(0);
+    expect(byPath.get('schema.sql')).not.toHaveProperty('screened');
+  });
+
+  it('keeps the order across batches', async () => {
+    const files: ReadableFile[] = [];
+    for (let i = 0; i < READ_BATCH * 3 + 5; i++) {
+      files.push(i % 7 === 3 ? { path: `gone-${i}.py`, absPath: join(dir, `gone-${i}.py`), language: 'python' } : file(`n${i}.py`, `x = ${i}\n`));
+    }
+    const got = await readAll(files);
+    expectSameAsReadSource(files, got);
+  });
+
+  it('decodes random bytes as TextDecoder does', async () => {
+    // mulberry32: the same texts every run
+    let seed = 12345;
+    const rand = (): number => {
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = seed;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const valid: (string | number[])[] = ['x = 1\n', 'é', '☕', '𝔘', 'sqlite3', '"SELECT * FROM t"', '# coding: utf-8\n', '\r\n', '\r', '\n', [0xf4, 0x8f, 0xbf, 0xbf]];
+    const invalid: (string | number[])[] = [
+      [0xc3], [0xa9], [0xe2, 0x98], [0xf0, 0x9d], [0x80], [0xbf], [0xc0, 0x80], [0xed, 0xbf, 0xbf], [0xf5, 0x80, 0x80, 0x80], [0xff], [0xfe], [0xef, 0xbb, 0xbf], [0],
+    ];
+    const pick = (from: (string | number[])[]) => from[Math.floor(rand() * from.length)]!;
+    const files: ReadableFile[] = [];
+    for (let i = 0; i < 600; i++) {
+      const parts: (string | number[])[] = [];
+      const n = 1 + Math.floor(rand() * 12);
+      // half the texts valid UTF-8, half with a fifth of their pieces anything
+      for (let k = 0; k < n; k++) parts.push(i % 2 === 1 && rand() < 0.2 ? pick(invalid) : pick(valid));
+      files.push(file(`r${i}.${i % 5 === 0 ? 'sql' : 'py'}`, bytes(...parts), i % 5 === 0 ? 'text' : 'python'));
+    }
+    const got = await readAll(files);
+    expectSameAsReadSource(files, got);
+    // the texts were not all skipped or all plain
+    expect(got.filter((r) => 'text' in r && r.text.includes('\ufffd')).length).toBeGreaterThan(50);
+    expect(got.filter((r) => 'text' in r && /[é☕]/.test(r.text) && !r.text.includes('\ufffd')).length).toBeGreaterThan(20);
+  });
+});
+
+describe('an audit read by the native reader', () => {
+  it('is the audit read one file at a time: the same findings, files, skips and parsed files', async () => {
+    const { audit } = await import('../src/pipeline.js');
+    const { defaultConfig } = await import('../src/model/config.js');
+    const run = async (sync: boolean) => {
+      const before = process.env.PGREADY_READER;
+      if (sync) process.env.PGREADY_READER = 'sync';
+      else delete process.env.PGREADY_READER;
+      try {
+        // every fixture: files of each language, non-ASCII and coding cookies among them
+        const cwd = 'fixtures';
+        const stats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
+        const r = await audit(['.'], defaultConfig(cwd), { cwd, perf: { jobs: 1, cache: false, stats } });
+        return { findings: r.findings, files: r.files, skipped: r.skipped, summary: r.summary, parsed: stats.parsed };
+      } finally {
+        if (before === undefined) delete process.env.PGREADY_READER;
+        else process.env.PGREADY_READER = before;
+      }
+    };
+    const sync = await run(true);
+    const native = await run(false);
+    expect(native.findings.length).toBeGreaterThan(500);
+    expect(native).toEqual(sync);
+  }, 120_000);
+
+  it('is left out when PGREADY_READER=sync asks for the files to be read on this thread', () => {
+    const before = process.env.PGREADY_READER;
+    process.env.PGREADY_READER = 'sync';
+    try {
+      expect(nativeReader()).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env.PGREADY_READER;
+      else process.env.PGREADY_READER = before;
+    }
+    expect(nativeReader()).toBeDefined();
+  });
+});
