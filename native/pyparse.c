@@ -126,42 +126,129 @@ static int flatten(TSTree *tree, Nodes *nodes) {
   return ok;
 }
 
+/* the flattened tree as a Uint32Array (NULL, with an error thrown, when out of memory); frees nodes */
+static napi_value words_array(napi_env env, Nodes *nodes) {
+  size_t bytes = nodes->count * NODE_WORDS * sizeof(uint32_t);
+  void *data = NULL;
+  napi_value buffer, array;
+  if (napi_create_arraybuffer(env, bytes, &data, &buffer) != napi_ok) {
+    free(nodes->words);
+    return fail(env, "out of memory");
+  }
+  memcpy(data, nodes->words, bytes);
+  free(nodes->words);
+  napi_create_typedarray(env, napi_uint32_array, nodes->count * NODE_WORDS, buffer, 0, &array);
+  return array;
+}
+
+/* a copy of the string's UTF-16 code units (NULL, with an error thrown, when it is not a string) */
+static char16_t *utf16_copy(napi_env env, napi_value value, size_t *length, const char *usage) {
+  napi_valuetype type;
+  napi_typeof(env, value, &type);
+  if (type != napi_string) {
+    fail(env, usage);
+    return NULL;
+  }
+  napi_get_value_string_utf16(env, value, NULL, 0, length);
+  char16_t *text = malloc((*length + 1) * sizeof(char16_t));
+  if (!text) {
+    fail(env, "out of memory");
+    return NULL;
+  }
+  napi_get_value_string_utf16(env, value, text, *length + 1, length);
+  return text;
+}
+
+/* the text parsed and flattened into nodes; 0 when tree-sitter gave no tree or memory ran out */
+static int parse_into(TSParser *parser, const char16_t *text, size_t length, Nodes *nodes) {
+  TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, (const char *)text, (uint32_t)(length * 2), TSInputEncodingUTF16LE);
+  if (!tree) return 0;
+  int ok = flatten(tree, nodes);
+  ts_tree_delete(tree);
+  if (!ok) {
+    free(nodes->words);
+    nodes->words = NULL;
+  }
+  return ok;
+}
+
 /* parse(text: string): Uint32Array */
 static napi_value parse(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return fail(env, "parse(text) needs a string");
-  napi_valuetype type;
-  napi_typeof(env, argv[0], &type);
-  if (type != napi_string) return fail(env, "parse(text) needs a string");
   Instance *inst = instance(env);
   if (!inst) return fail(env, "tree-sitter-python could not be loaded");
   size_t length = 0;
-  napi_get_value_string_utf16(env, argv[0], NULL, 0, &length);
-  char16_t *text = malloc((length + 1) * sizeof(char16_t));
-  if (!text) return fail(env, "out of memory");
-  napi_get_value_string_utf16(env, argv[0], text, length + 1, &length);
-  TSTree *tree = ts_parser_parse_string_encoding(inst->parser, NULL, (const char *)text, (uint32_t)(length * 2), TSInputEncodingUTF16LE);
-  free(text);
-  if (!tree) return fail(env, "tree-sitter returned no tree");
+  char16_t *text = utf16_copy(env, argv[0], &length, "parse(text) needs a string");
+  if (!text) return NULL;
   Nodes nodes = {0};
-  int ok = flatten(tree, &nodes);
-  ts_tree_delete(tree);
-  if (!ok) {
-    free(nodes.words);
-    return fail(env, "out of memory");
+  int ok = parse_into(inst->parser, text, length, &nodes);
+  free(text);
+  if (!ok) return fail(env, "tree-sitter returned no tree, or memory ran out");
+  return words_array(env, &nodes);
+}
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  char16_t *text;
+  size_t length;
+  Nodes nodes;
+  int ok;
+} ParseJob;
+
+/* on a thread of libuv's pool: a parser of its own (a TSParser serves one thread at a time) */
+static void parse_execute(napi_env env, void *data) {
+  (void)env;
+  ParseJob *job = data;
+  TSParser *parser = ts_parser_new();
+  job->ok = parser && ts_parser_set_language(parser, tree_sitter_python()) && parse_into(parser, job->text, job->length, &job->nodes);
+  if (parser) ts_parser_delete(parser);
+  free(job->text);
+  job->text = NULL;
+}
+
+static void parse_complete(napi_env env, napi_status status, void *data) {
+  ParseJob *job = data;
+  napi_value result = NULL;
+  if (status == napi_ok && job->ok) result = words_array(env, &job->nodes);
+  else free(job->nodes.words);
+  if (result) napi_resolve_deferred(env, job->deferred, result);
+  else {
+    napi_value message, error, pending;
+    bool thrown = false;
+    if (napi_is_exception_pending(env, &thrown) == napi_ok && thrown) napi_get_and_clear_last_exception(env, &pending);
+    napi_create_string_utf8(env, "parseAsync(): tree-sitter returned no tree, or memory ran out", NAPI_AUTO_LENGTH, &message);
+    napi_create_error(env, NULL, message, &error);
+    napi_reject_deferred(env, job->deferred, error);
   }
-  size_t bytes = nodes.count * NODE_WORDS * sizeof(uint32_t);
-  void *data = NULL;
-  napi_value buffer, array;
-  if (napi_create_arraybuffer(env, bytes, &data, &buffer) != napi_ok) {
-    free(nodes.words);
-    return fail(env, "out of memory");
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+/* parseAsync(text: string): Promise<Uint32Array>, parse() on libuv's thread pool */
+static napi_value parse_async(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return fail(env, "parseAsync(text) needs a string");
+  ParseJob *job = calloc(1, sizeof *job);
+  if (!job) return fail(env, "out of memory");
+  job->text = utf16_copy(env, argv[0], &job->length, "parseAsync(text) needs a string");
+  if (!job->text) {
+    free(job);
+    return NULL;
   }
-  memcpy(data, nodes.words, bytes);
-  free(nodes.words);
-  napi_create_typedarray(env, napi_uint32_array, nodes.count * NODE_WORDS, buffer, 0, &array);
-  return array;
+  napi_value promise, name;
+  napi_create_promise(env, &job->deferred, &promise);
+  napi_create_string_utf8(env, "pgready.parseAsync", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_async_work(env, NULL, name, parse_execute, parse_complete, job, &job->work) != napi_ok ||
+      napi_queue_async_work(env, job->work) != napi_ok) {
+    free(job->text);
+    free(job);
+    return fail(env, "parseAsync(): could not queue the work");
+  }
+  return promise;
 }
 
 /* names(): [symbolNames: string[], fieldNames: string[]] (index = symbol / field id) */
@@ -239,6 +326,8 @@ NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "parse", NAPI_AUTO_LENGTH, parse, NULL, &fn);
   napi_set_named_property(env, exports, "parse", fn);
+  napi_create_function(env, "parseAsync", NAPI_AUTO_LENGTH, parse_async, NULL, &fn);
+  napi_set_named_property(env, exports, "parseAsync", fn);
   napi_create_function(env, "names", NAPI_AUTO_LENGTH, names, NULL, &fn);
   napi_set_named_property(env, exports, "names", fn);
   napi_create_function(env, "screen", NAPI_AUTO_LENGTH, screen, NULL, &fn);

@@ -3,7 +3,8 @@ import { isMainThread } from 'node:worker_threads';
 import { discover } from './discover/index.js';
 import { runFix } from './edit/fix.js';
 import type { FixRunOptions, FixRunResult } from './edit/fix.js';
-import { analyseFiles, configHash, openCache } from './perf/engine.js';
+import { analyseFiles, configHash, openCache, WORKER_MIN_BYTES } from './perf/engine.js';
+import { ParseAhead } from './perf/parse-ahead.js';
 import type { DiskCache } from './perf/cache.js';
 import { sha1 } from './perf/cache.js';
 import { contentHash, StatManifest } from './perf/manifest.js';
@@ -127,6 +128,7 @@ async function analyseLazily(
   const admitted = new PrefilterPass(dir, perf);
   // the files a stat manifest does not know are read ahead (src/perf/reader.ts); `sources` keeps
   // the order of discovery
+  const ahead = process.env.PGREADY_PARSE_AHEAD === 'off' ? undefined : new ParseAhead(WORKER_MIN_BYTES);
   const slots: (SourceFile | undefined)[] = [];
   const unread: number[] = [];
   for (const f of found.files) {
@@ -147,6 +149,8 @@ async function analyseLazily(
         slots[slot] = s;
         read.push(s);
         if (s.language === 'python' || s.language === 'text') admitted.admit(s, r.screened);
+        // a run large enough to let its texts go parses on worker threads, which read them again
+        if (ahead && s.language === 'python' && !admitted.dropTexts && admitted.candidates.has(s.path)) ahead.start(s.path, r.text);
       }
     }
   }
@@ -164,7 +168,7 @@ async function analyseLazily(
   const rootOf = rootFinder(roots, cwd);
   const python = sources.filter((s) => s.language === 'python');
   const text = sources.filter((s) => s.language === 'text');
-  const engine = await analyseFiles(python, text, rootOf, cfg, cwd, perf, admitted);
+  const engine = await analyseFiles(python, text, rootOf, cfg, cwd, perf, admitted, ahead);
   try {
     const jsAdapter: JsAdapter | undefined = sources.some((s) => s.language === 'javascript' || s.language === 'typescript')
       ? await import('./lang/typescript/index.js')

@@ -15,6 +15,7 @@ import { InlineExecutor, WorkerExecutor } from './pool.js';
 import { mayBind } from './binds.js';
 import { mentionsWord } from './prefilter.js';
 import { PrefilterPass } from './prefilter-pass.js';
+import type { ParseAhead } from './parse-ahead.js';
 import type { ProgressSink } from './progress.js';
 import { SILENT } from './progress.js';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
@@ -86,6 +87,8 @@ export interface EngineStats {
   textsDropped?: boolean;
   /** module indexes made again from their text: this thread held them lean, and the scratch directory lost or refused them */
   reindexed?: number;
+  /** files the index pass found parsed ahead (src/perf/parse-ahead.ts) */
+  parsedAhead?: number;
 }
 
 export interface EngineResult {
@@ -104,7 +107,7 @@ export function openCache(cwd: string, opts: Pick<PerfOptions, 'cache' | 'cacheD
   return opts.cache ? new DiskCache(resolve(cwd, opts.cacheDir ?? DEFAULT_CACHE_DIR)) : undefined;
 }
 /** Below this much text to parse, starting workers costs more than it saves. */
-const WORKER_MIN_BYTES = 1.5 * 1024 * 1024;
+export const WORKER_MIN_BYTES = 1.5 * 1024 * 1024;
 const MAX_AUTO_JOBS = 4;
 
 /**
@@ -236,6 +239,7 @@ export async function analyseFiles(
   cwd: string,
   opts: PerfOptions = {},
   admitted?: PrefilterPass,
+  ahead?: ParseAhead,
 ): Promise<EngineResult> {
   const prefilter = opts.prefilter !== false;
   const progress = opts.progress ?? SILENT;
@@ -261,7 +265,11 @@ export async function analyseFiles(
   // (68 MB of its heap on 32,000 files). What else reads a text here reads it again and lets it go
   // (readText).
   const dropTexts = pass.dropTexts;
-  if (dropTexts) stats.textsDropped = true;
+  if (dropTexts) {
+    stats.textsDropped = true;
+    // what was parsed ahead before the run was found large is not taken: its texts went
+    ahead?.clear();
+  }
   // a text read from disk here (a file a stat manifest handed out unread) goes again too: a warm run
   // whose factory search reads every file left out held them all (ten copies of the standard
   // library with one file changed: 554 MB)
@@ -359,7 +367,11 @@ export async function analyseFiles(
           indexed.set(p, hit.index);
           indexQueries.set(p, hit.queried);
         }
-        else tasks.push({ kind: 'index', source: s });
+        else {
+          const words = ahead && textHeld(s) ? await ahead.take(p, s.text) : undefined;
+          if (words) stats.parsedAhead = (stats.parsedAhead ?? 0) + 1;
+          tasks.push(words ? { kind: 'index', source: s, tree: words } : { kind: 'index', source: s });
+        }
       }
       for (const r of await run(tasks, false)) {
         if (r.kind !== 'index') continue;
@@ -664,6 +676,8 @@ export async function analyseFiles(
     await executor?.close();
     dropSpill?.();
     throw e;
+  } finally {
+    ahead?.clear();
   }
 }
 

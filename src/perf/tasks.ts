@@ -40,11 +40,11 @@ export interface ProjectInputs {
 }
 
 /**
- * tree: the file's syntax tree as the index pass parsed it (or where it spilled it), so the facts
- * pass need not parse again. A source without its text (a SourceRef) is read by the thread running
+ * tree: of an index task, the file's syntax tree parsed ahead (src/perf/parse-ahead.ts); of a facts
+ * task, as the index pass parsed it (or where it spilled it), so the facts pass need not parse again. A source without its text (a SourceRef) is read by the thread running
  * the task, and checked against its content hash (src/perf/disk-source.ts).
  */
-export type Task = { kind: 'index'; source: SourceFile | SourceRef } | { kind: 'facts'; source: SourceFile | SourceRef; tree?: Uint32Array | SpillRef };
+export type Task = { kind: 'index'; source: SourceFile | SourceRef; tree?: Uint32Array } | { kind: 'facts'; source: SourceFile | SourceRef; tree?: Uint32Array | SpillRef };
 
 export type TaskResult =
   /** queried: what the index pass asked about other files (a forecast of the facts pass's questions) */
@@ -168,7 +168,8 @@ export class TaskRunner {
       // indexPython(), with a project that notes the questions
       const project = new RecordingProject(this.table, []);
       try {
-        const tree = parsePython(source.text);
+        // parsed ahead from this text (src/perf/parse-ahead.ts), unless the buffer was moved to a worker that died
+        const tree = task.tree && task.tree.length > 0 ? treeOf(source.text, task.tree) : parsePython(source.text);
         const a = new ModuleAnalyzer(tree, source.text, source.path, project, 'index');
         a.run();
         return { kind: 'index', path: source.path, index: a.index(), queried: [...project.queried].sort(), tree: this.spill?.write(tree.words) ?? tree.words };

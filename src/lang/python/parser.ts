@@ -12,6 +12,7 @@ const require = createRequire(import.meta.url);
 
 interface NativeParser {
   parse(text: string): Uint32Array;
+  parseAsync?(text: string): Promise<Uint32Array>;
   names(): [string[], string[]];
 }
 
@@ -22,6 +23,8 @@ export interface Backend {
   kind: ParserKind;
   grammar: Grammar;
   flatten(text: string): Uint32Array;
+  /** flatten() on libuv's thread pool (the addon only) */
+  flattenAsync?(text: string): Promise<Uint32Array>;
 }
 
 let backend: Backend | undefined;
@@ -45,7 +48,9 @@ export function addonBackend(): Backend | undefined {
   try {
     const native = require(path) as NativeParser;
     const [types, fields] = native.names();
-    return { kind: 'addon', grammar: grammar(types, fields), flatten: (text) => native.parse(text) };
+    const b: Backend = { kind: 'addon', grammar: grammar(types, fields), flatten: (text) => native.parse(text) };
+    if (typeof native.parseAsync === 'function') b.flattenAsync = (text) => native.parseAsync!(text);
+    return b;
   } catch {
     return undefined;
   }
@@ -118,6 +123,14 @@ function current(): Backend {
 export function parsePython(text: string): Tree {
   const b = current();
   return new Tree(text, b.flatten(text), b.grammar);
+}
+
+/**
+ * parsePython(text).words, parsed on a thread of libuv's pool while this one goes on; undefined
+ * when this thread's parser is not the addon (src/perf/parse-ahead.ts).
+ */
+export function parsePythonAsync(text: string): Promise<Uint32Array> | undefined {
+  return current().flattenAsync?.(text);
 }
 
 /** A tree parsed before, from its words (parsePython(text).words, on any thread of this process). */

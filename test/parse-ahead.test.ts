@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePython, parsePythonAsync } from '../src/lang/python/parser.js';
+import { ParseAhead } from '../src/perf/parse-ahead.js';
+import { audit } from '../src/pipeline.js';
+import { defaultConfig } from '../src/model/config.js';
+import type { EngineStats } from '../src/perf/engine.js';
+
+/*
+ * Files the prefilter selects are parsed on libuv's thread pool while the main thread reads on
+ * (src/perf/parse-ahead.ts, the addon's parseAsync): the index pass must get the very tree it
+ * would have parsed, or none.
+ */
+
+function pythonFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...pythonFiles(p));
+    else if (name.endsWith('.py')) out.push(p);
+  }
+  return out;
+}
+
+describe('parsePythonAsync', () => {
+  it('gives the words parsePython gives, for every Python fixture', async () => {
+    const files = pythonFiles('fixtures');
+    expect(files.length).toBeGreaterThan(100);
+    const texts = files.map((f) => readFileSync(f, 'utf8'));
+    // npm ci builds the addon: without it there is nothing to parse ahead, and that is a broken install
+    const pending = texts.map((t) => parsePythonAsync(t));
+    expect(pending.every((p) => p !== undefined)).toBe(true);
+    const words = await Promise.all(pending);
+    texts.forEach((t, i) => expect(words[i], files[i]).toEqual(parsePython(t).words));
+  });
+
+  it('parses text with errors, non-ASCII text and an empty text as parsePython does', async () => {
+    for (const t of ['', 'def f(:\n  return ☕ +\n', 'x = "𝔘é"\nclass C:\n    pass\n', '\r\n\r\n']) {
+      expect(await parsePythonAsync(t)).toEqual(parsePython(t).words);
+    }
+  });
+});
+
+describe('ParseAhead', () => {
+  it('hands over a tree once, and only for the text it parsed', async () => {
+    const ahead = new ParseAhead(1000);
+    ahead.start('a.py', 'x = 1\n');
+    ahead.start('b.py', 'y = 2\n');
+    expect(await ahead.take('a.py', 'x = 1\n')).toEqual(parsePython('x = 1\n').words);
+    expect(await ahead.take('a.py', 'x = 1\n')).toBeUndefined();
+    expect(await ahead.take('b.py', 'y = 3\n')).toBeUndefined();
+    expect(await ahead.take('c.py', 'z = 1\n')).toBeUndefined();
+  });
+
+  it('parses no more text than its limit', async () => {
+    const ahead = new ParseAhead(10);
+    ahead.start('a.py', 'x = 1\n');
+    ahead.start('b.py', 'y = 22\n');
+    ahead.start('c.py', 'z=3\n');
+    expect(await ahead.take('a.py', 'x = 1\n')).toBeDefined();
+    expect(await ahead.take('b.py', 'y = 22\n')).toBeUndefined();
+    expect(await ahead.take('c.py', 'z=3\n')).toBeDefined();
+  });
+});
+
+describe('an audit with files parsed ahead', () => {
+  it('is the audit without: the same findings, files and parsed files', async () => {
+    const run = async (off: boolean) => {
+      const before = process.env.PGREADY_PARSE_AHEAD;
+      if (off) process.env.PGREADY_PARSE_AHEAD = 'off';
+      else delete process.env.PGREADY_PARSE_AHEAD;
+      try {
+        const cwd = 'fixtures';
+        const stats = {} as EngineStats;
+        const r = await audit(['.'], defaultConfig(cwd), { cwd, perf: { jobs: 1, cache: false, stats } });
+        return { result: { findings: r.findings, files: r.files, skipped: r.skipped, summary: r.summary, parsed: stats.parsed }, ahead: stats.parsedAhead };
+      } finally {
+        if (before === undefined) delete process.env.PGREADY_PARSE_AHEAD;
+        else process.env.PGREADY_PARSE_AHEAD = before;
+      }
+    };
+    const off = await run(true);
+    const on = await run(false);
+    expect(off.ahead).toBeUndefined();
+    // the fixtures' selected Python is well under the limit: every selected file was parsed ahead
+    expect(on.ahead).toBeGreaterThan(100);
+    expect(on.result.findings.length).toBeGreaterThan(500);
+    expect(on.result).toEqual(off.result);
+  }, 120_000);
+});
