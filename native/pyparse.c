@@ -336,5 +336,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "sqlKeywords", fn);
   napi_create_function(env, "readFiles", NAPI_AUTO_LENGTH, pgready_read_files, NULL, &fn);
   napi_set_named_property(env, exports, "readFiles", fn);
+  napi_create_function(env, "searchFiles", NAPI_AUTO_LENGTH, pgready_search_files, NULL, &fn);
+  napi_set_named_property(env, exports, "searchFiles", fn);
   return exports;
 }

@@ -1,21 +1,37 @@
 /*
- * readFiles(paths, python, maxBytes): files read and screened on libuv's thread pool, so that the main
- * thread decodes and judges one batch while the next is read (src/perf/reader.ts).
+ * Files read on libuv's thread pool (src/perf/reader.ts), so that the main thread decodes and judges
+ * one batch while the next is read:
  *
- * Each file is read whole with C stdio; a Python file's bytes (after a UTF-8 BOM) go through the
- * prefilter's screen (screen.c). Only the plain case is handled here: a file that cannot be opened
- * or read, or holds more than maxBytes, comes back as null, and the caller reads it again the usual
- * way (readSource), which says why in its own words.
+ * readFiles(paths, python, maxBytes, prefixes, mode): each file read whole with C stdio; a Python
+ * file's bytes (after a UTF-8 BOM) go through the prefilter's screen (screen.c). Only the plain
+ * case is handled here (plain_kind): a file that cannot be opened or read, or holds more than
+ * maxBytes, comes back as null, and the caller reads it again the usual way (readSource), which
+ * says why in its own words. A plain file's content hash (contentHash in src/perf/disk-source.ts:
+ * the SHA-1 of its prefix, its text and a NUL) is taken here too, and in lazy mode a plain Python
+ * file the screen settled is not made a string at all: the caller reads it again if it ever needs
+ * the text.
+ *
+ * searchFiles(paths, lengths, words): such files read again, to find which may spell one of the
+ * words as a whole identifier (the factory search, src/perf/engine.ts). A file whose text has
+ * another length now, or is no longer plain, is reported: the caller reads it and checks it by its
+ * hash (a file that changed without changing its length is searched as it is now).
+ *
+ * The hash is OpenSSL's SHA-1, which Node exports to addons.
  */
 #include <node_api.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/evp.h>
 #include "read_files.h"
 #include "screen.h"
 
 typedef struct {
   char *path;
+  /* what contentHash hashes before the text (the language, the text kind), or NULL: no hash */
+  char *prefix;
+  size_t prefix_length;
   int python;
   uint8_t *data;
   size_t length;
@@ -25,7 +41,16 @@ typedef struct {
   int plain;
   /* bytes to skip (a UTF-8 BOM) */
   size_t skip;
+  /* the text's length in UTF-16 code units (plain files) */
+  size_t units;
+  /* the content hash in hex (plain files with a prefix), else "" */
+  char hash[41];
+  /* searchFiles: the length in UTF-16 code units the file's text had when it was read first */
+  double expected_units;
 } Job;
+
+#define READ_LAZY 1     /* settled plain Python files stay unread: their length instead of their text */
+#define READ_HASH_ALL 2 /* every plain file is hashed, not only those left unread */
 
 #define PLAIN_NOT 0   /* a Buffer, for decodeSource (src/discover/read.ts) */
 #define PLAIN_ASCII 1 /* a string, made from bytes below 0x80 */
@@ -37,6 +62,12 @@ typedef struct {
   Job *jobs;
   size_t count;
   size_t max_bytes;
+  /* readFiles: READ_* bits */
+  int mode;
+  /* searchFiles: the words, and each file's answer */
+  char **words;
+  size_t word_count;
+  uint8_t *found;
 } Batch;
 
 /* the whole file, or 0 when it cannot be read or holds more than max bytes */
@@ -79,14 +110,29 @@ static int read_whole(const char *path, size_t max, uint8_t **out, size_t *lengt
   return 1;
 }
 
-/* 1: valid UTF-8 (as TextDecoder decodes it without a replacement), 0 otherwise; *ascii when every byte is < 0x80 */
-static int valid_utf8(const uint8_t *s, size_t n, int *ascii) {
+/*
+ * 1: valid UTF-8 (as TextDecoder decodes it without a replacement), 0 otherwise; *ascii when every
+ * byte is < 0x80, *units the UTF-16 code units of the text
+ */
+static int valid_utf8(const uint8_t *s, size_t n, int *ascii, size_t *units) {
   size_t i = 0;
   *ascii = 1;
+  *units = 0;
   while (i < n) {
+    /* ASCII eight bytes at a time (most source text is ASCII) */
+    if (n - i >= 8) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if ((w & 0x8080808080808080ull) == 0) {
+        i += 8;
+        *units += 8;
+        continue;
+      }
+    }
     uint8_t c = s[i];
     if (c < 0x80) {
       i++;
+      (*units)++;
       continue;
     }
     *ascii = 0;
@@ -104,6 +150,7 @@ static int valid_utf8(const uint8_t *s, size_t n, int *ascii) {
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
     i += len;
+    *units += len == 4 ? 2 : 1;
   }
   return 1;
 }
@@ -114,7 +161,7 @@ static int valid_utf8(const uint8_t *s, size_t n, int *ascii) {
  * two lines (a PEP 263 cookie may be there: codingCookie decides), and valid UTF-8. Anything else
  * goes to decodeSource as bytes.
  */
-static int plain_kind(const uint8_t *s, size_t n, int python, size_t *skip) {
+static int plain_kind(const uint8_t *s, size_t n, int python, size_t *skip, size_t *units) {
   *skip = 0;
   if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) *skip = 3;
   else {
@@ -136,53 +183,101 @@ static int plain_kind(const uint8_t *s, size_t n, int python, size_t *skip) {
     }
   }
   int ascii;
-  if (!valid_utf8(s + *skip, n - *skip, &ascii)) return PLAIN_NOT;
+  if (!valid_utf8(s + *skip, n - *skip, &ascii, units)) return PLAIN_NOT;
   return ascii ? PLAIN_ASCII : PLAIN_UTF8;
 }
+
+/* contentHash of a plain file: SHA-1 of prefix, text and a NUL, in hex (1), or 0 when OpenSSL fails */
+static int content_hash(const char *prefix, size_t prefix_length, const uint8_t *text, size_t length, char out[41]) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_length = 0;
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) && EVP_DigestUpdate(ctx, prefix, prefix_length) &&
+           EVP_DigestUpdate(ctx, text, length) && EVP_DigestUpdate(ctx, "", 1) && EVP_DigestFinal_ex(ctx, md, &md_length) && md_length == 20;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) return 0;
+  static const char hex[] = "0123456789abcdef";
+  for (unsigned int k = 0; k < 20; k++) {
+    out[2 * k] = hex[md[k] >> 4];
+    out[2 * k + 1] = hex[md[k] & 15];
+  }
+  out[40] = '\0';
+  return 1;
+}
+
+/* reads the job's file and sorts it: plain or not, and its length when plain */
+static void read_job(Job *j, size_t max_bytes) {
+  j->ok = read_whole(j->path, max_bytes, &j->data, &j->length);
+  if (j->ok) j->plain = plain_kind(j->data, j->length, j->python, &j->skip, &j->units);
+}
+
+/* the content hash of a plain job with a prefix (else none: hash "") */
+static void hash_job(Job *j) {
+  if (j->ok && j->plain != PLAIN_NOT && j->prefix && !content_hash(j->prefix, j->prefix_length, j->data + j->skip, j->length - j->skip, j->hash)) j->hash[0] = '\0';
+}
+
+/* whether complete() leaves the job unread: a plain Python file the screen settled, with its hash */
+static int left_unread(const Batch *b, const Job *j) { return (b->mode & READ_LAZY) && j->ok && j->plain != PLAIN_NOT && j->python && j->bits == 0; }
 
 static void execute(napi_env env, void *data) {
   (void)env;
   Batch *b = data;
   for (size_t i = 0; i < b->count; i++) {
     Job *j = &b->jobs[i];
-    j->ok = read_whole(j->path, b->max_bytes, &j->data, &j->length);
-    if (!j->ok) continue;
-    j->plain = plain_kind(j->data, j->length, j->python, &j->skip);
-    if (j->python) {
+    read_job(j, b->max_bytes);
+    if (j->ok && j->python) {
       size_t skip = j->length >= 3 && j->data[0] == 0xef && j->data[1] == 0xbb && j->data[2] == 0xbf ? 3 : 0;
       j->bits = (uint32_t)pgready_screen(j->data + skip, j->length - skip);
     }
+    if ((b->mode & READ_HASH_ALL) || left_unread(b, j)) hash_job(j);
   }
 }
 
 static void free_batch(Batch *b) {
-  for (size_t i = 0; i < b->count; i++) {
+  for (size_t i = 0; b->jobs && i < b->count; i++) {
     free(b->jobs[i].path);
+    free(b->jobs[i].prefix);
     free(b->jobs[i].data);
   }
+  for (size_t k = 0; b->words && k < b->word_count; k++) free(b->words[k]);
+  free(b->words);
+  free(b->found);
   free(b->jobs);
   free(b);
 }
 
+static void reject(napi_env env, napi_deferred deferred, const char *text) {
+  napi_value message, error, pending;
+  bool thrown = false;
+  if (napi_is_exception_pending(env, &thrown) == napi_ok && thrown) napi_get_and_clear_last_exception(env, &pending);
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, NULL, message, &error);
+  napi_reject_deferred(env, deferred, error);
+}
+
 /*
- * Resolves to [items, bits]: each file's text as a string when it is plain (plain_kind), else its
- * bytes as a Buffer (a copy: memory V8 does not count would go unnoticed until a collection),
- * null when it could not be read; bits as execute() found them.
+ * Resolves to [items, bits, hashes]: each file's text as a string when it is plain (plain_kind),
+ * its length in UTF-16 code units when it is left unread (lazy), else its bytes as a Buffer (a copy:
+ * memory V8 does not count would go unnoticed until a collection), null when it could not be read;
+ * bits as execute() found them; the content hash of each plain file hashed, else undefined.
  */
 static void complete(napi_env env, napi_status status, void *data) {
   Batch *b = data;
-  napi_value items, bits_buffer, bits, result;
+  napi_value items, hashes, bits_buffer, bits, result, undefined;
   void *bits_data = NULL;
+  napi_get_undefined(env, &undefined);
   int ok = status == napi_ok && napi_create_array_with_length(env, b->count, &items) == napi_ok &&
+           napi_create_array_with_length(env, b->count, &hashes) == napi_ok &&
            napi_create_arraybuffer(env, b->count * sizeof(uint32_t), &bits_data, &bits_buffer) == napi_ok;
   for (size_t i = 0; ok && i < b->count; i++) {
     Job *j = &b->jobs[i];
-    napi_value value;
+    napi_value value, hash = undefined;
     napi_status made;
     ((uint32_t *)bits_data)[i] = j->bits;
     const char *text = (const char *)j->data + j->skip;
     size_t length = j->length - j->skip;
     if (!j->ok) made = napi_get_null(env, &value);
+    else if (left_unread(b, j) && j->hash[0]) made = napi_create_double(env, (double)j->units, &value);
     else if (j->plain == PLAIN_ASCII) made = napi_create_string_latin1(env, text, length, &value);
     else if (j->plain == PLAIN_UTF8) made = napi_create_string_utf8(env, text, length, &value);
     else made = napi_create_buffer_copy(env, j->length, j->data, NULL, &value);
@@ -192,79 +287,218 @@ static void complete(napi_env env, napi_status status, void *data) {
       napi_value ignored;
       if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &ignored);
       made = napi_get_null(env, &value);
-    }
+    } else if (j->ok && j->plain != PLAIN_NOT && j->hash[0] && napi_create_string_latin1(env, j->hash, 40, &hash) != napi_ok) ok = 0;
     if (made != napi_ok) ok = 0;
-    else napi_set_element(env, items, (uint32_t)i, value);
+    if (ok) {
+      napi_set_element(env, items, (uint32_t)i, value);
+      napi_set_element(env, hashes, (uint32_t)i, hash);
+    }
     free(j->data);
     j->data = NULL;
   }
   if (ok) ok = napi_create_typedarray(env, napi_uint32_array, b->count, bits_buffer, 0, &bits) == napi_ok &&
-               napi_create_array_with_length(env, 2, &result) == napi_ok;
+               napi_create_array_with_length(env, 3, &result) == napi_ok;
   if (ok) {
     napi_set_element(env, result, 0, items);
     napi_set_element(env, result, 1, bits);
+    napi_set_element(env, result, 2, hashes);
     napi_resolve_deferred(env, b->deferred, result);
-  } else {
-    napi_value message, error;
-    napi_create_string_utf8(env, "readFiles(): out of memory", NAPI_AUTO_LENGTH, &message);
-    napi_create_error(env, NULL, message, &error);
-    napi_reject_deferred(env, b->deferred, error);
-  }
+  } else reject(env, b->deferred, "readFiles(): out of memory");
   napi_delete_async_work(env, b->work);
   free_batch(b);
 }
 
-napi_value pgready_read_files(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  bool is_array = false, is_typed = false;
-  double max = 0;
-  if (argc < 3 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array ||
-      napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed || napi_get_value_double(env, argv[2], &max) != napi_ok || max < 0) {
-    napi_throw_type_error(env, NULL, "readFiles(paths: string[], python: Uint8Array, maxBytes: number)");
-    return NULL;
-  }
-  uint32_t n = 0;
-  napi_get_array_length(env, argv[0], &n);
-  napi_typedarray_type type;
-  size_t flags_length = 0;
-  void *flags = NULL;
-  napi_get_typedarray_info(env, argv[1], &type, &flags_length, &flags, NULL, NULL);
-  if (type != napi_uint8_array || flags_length < n) {
-    napi_throw_type_error(env, NULL, "readFiles(): python must be a Uint8Array with a flag a path");
+/* a JavaScript string as a malloc'ed UTF-8 copy (*length bytes), or NULL */
+static char *utf8_copy(napi_env env, napi_value value, size_t *length) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, value, NULL, 0, &len) != napi_ok) return NULL;
+  char *out = malloc(len + 1);
+  if (out) napi_get_value_string_utf8(env, value, out, len + 1, &len);
+  if (length) *length = len;
+  return out;
+}
+
+/* element i of an array of strings, copied (NULL when it is not a string or memory ran out) */
+static char *element_copy(napi_env env, napi_value array, uint32_t i, size_t *length) {
+  napi_value item;
+  if (napi_get_element(env, array, i, &item) != napi_ok) return NULL;
+  return utf8_copy(env, item, length);
+}
+
+static int is_array(napi_env env, napi_value value, uint32_t *length) {
+  bool yes = false;
+  if (napi_is_array(env, value, &yes) != napi_ok || !yes) return 0;
+  napi_get_array_length(env, value, length);
+  return 1;
+}
+
+/*
+ * A batch of jobs for paths[] (and prefixes[], when given: same length), or NULL with a TypeError
+ * thrown. A path with a NUL in it would open another file: such a job fails (the caller reads it
+ * itself).
+ */
+static Batch *new_batch(napi_env env, napi_value paths, napi_value prefixes, const char *usage) {
+  uint32_t n = 0, np = 0;
+  napi_valuetype type;
+  napi_typeof(env, prefixes, &type);
+  int with_prefixes = type != napi_undefined;
+  if (!is_array(env, paths, &n) || (with_prefixes && (!is_array(env, prefixes, &np) || np != n))) {
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
   Batch *b = calloc(1, sizeof *b);
   if (b) b->jobs = calloc(n ? n : 1, sizeof *b->jobs);
   if (!b || !b->jobs) {
     free(b);
-    napi_throw_error(env, NULL, "readFiles(): out of memory");
+    napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
   b->count = n;
-  b->max_bytes = max > (double)SIZE_MAX ? SIZE_MAX : (size_t)max;
   for (uint32_t i = 0; i < n; i++) {
-    napi_value item;
+    Job *j = &b->jobs[i];
     size_t len = 0;
-    napi_get_element(env, argv[0], i, &item);
-    if (napi_get_value_string_utf8(env, item, NULL, 0, &len) != napi_ok || !(b->jobs[i].path = malloc(len + 1))) {
+    j->path = element_copy(env, paths, i, &len);
+    if (j->path && strlen(j->path) != len) j->path[0] = '\0';
+    if (with_prefixes) j->prefix = element_copy(env, prefixes, i, &j->prefix_length);
+    if (!j->path || (with_prefixes && !j->prefix)) {
       free_batch(b);
-      napi_throw_type_error(env, NULL, "readFiles(): paths must be strings");
+      napi_throw_type_error(env, NULL, usage);
       return NULL;
     }
-    napi_get_value_string_utf8(env, item, b->jobs[i].path, len + 1, &len);
-    /* a path with a NUL in it would open another file: such a job fails (the caller reads it itself) */
-    if (strlen(b->jobs[i].path) != len) b->jobs[i].path[0] = '\0';
-    b->jobs[i].python = ((uint8_t *)flags)[i] != 0;
   }
-  napi_value promise, name;
+  return b;
+}
+
+static napi_value queue(napi_env env, Batch *b, const char *name, napi_async_execute_callback execute_cb, napi_async_complete_callback complete_cb) {
+  napi_value promise, resource;
   napi_create_promise(env, &b->deferred, &promise);
-  napi_create_string_utf8(env, "pgready.readFiles", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_async_work(env, NULL, name, execute, complete, b, &b->work) != napi_ok || napi_queue_async_work(env, b->work) != napi_ok) {
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource);
+  if (napi_create_async_work(env, NULL, resource, execute_cb, complete_cb, b, &b->work) != napi_ok || napi_queue_async_work(env, b->work) != napi_ok) {
     free_batch(b);
-    napi_throw_error(env, NULL, "readFiles(): could not queue the work");
+    napi_throw_error(env, NULL, "could not queue the work");
     return NULL;
   }
   return promise;
+}
+
+#define READ_USAGE "readFiles(paths: string[], python: Uint8Array, maxBytes: number, prefixes?: string[], mode?: number)"
+
+napi_value pgready_read_files(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  for (size_t k = argc; k < 5; k++) napi_get_undefined(env, &argv[k]);
+  bool is_typed = false;
+  double max = 0;
+  int32_t mode = 0;
+  napi_valuetype mode_type;
+  napi_typeof(env, argv[4], &mode_type);
+  if (argc < 3 || napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed || napi_get_value_double(env, argv[2], &max) != napi_ok || max < 0 ||
+      (mode_type != napi_undefined && napi_get_value_int32(env, argv[4], &mode) != napi_ok)) {
+    napi_throw_type_error(env, NULL, READ_USAGE);
+    return NULL;
+  }
+  Batch *b = new_batch(env, argv[0], argv[3], READ_USAGE);
+  if (!b) return NULL;
+  napi_typedarray_type type;
+  size_t flags_length = 0;
+  void *flags = NULL;
+  napi_get_typedarray_info(env, argv[1], &type, &flags_length, &flags, NULL, NULL);
+  if (type != napi_uint8_array || flags_length < b->count) {
+    free_batch(b);
+    napi_throw_type_error(env, NULL, READ_USAGE);
+    return NULL;
+  }
+  b->max_bytes = max > (double)SIZE_MAX ? SIZE_MAX : (size_t)max;
+  /* a file is left unread only with its hash (complete): the caller checks it by that when it reads it */
+  b->mode = mode;
+  for (size_t i = 0; i < b->count; i++) b->jobs[i].python = ((uint8_t *)flags)[i] != 0;
+  return queue(env, b, "pgready.readFiles", execute, complete);
+}
+
+/* whether byte c continues an identifier (JavaScript's [\w\u0080-\uffff], as UTF-8 bytes) */
+static int identifier_byte(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80; }
+
+/* whether the text holds the word with no identifier character on either side */
+static int has_word(const uint8_t *s, size_t n, const char *word, size_t w) {
+  if (w == 0 || w > n) return 0;
+  const uint8_t first = (uint8_t)word[0];
+  for (size_t i = 0; i + w <= n;) {
+    const uint8_t *hit = memchr(s + i, first, n - w + 1 - i);
+    if (!hit) return 0;
+    size_t at = (size_t)(hit - s);
+    if (memcmp(s + at, word, w) == 0 && (at == 0 || !identifier_byte(s[at - 1])) && (at + w == n || !identifier_byte(s[at + w]))) return 1;
+    i = at + 1;
+  }
+  return 0;
+}
+
+#define SEARCH_NONE 0
+#define SEARCH_FOUND 1
+#define SEARCH_CHANGED 2
+
+static void search_execute(napi_env env, void *data) {
+  (void)env;
+  Batch *b = data;
+  for (size_t i = 0; i < b->count; i++) {
+    Job *j = &b->jobs[i];
+    j->python = 1;
+    read_job(j, b->max_bytes);
+    if (!j->ok || j->plain == PLAIN_NOT || (double)j->units != j->expected_units) b->found[i] = SEARCH_CHANGED;
+    else {
+      b->found[i] = SEARCH_NONE;
+      for (size_t k = 0; k < b->word_count && b->found[i] == SEARCH_NONE; k++)
+        if (has_word(j->data + j->skip, j->length - j->skip, b->words[k], strlen(b->words[k]))) b->found[i] = SEARCH_FOUND;
+    }
+    free(j->data);
+    j->data = NULL;
+  }
+}
+
+/* resolves to a Uint8Array: for each file 0 (none of the words), 1 (one of them) or 2 (not plain UTF-8 now, another length, or unreadable) */
+static void search_complete(napi_env env, napi_status status, void *data) {
+  Batch *b = data;
+  napi_value buffer, array;
+  void *out = NULL;
+  if (status == napi_ok && napi_create_arraybuffer(env, b->count, &out, &buffer) == napi_ok &&
+      napi_create_typedarray(env, napi_uint8_array, b->count, buffer, 0, &array) == napi_ok) {
+    if (b->count) memcpy(out, b->found, b->count);
+    napi_resolve_deferred(env, b->deferred, array);
+  } else reject(env, b->deferred, "searchFiles(): out of memory");
+  napi_delete_async_work(env, b->work);
+  free_batch(b);
+}
+
+#define SEARCH_USAGE "searchFiles(paths: string[], lengths: Float64Array, words: string[])"
+
+napi_value pgready_search_files(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  uint32_t nw = 0;
+  bool is_typed = false;
+  if (argc < 3 || napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed || !is_array(env, argv[2], &nw)) {
+    napi_throw_type_error(env, NULL, SEARCH_USAGE);
+    return NULL;
+  }
+  napi_value no_prefixes;
+  napi_get_undefined(env, &no_prefixes);
+  Batch *b = new_batch(env, argv[0], no_prefixes, SEARCH_USAGE);
+  if (!b) return NULL;
+  napi_typedarray_type type;
+  size_t n_lengths = 0;
+  void *lengths = NULL;
+  napi_get_typedarray_info(env, argv[1], &type, &n_lengths, &lengths, NULL, NULL);
+  b->max_bytes = SIZE_MAX;
+  b->found = calloc(b->count ? b->count : 1, 1);
+  b->words = calloc(nw ? nw : 1, sizeof *b->words);
+  int ok = type == napi_float64_array && n_lengths == b->count && b->found && b->words;
+  for (uint32_t k = 0; ok && k < nw; k++) ok = (b->words[b->word_count++] = element_copy(env, argv[2], k, NULL)) != NULL;
+  for (size_t i = 0; ok && i < b->count; i++) b->jobs[i].expected_units = ((double *)lengths)[i];
+  if (!ok) {
+    free_batch(b);
+    napi_throw_type_error(env, NULL, SEARCH_USAGE);
+    return NULL;
+  }
+  return queue(env, b, "pgready.searchFiles", search_execute, search_complete);
 }

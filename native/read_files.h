@@ -2,7 +2,9 @@
 #define PGREADY_READ_FILES_H
 #include <node_api.h>
 
-/* readFiles(paths: string[], python: Uint8Array, maxBytes: number): Promise<[(Buffer | null)[], Uint32Array]> */
+/* readFiles(paths, python, maxBytes, prefixes?, lazy?): Promise<[items, bits, hashes]> (read_files.c) */
 napi_value pgready_read_files(napi_env env, napi_callback_info info);
+/* searchFiles(paths, lengths, words): Promise<Uint8Array> (read_files.c) */
+napi_value pgready_search_files(napi_env env, napi_callback_info info);
 
 #endif

@@ -138,19 +138,23 @@ async function analyseLazily(
     slots.push(known);
   }
   let at = 0;
-  for await (const batch of readAhead(unread.map((k) => found.files[k]!), cfg, nativeScreen(), nativeReader())) {
+  // a Python file the screen settles is left unread (a file the cache knows the verdict of may be
+  // selected all the same: it is read again then, as a file of a warm run is)
+  const reading = { screen: nativeScreen(), reader: nativeReader(), lazy: perf.prefilter !== false, hash: dir !== undefined };
+  for await (const batch of readAhead(unread.map((k) => found.files[k]!), cfg, reading)) {
     for (const r of batch) {
       young?.check();
       const slot = unread[at++]!;
       if ('reason' in r) skipped.push(r);
       else {
         // a large run lets the texts go after their prefilter verdicts and reads them again when asked (DiskSource)
-        const s = new DiskSource(found.files[slot]!, cfg, r.text);
+        const f = found.files[slot]!;
+        const s = 'unread' in r ? new DiskSource(f, cfg, undefined, r.contentHash, r.length) : new DiskSource(f, cfg, r.text, r.contentHash);
         slots[slot] = s;
         read.push(s);
         if (s.language === 'python' || s.language === 'text') admitted.admit(s, r.screened);
         // a run large enough to let its texts go parses on worker threads, which read them again
-        if (ahead && s.language === 'python' && !admitted.dropTexts && admitted.candidates.has(s.path)) ahead.start(s.path, r.text);
+        if (ahead && 'text' in r && s.language === 'python' && !admitted.dropTexts && admitted.candidates.has(s.path)) ahead.start(s.path, r.text);
       }
     }
   }

@@ -5,8 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readSource } from '../src/discover/read.js';
 import type { ReadableFile, ReadSource } from '../src/discover/read.js';
 import type { Skipped } from '../src/model/run.js';
-import { READ_BATCH, readAhead } from '../src/perf/reader.js';
-import { nativeReader, nativeScreen } from '../src/perf/screen.js';
+import { READ_BATCH, readAhead, searchUnread } from '../src/perf/reader.js';
+import type { UnreadSource } from '../src/perf/reader.js';
+import { nativeReader, nativeScreen, nativeSearch } from '../src/perf/screen.js';
+import { contentHash } from '../src/perf/disk-source.js';
 
 /*
  * The native reader (native/read_files.c) reads and screens files on libuv's thread pool and hands
@@ -25,22 +27,59 @@ function file(name: string, bytes: Uint8Array | string, language: ReadableFile['
   return { path: name, absPath, language };
 }
 
-async function readAll(files: ReadableFile[]): Promise<(ReadSource | Skipped)[]> {
+async function readAll(files: ReadableFile[], opts: { lazy?: boolean; hash?: boolean } = {}): Promise<(ReadSource | UnreadSource | Skipped)[]> {
   const reader = nativeReader();
   // npm ci builds the addon: a missing reader is a broken install, not a reason to skip
   expect(reader).toBeDefined();
-  const out: (ReadSource | Skipped)[] = [];
-  for await (const batch of readAhead(files, { maxFileBytes: MAX }, nativeScreen(), reader)) out.push(...batch);
+  const out: (ReadSource | UnreadSource | Skipped)[] = [];
+  for await (const batch of readAhead(files, { maxFileBytes: MAX }, { screen: nativeScreen(), reader, ...opts })) out.push(...batch);
   return out;
 }
 
-function expectSameAsReadSource(files: ReadableFile[], got: (ReadSource | Skipped)[]): void {
+function expectSameAsReadSource(files: ReadableFile[], got: (ReadSource | UnreadSource | Skipped)[]): void {
   expect(got.map((r) => r.path)).toEqual(files.map((f) => f.path));
   files.forEach((f, i) => expect(got[i], f.path).toEqual(readSource(f, { maxFileBytes: MAX }, nativeScreen())));
 }
 
+/**
+ * As readSource reads them, but for the content hashes taken on the pool (each contentHash's own)
+ * and the settled files left unread (their length and hash those of the text readSource reads).
+ */
+function expectReadSourceOrUnread(files: ReadableFile[], got: (ReadSource | UnreadSource | Skipped)[], lazy: boolean): { hashed: number; unread: number } {
+  expect(got.map((r) => r.path)).toEqual(files.map((f) => f.path));
+  let hashed = 0;
+  let unread = 0;
+  files.forEach((f, i) => {
+    const want = readSource(f, { maxFileBytes: MAX }, nativeScreen());
+    const r = got[i]!;
+    if ('unread' in r) {
+      unread++;
+      expect(lazy, f.path).toBe(true);
+      expect('text' in want && want.language === 'python' && want.screened === 0, f.path).toBe(true);
+      expect(r, f.path).toEqual({ path: f.path, absPath: f.absPath, language: f.language, unread: true, length: (want as ReadSource).text.length, contentHash: contentHash(want as ReadSource), screened: 0 });
+      return;
+    }
+    if ('contentHash' in r && r.contentHash !== undefined) {
+      hashed++;
+      expect(r.contentHash, f.path).toBe(contentHash({ ...(want as ReadSource) }));
+      expect({ ...r, contentHash: undefined }, f.path).toEqual({ ...want, contentHash: undefined });
+    } else expect(r, f.path).toEqual(want);
+  });
+  return { hashed, unread };
+}
+
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? utf8(p) : Buffer.from(p))));
+
+/** Hashed on the pool, settled files left unread, both: at least so many hashed and left unread. */
+async function expectEveryMode(files: ReadableFile[], hashed: number, unread: number): Promise<void> {
+  for (const opts of [{ hash: true }, { lazy: true }, { lazy: true, hash: true }]) {
+    const r = expectReadSourceOrUnread(files, await readAll(files, opts), opts.lazy === true);
+    if (opts.hash) expect(r.hashed + r.unread).toBeGreaterThanOrEqual(hashed);
+    if (opts.lazy) expect(r.unread).toBeGreaterThanOrEqual(unread);
+    else expect(r.unread).toBe(0);
+  }
+}
 
 describe('readAhead with the native reader', () => {
   it('reads every kind of file as readSource does', async () => {
@@ -84,6 +123,7 @@ describe('readAhead with the native reader', () => {
     files.push({ ...file('with-kind.env', 'DATABASE_URL=sqlite:///app.db\n', 'text'), textKind: 'env' });
     const got = await readAll(files);
     expectSameAsReadSource(files, got);
+    await expectEveryMode(files, 10, 2);
     // the cases the test is there for did come out as expected
     const byPath = new Map(got.map((r) => [r.path, r]));
     expect(byPath.get('binary.py')).toMatchObject({ reason: 'binary' });
@@ -133,9 +173,55 @@ describe('readAhead with the native reader', () => {
     }
     const got = await readAll(files);
     expectSameAsReadSource(files, got);
+    await expectEveryMode(files, 200, 50);
     // the texts were not all skipped or all plain
     expect(got.filter((r) => 'text' in r && r.text.includes('\ufffd')).length).toBeGreaterThan(50);
     expect(got.filter((r) => 'text' in r && /[é☕]/.test(r.text) && !r.text.includes('\ufffd')).length).toBeGreaterThan(20);
+  });
+});
+
+describe('searchUnread', () => {
+  it('finds the files that may spell a word as a whole identifier, and the files whose text is not what it was', async () => {
+    const cases: [string, string, number][] = [
+      ['uses.py', 'from db import open_db\nconn = open_db()\n', 1],
+      ['attribute.py', 'import db\nconn = db.open_db()\n', 1],
+      ['at-start.py', 'open_db()', 1],
+      ['at-end.py', 'x = open_db', 1],
+      ['longer.py', 'reopen_db() + open_db_2()\n', 0],
+      ['non-ascii-before.py', 'éopen_db()\n', 0],
+      ['non-ascii-after.py', 'open_dbé()\n', 0],
+      ['dollar.py', '$open_db$\n', 1],
+      ['other.py', 'make_session()\n', 1],
+      ['none.py', 'print("hello")\n', 0],
+      ['non-ascii-word.py', 'x = connexión()\n', 1],
+      ['astral.py', 'x = "𝔘" + open_db()\n', 1],
+      ['bom.py', '\ufeffopen_db()\n', 1],
+    ];
+    const lengthOf = (f: ReadableFile) => (readSource(f, { maxFileBytes: MAX }) as ReadSource).text.length;
+    const files = cases.map(([name, text]) => {
+      const f = file(name, text);
+      return { ...f, length: lengthOf(f) };
+    });
+    // longer or shorter after it was read, gone, and not plain UTF-8 (decodeSource decides those)
+    const changed = { ...file('changed.py', 'open_db()\n'), length: 10 };
+    writeFileSync(changed.absPath, 'open_db(1)\n');
+    const gone = { path: 'gone.py', absPath: join(dir, 'gone.py'), language: 'python' as const, length: 5 };
+    const latin = file('latin.py', bytes('# coding: latin-1\nopen_db("', [0xe9], '")\n'));
+    const utf16 = file('utf16.py', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('open_db()\n', 'utf16le')]));
+    const all = [...files, changed, gone, { ...latin, length: lengthOf(latin) }, { ...utf16, length: lengthOf(utf16) }];
+    const found = await searchUnread(all, ['open_db', 'make_session', 'connexión', ''], nativeSearch());
+    expect(found).toBeDefined();
+    expect(Object.fromEntries(found!)).toEqual({
+      ...Object.fromEntries(cases.map(([name, , want]) => [name, want])),
+      'changed.py': 2,
+      'gone.py': 2,
+      'latin.py': 2,
+      'utf16.py': 2,
+    });
+  });
+
+  it('is undefined without the addon', async () => {
+    expect(await searchUnread([], ['x'], undefined)).toBeUndefined();
   });
 });
 

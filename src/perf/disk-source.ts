@@ -84,7 +84,8 @@ export class DiskSource implements SourceFile {
   #mark: TextMark | undefined;
   readonly #maxFileBytes: number;
 
-  constructor(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, text: string | undefined, hash?: string) {
+  /** `length`: of a text not read yet, its length in UTF-16 code units when it is known (the native reader's) */
+  constructor(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, text: string | undefined, hash?: string, length?: number) {
     this.path = f.path;
     this.absPath = f.absPath;
     this.language = f.language;
@@ -95,6 +96,7 @@ export class DiskSource implements SourceFile {
       this.#text = text;
       this.length = text.length;
     } else if (hash === undefined) throw new Error(`${f.path}: a source without its text needs its content hash`);
+    else if (length !== undefined) this.length = length;
   }
 
   get text(): string {

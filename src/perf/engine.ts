@@ -9,7 +9,9 @@ import { FACTS_DATA, FactsTable, isDigest } from './facts-table.js';
 import type { FactsDigest } from './facts-table.js';
 import { CACHE_VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
-import { contentHash, FileChangedError, releaseText, textHeld, textLength } from './disk-source.js';
+import { contentHash, DiskSource, FileChangedError, releaseText, textHeld, textLength } from './disk-source.js';
+import { SEARCH_NONE, searchUnread } from './reader.js';
+import { nativeSearch } from './screen.js';
 import type { Executor } from './pool.js';
 import { InlineExecutor, WorkerExecutor } from './pool.js';
 import { mayBind } from './binds.js';
@@ -412,9 +414,15 @@ export async function analyseFiles(
         let added = false;
         if (fresh.length > 0) {
           // one pass for all the names (mentionsWord's whole-identifier test), then each factory
-          const names = anyWord(fresh.map((r) => r.name));
+          const words = fresh.map((r) => r.name);
+          const names = anyWord(words);
+          // files whose texts are not in memory (left unread, or let go) are searched on the thread
+          // pool, and only those that may spell a name are read here (reading them all here cost
+          // more than the rest of a standard-library run)
+          const away = python.filter((s): s is DiskSource => s instanceof DiskSource && !candidates.has(s.path) && !s.held && s.length > 0);
+          const searched = away.length > 0 ? await searchUnread(away, words, nativeSearch()) : undefined;
           for (const s of python) {
-            if (candidates.has(s.path)) continue;
+            if (candidates.has(s.path) || searched?.get(s.path) === SEARCH_NONE) continue;
             const t = readText(s);
             if (!names.test(t) || !fresh.some((r) => reaches(t, r))) continue;
             candidates.add(s.path);

@@ -81,7 +81,8 @@ export class PrefilterPass {
     if (s.language === 'python') {
       let v = this.#cache ? this.#knownVerdicts()[key] : undefined;
       if (typeof v !== 'boolean') {
-        v = screened === undefined ? pythonMayHoldFacts(s.text) : pythonMayHoldFactsScreened(s.text, screened);
+        // 0: the screen settled it (a file left unread is not read for that)
+        v = screened === 0 ? false : screened === undefined ? pythonMayHoldFacts(s.text) : pythonMayHoldFactsScreened(s.text, screened);
         this.#computed = true;
       }
       this.#verdicts.set(s.path, { key, verdict: v });

@@ -17,14 +17,30 @@ export type Screen = (bytes: Uint8Array) => number;
  * (flagged in `python`) screened there too. Each file comes back as its text when it is plain UTF-8
  * (decoded as decodeSource would, a BOM dropped), as its bytes when decodeSource must decide, or
  * null when it could not be read or holds more than maxBytes; `bits` holds the screen's answer for
- * each Python file read.
+ * each Python file read. With `prefixes` (what contentHash hashes before each text), `hashes` holds
+ * each plain file's content hash: every one with mode bit 2, else those left unread. With mode bit
+ * 1, a plain Python file the screen settled comes back as its length in UTF-16 code units, unread.
  */
-export type ReadFiles = (paths: string[], python: Uint8Array, maxBytes: number) => Promise<[(string | Buffer | null)[], Uint32Array]>;
+export type ReadFiles = (
+  paths: string[],
+  python: Uint8Array,
+  maxBytes: number,
+  prefixes?: string[],
+  mode?: number,
+) => Promise<[(string | Buffer | number | null)[], Uint32Array, (string | undefined)[]]>;
+
+/**
+ * The addon's search (native/read_files.c): each Python file read again; 0 when it spells none of
+ * the words as a whole identifier, 1 when it may, 2 when its text is not plain UTF-8 of the length
+ * given (in UTF-16 code units) any more, or it cannot be read.
+ */
+export type SearchFiles = (paths: string[], lengths: Float64Array, words: string[]) => Promise<Uint8Array>;
 
 interface ScreenAddon {
   screen?: Screen;
   sqlKeywords?: (words: string[]) => void;
   readFiles?: ReadFiles;
+  searchFiles?: SearchFiles;
 }
 
 let loaded: ScreenAddon | null | undefined;
@@ -67,4 +83,11 @@ export function nativeReader(): ReadFiles | undefined {
   if (process.env.PGREADY_READER === 'sync') return undefined;
   const addon = screenAddon();
   return typeof addon?.readFiles === 'function' ? addon.readFiles : undefined;
+}
+
+/** The search, with the reader (nativeReader). */
+export function nativeSearch(): SearchFiles | undefined {
+  if (!nativeReader()) return undefined;
+  const addon = screenAddon();
+  return typeof addon?.searchFiles === 'function' ? addon.searchFiles : undefined;
 }
