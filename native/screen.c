@@ -45,6 +45,31 @@ typedef struct {
   size_t n;
 } Text;
 
+/* The index of the lowest set bit (bits != 0). */
+static unsigned lowest_bit(unsigned bits) {
+#if defined(__GNUC__) || defined(__clang__)
+  return (unsigned)__builtin_ctz(bits);
+#else
+  unsigned k = 0;
+  while (!(bits & 1u)) bits >>= 1, k++;
+  return k;
+#endif
+}
+
+/* The first i' >= i where s holds a quote, or n; with SSE2, sixteen bytes at a time. */
+static size_t next_quote(const uint8_t *s, size_t i, size_t n) {
+#ifdef __SSE2__
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+    if (mask) return i + lowest_bit(mask);
+    i += 16;
+  }
+#endif
+  while (i < n && s[i] != '\'' && s[i] != '"') i++;
+  return i;
+}
+
 static int at(const Text *t, size_t i) { return i < t->n ? t->s[i] : -1; }
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
@@ -146,7 +171,10 @@ static int hides_trigger_in_continuation(const Text *t) {
   uint8_t buf[4096];
   size_t i = 0;
   while (i < t->n) {
-    size_t len = t->s[i] == '\\' ? continuation(t, i) : 0;
+    const uint8_t *backslash = memchr(t->s + i, '\\', t->n - i);
+    if (!backslash) break;
+    i = (size_t)(backslash - t->s);
+    size_t len = continuation(t, i);
     if (!len) {
       i++;
       continue;
@@ -323,8 +351,10 @@ static int hides_trigger_across_literals(const Text *t) {
   uint8_t removed[4096], kept[4096];
   size_t i = 0;
   while (i < t->n) {
+    i = next_quote(t->s, i, t->n);
+    if (i >= t->n) break;
     int unsure = 0;
-    size_t end = is_quote(t->s[i]) ? literal_gap(t, i, &unsure) : 0;
+    size_t end = literal_gap(t, i, &unsure);
     if (unsure) return 1;
     if (!end) {
       i++;
@@ -965,9 +995,24 @@ static int opens_statement(const Text *d) {
 }
 
 /* Well-formed UTF-8 (RFC 3629): what TextDecoder reads without a replacement character. */
+/* the length of the run of ASCII bytes at s[i, n), eight at a time */
+static size_t ascii_run(const uint8_t *s, size_t i, size_t n) {
+  size_t from = i;
+  while (n - i >= 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if (w & 0x8080808080808080ull) break;
+    i += 8;
+  }
+  while (i < n && s[i] < 0x80) i++;
+  return i - from;
+}
+
 static int utf8_valid(const Text *t) {
   size_t i = 0;
   while (i < t->n) {
+    i += ascii_run(t->s, i, t->n);
+    if (i >= t->n) break;
     int c = t->s[i];
     if (c < 0x80) {
       i++;
@@ -993,7 +1038,12 @@ static int utf8_valid(const Text *t) {
  */
 static int64_t utf16_units(const uint8_t *s, size_t n) {
   int64_t units = 0;
-  for (size_t i = 0; i < n; i++) units += ((s[i] & 0xc0) != 0x80) + (s[i] >= 0xf0);
+  for (size_t i = 0; i < n; i++) {
+    size_t run = ascii_run(s, i, n);
+    units += (int64_t)run;
+    i += run;
+    if (i < n) units += ((s[i] & 0xc0) != 0x80) + (s[i] >= 0xf0);
+  }
   return units;
 }
 
@@ -1313,6 +1363,28 @@ static int adjacent(const Text *t, size_t from, size_t to, int depth) {
   return 1;
 }
 
+/* what literals_may_pass stops at: a comment, a bracket, a quote */
+static const uint8_t STRUCTURAL[256] = {['#'] = 1, ['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1, [']'] = 1, ['}'] = 1, ['\''] = 1, ['"'] = 1};
+
+/* The first i' >= i where s holds a STRUCTURAL byte, or n; with SSE2, sixteen bytes at a time. */
+static size_t next_structural(const uint8_t *s, size_t i, size_t n) {
+#ifdef __SSE2__
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+#define EQ(c) _mm_cmpeq_epi8(v, _mm_set1_epi8(c))
+    __m128i open = _mm_or_si128(_mm_or_si128(EQ('('), EQ('[')), EQ('{'));
+    __m128i close = _mm_or_si128(_mm_or_si128(EQ(')'), EQ(']')), EQ('}'));
+    __m128i other = _mm_or_si128(_mm_or_si128(EQ('#'), EQ('\'')), EQ('"'));
+#undef EQ
+    unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(open, close), other));
+    if (mask) return i + lowest_bit(mask);
+    i += 16;
+  }
+#endif
+  while (i < n && !STRUCTURAL[s[i]]) i++;
+  return i;
+}
+
 /*
  * 1 when the literals may make the prefilter say yes (or the scan is unsure), 0 when they surely do
  * not. The budget: the prefilter passes a file once its runs have joined more than 4 UTF-16 units a
@@ -1329,6 +1401,8 @@ static int literals_may_pass(const Text *t, int joins) {
   size_t last_end = 0;
   size_t i = 0;
   while (i < t->n && !sc.unsure && !sc.verdict) {
+    i = next_structural(t->s, i, t->n);
+    if (i >= t->n) break;
     int c = t->s[i];
     if (c == '#') {
       const uint8_t *nl = memchr(t->s + i, '\n', t->n - i);
@@ -1364,7 +1438,9 @@ static int literals_may_pass(const Text *t, int joins) {
  * The bytes of s[base, base + 16) the screen looks at, as one mask (bit k: s[base + k]) per kind, so
  * each kind is handled in a loop of its own (one branch a kind, not a jump a byte): quotes,
  * backslashes, `*`, `_`, the anchors of the word triggers (q b y w x m, either case) and those of
- * execute and fetch (x, h). Past n, no bits. With SSE2, sixteen bytes are compared at once.
+ * execute and fetch (x, h). Past n, no bits. With SSE2, sixteen bytes are compared at once, and an
+ * anchor counts only after the letter its checks ask for first (a mask may hold more bits than are
+ * found, never fewer: each bit is checked).
  */
 typedef struct {
   unsigned quote, backslash, star, underscore, word, execute;
@@ -1373,18 +1449,29 @@ typedef struct {
 static Masks look_masks(const uint8_t *s, size_t base, size_t n) {
   Masks m;
 #ifdef __SSE2__
-  if (base + 16 <= n) {
+  if (base >= 1 && base + 16 <= n) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + base));
     __m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    /* the byte before each: every anchor asks for a letter there (word_trigger_at, execute_or_fetch_at),
+       which rules out nearly every `_` and anchor letter of a text (OR 0x20 folds letters, and only them
+       onto the lower-case letters compared) */
+    __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(s + base - 1));
+    __m128i lp = _mm_or_si128(p, _mm_set1_epi8(0x20));
 #define EQ(x, c) _mm_cmpeq_epi8((x), _mm_set1_epi8(c))
-    m.quote = (unsigned)_mm_movemask_epi8(_mm_or_si128(EQ(v, '\''), EQ(v, '"')));
+#define AND(a, b) _mm_and_si128((a), (b))
+#define OR(a, b) _mm_or_si128((a), (b))
+    m.quote = (unsigned)_mm_movemask_epi8(OR(EQ(v, '\''), EQ(v, '"')));
     m.backslash = (unsigned)_mm_movemask_epi8(EQ(v, '\\'));
     m.star = (unsigned)_mm_movemask_epi8(EQ(v, '*'));
-    m.underscore = (unsigned)_mm_movemask_epi8(EQ(v, '_'));
-    __m128i w = _mm_or_si128(_mm_or_si128(EQ(l, 'q'), EQ(l, 'b')), _mm_or_si128(EQ(l, 'y'), EQ(l, 'w')));
-    m.word = (unsigned)_mm_movemask_epi8(_mm_or_si128(w, _mm_or_si128(EQ(l, 'x'), EQ(l, 'm'))));
-    m.execute = (unsigned)_mm_movemask_epi8(_mm_or_si128(EQ(v, 'x'), EQ(v, 'h')));
+    m.underscore = (unsigned)_mm_movemask_epi8(AND(EQ(v, '_'), OR(EQ(lp, 'e'), EQ(lp, 't'))));
+    __m128i after_s = AND(OR(EQ(l, 'q'), EQ(l, 'w')), EQ(lp, 's'));
+    __m128i after_d = AND(OR(EQ(l, 'b'), EQ(l, 'y')), EQ(lp, 'd'));
+    __m128i others = OR(AND(EQ(l, 'x'), EQ(lp, 'e')), AND(EQ(l, 'm'), EQ(lp, 'u')));
+    m.word = (unsigned)_mm_movemask_epi8(OR(OR(after_s, after_d), others));
+    m.execute = (unsigned)_mm_movemask_epi8(OR(AND(EQ(v, 'x'), EQ(p, 'e')), AND(EQ(v, 'h'), EQ(p, 'c'))));
 #undef EQ
+#undef AND
+#undef OR
     return m;
   }
 #endif
@@ -1406,17 +1493,6 @@ static Masks look_masks(const uint8_t *s, size_t base, size_t n) {
 }
 
 /* Each set bit of a mask, lowest first: `i` the byte it stands for. */
-/* The index of the lowest set bit (bits != 0). */
-static unsigned lowest_bit(unsigned bits) {
-#if defined(__GNUC__) || defined(__clang__)
-  return (unsigned)__builtin_ctz(bits);
-#else
-  unsigned k = 0;
-  while (!(bits & 1u)) bits >>= 1, k++;
-  return k;
-#endif
-}
-
 #define EACH(mask, i) for (unsigned bits_ = (mask); bits_ && ((i) = base + lowest_bit(bits_), 1); bits_ &= bits_ - 1)
 
 int pgready_screen(const uint8_t *s, size_t n) {
