@@ -16,6 +16,7 @@ import { DiskCache, sha1 } from '../src/perf/cache.js';
 import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { IndexSharing, SharedIndexes } from '../src/perf/shared-indexes.js';
 import { TaskRunner } from '../src/perf/tasks.js';
+import { parsePython } from '../src/lang/python/parser.js';
 import { WorkerExecutor } from '../src/perf/pool.js';
 import { contentHash, DiskSource, shipped, textLength, textMark } from '../src/perf/disk-source.js';
 import { Interner } from '../src/util/intern.js';
@@ -840,6 +841,25 @@ describe('spilled trees and facts', () => {
     expect(full.tokens.length).toBeGreaterThan(5);
     expect(lean.tokens).toEqual([]);
     expect(tokensOf(lean)).toEqual(full.tokens);
+  });
+
+  it('a facts task with questions about modules not indexed hands back its tree for the second analysis', () => {
+    const text = 'from db import get_conn\nconn = get_conn()\nconn.execute("SELECT 1")\n';
+    const source = { path: 'app.py', absPath: '/app.py', language: 'python' as const, text };
+    const runner = new TaskRunner();
+    runner.setup({ table: [{ path: 'app.py', root: '.' }, { path: 'db.py', root: '.' }], indexes: [] }, true);
+    const asked = runner.run({ kind: 'facts', source });
+    if (asked.kind !== 'facts') throw new Error('a facts task');
+    expect(asked.unanswered).toEqual(['db.py\0get_conn']);
+    expect(asked.tree).toEqual(parsePython(text).words);
+    // analysed again with that tree, once db.py's answer is settled: the same facts as parsing again
+    runner.setup({ table: [{ path: 'app.py', root: '.' }, { path: 'db.py', root: '.' }], indexes: [], settled: ['db.py\0get_conn'] }, false);
+    const again = runner.run({ kind: 'facts', source, tree: asked.tree });
+    const parsed = runner.run({ kind: 'facts', source });
+    if (again.kind !== 'facts' || parsed.kind !== 'facts') throw new Error('facts tasks');
+    expect(again.unanswered).toEqual([]);
+    expect(again.tree).toBeUndefined();
+    expect(again.facts).toEqual(parsed.facts);
   });
 
   it('a scratch directory a killed run left a day ago is removed, a recent one is not', () => {

@@ -627,7 +627,10 @@ export async function analyseFiles(
             const f = settleOrIndex(q);
             if (f) missing.add(f);
           }
-          if (r.unanswered.length > 0) rerun.add(r.path);
+          if (r.unanswered.length > 0) {
+            rerun.add(r.path);
+            if (r.tree) trees.set(r.path, r.tree);
+          }
           const made = r.facts ?? (r.stored && r.digest ? { stored: r.stored, digest: r.digest } : undefined);
           if (r.stored) stats.storedFacts = (stats.storedFacts ?? 0) + 1;
           if (made) {

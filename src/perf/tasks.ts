@@ -66,6 +66,8 @@ export type TaskResult =
       unanswered: string[];
       error?: string;
       changed?: true;
+      /** with unanswered questions, the tree the analysis read: the file is analysed again once they are answered */
+      tree?: Uint32Array;
     };
 
 /**
@@ -185,8 +187,11 @@ export class TaskRunner {
       // a tree moved to a worker that then died is empty here (detached), a spilled one may be
       // unreadable: parse again
       const words = isSpillRef(task.tree) ? this.spill?.read(task.tree) : task.tree;
-      const tree = words && words.length > 0 ? treeOf(source.text, words) : undefined;
-      const facts = source.language === 'python' ? extractPythonFacts(source, project, tree) : extractTextFacts(source);
+      const tree = source.language !== 'python' ? undefined : words && words.length > 0 ? treeOf(source.text, words) : parsePython(source.text);
+      const facts = tree ? extractPythonFacts(source, project, tree) : extractTextFacts(source);
+      // a file that asked about modules not indexed is analysed again once they are: keep its tree for
+      // that (unless trees go to the scratch directory: a large run holds none in memory)
+      const again = tree && !this.spill && project.unanswered.size > 0 ? { tree: tree.words } : {};
       if (this.spill) {
         // with a scratch directory (large runs) the facts go there, the main thread keeps their digest
         const digest = digestOf(facts);
@@ -195,7 +200,7 @@ export class TaskRunner {
         if (stored) return { kind: 'facts', path: source.path, stored, digest, ...asked() };
       }
       if (this.lean || this.alwaysLean) for (const sql of facts.sqlStrings) sql.tokens = [];
-      return { kind: 'facts', path: source.path, facts, ...asked() };
+      return { kind: 'facts', path: source.path, facts, ...asked(), ...again };
     } catch (e) {
       return { kind: 'facts', path: source.path, ...asked(), error: message(e) };
     }
