@@ -11,8 +11,8 @@
  * file the screen settled is not made a string at all: the caller reads it again if it ever needs
  * the text.
  *
- * searchFiles(paths, lengths, words): such files read again, to find which may spell one of the
- * words as a whole identifier (the factory search, src/perf/engine.ts). A file whose text has
+ * searchFiles(paths, lengths, names, modules, packageInit): such files read again, to find which
+ * may call one of the factories (the factory search of src/perf/engine.ts, its reaches()). A file whose text has
  * another length now, or is no longer plain, is reported: the caller reads it and checks it by its
  * hash (a file that changed without changing its length is searched as it is now).
  *
@@ -64,9 +64,11 @@ typedef struct {
   size_t max_bytes;
   /* readFiles: READ_* bits */
   int mode;
-  /* searchFiles: the words, and each file's answer */
-  char **words;
-  size_t word_count;
+  /* searchFiles: the factories (each a name, its module's name, whether it is a package's), and each file's answer */
+  char **names;
+  char **modules;
+  uint8_t *package_init;
+  size_t ref_count;
   uint8_t *found;
 } Batch;
 
@@ -239,8 +241,13 @@ static void free_batch(Batch *b) {
     free(b->jobs[i].prefix);
     free(b->jobs[i].data);
   }
-  for (size_t k = 0; b->words && k < b->word_count; k++) free(b->words[k]);
-  free(b->words);
+  for (size_t k = 0; k < b->ref_count; k++) {
+    free(b->names[k]);
+    free(b->modules[k]);
+  }
+  free(b->names);
+  free(b->modules);
+  free(b->package_init);
   free(b->found);
   free(b->jobs);
   free(b);
@@ -437,6 +444,28 @@ static int has_word(const uint8_t *s, size_t n, const char *word, size_t w) {
 #define SEARCH_FOUND 1
 #define SEARCH_CHANGED 2
 
+/* whether the text holds `needle` anywhere */
+static int has_bytes(const uint8_t *s, size_t n, const char *needle) {
+  size_t w = strlen(needle);
+  if (w == 0 || w > n) return w == 0;
+  for (size_t i = 0; i + w <= n;) {
+    const uint8_t *hit = memchr(s + i, (uint8_t)needle[0], n - w + 1 - i);
+    if (!hit) return 0;
+    if (memcmp(hit, needle, w) == 0) return 1;
+    i = (size_t)(hit - s) + 1;
+  }
+  return 0;
+}
+
+/*
+ * reaches() of src/perf/engine.ts: the text names the factory as a whole identifier, and the module
+ * defining it, or (a factory of a package's __init__.py) imports relatively.
+ */
+static int reaches(const uint8_t *s, size_t n, const char *name, const char *module, int package_init) {
+  if (!has_word(s, n, name, strlen(name))) return 0;
+  return (module[0] && has_word(s, n, module, strlen(module))) || (package_init && has_bytes(s, n, "from ."));
+}
+
 static void search_execute(napi_env env, void *data) {
   (void)env;
   Batch *b = data;
@@ -447,15 +476,15 @@ static void search_execute(napi_env env, void *data) {
     if (!j->ok || j->plain == PLAIN_NOT || (double)j->units != j->expected_units) b->found[i] = SEARCH_CHANGED;
     else {
       b->found[i] = SEARCH_NONE;
-      for (size_t k = 0; k < b->word_count && b->found[i] == SEARCH_NONE; k++)
-        if (has_word(j->data + j->skip, j->length - j->skip, b->words[k], strlen(b->words[k]))) b->found[i] = SEARCH_FOUND;
+      for (size_t k = 0; k < b->ref_count && b->found[i] == SEARCH_NONE; k++)
+        if (reaches(j->data + j->skip, j->length - j->skip, b->names[k], b->modules[k], b->package_init[k])) b->found[i] = SEARCH_FOUND;
     }
     free(j->data);
     j->data = NULL;
   }
 }
 
-/* resolves to a Uint8Array: for each file 0 (none of the words), 1 (one of them) or 2 (not plain UTF-8 now, another length, or unreadable) */
+/* resolves to a Uint8Array: for each file 0 (reaches none of the factories), 1 (one) or 2 (not plain UTF-8 now, another length, or unreadable) */
 static void search_complete(napi_env env, napi_status status, void *data) {
   Batch *b = data;
   napi_value buffer, array;
@@ -469,15 +498,16 @@ static void search_complete(napi_env env, napi_status status, void *data) {
   free_batch(b);
 }
 
-#define SEARCH_USAGE "searchFiles(paths: string[], lengths: Float64Array, words: string[])"
+#define SEARCH_USAGE "searchFiles(paths: string[], lengths: Float64Array, names: string[], modules: string[], packageInit: Uint8Array)"
 
 napi_value pgready_search_files(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 5;
+  napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  uint32_t nw = 0;
-  bool is_typed = false;
-  if (argc < 3 || napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed || !is_array(env, argv[2], &nw)) {
+  uint32_t nn = 0, nm = 0;
+  bool is_typed = false, is_typed_init = false;
+  if (argc < 5 || napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed || !is_array(env, argv[2], &nn) || !is_array(env, argv[3], &nm) ||
+      nn != nm || napi_is_typedarray(env, argv[4], &is_typed_init) != napi_ok || !is_typed_init) {
     napi_throw_type_error(env, NULL, SEARCH_USAGE);
     return NULL;
   }
@@ -485,15 +515,25 @@ napi_value pgready_search_files(napi_env env, napi_callback_info info) {
   napi_get_undefined(env, &no_prefixes);
   Batch *b = new_batch(env, argv[0], no_prefixes, SEARCH_USAGE);
   if (!b) return NULL;
-  napi_typedarray_type type;
-  size_t n_lengths = 0;
-  void *lengths = NULL;
+  napi_typedarray_type type, init_type;
+  size_t n_lengths = 0, n_init = 0;
+  void *lengths = NULL, *init = NULL;
   napi_get_typedarray_info(env, argv[1], &type, &n_lengths, &lengths, NULL, NULL);
+  napi_get_typedarray_info(env, argv[4], &init_type, &n_init, &init, NULL, NULL);
   b->max_bytes = SIZE_MAX;
   b->found = calloc(b->count ? b->count : 1, 1);
-  b->words = calloc(nw ? nw : 1, sizeof *b->words);
-  int ok = type == napi_float64_array && n_lengths == b->count && b->found && b->words;
-  for (uint32_t k = 0; ok && k < nw; k++) ok = (b->words[b->word_count++] = element_copy(env, argv[2], k, NULL)) != NULL;
+  b->names = calloc(nn ? nn : 1, sizeof *b->names);
+  b->modules = calloc(nn ? nn : 1, sizeof *b->modules);
+  b->package_init = calloc(nn ? nn : 1, 1);
+  int ok = type == napi_float64_array && n_lengths == b->count && init_type == napi_uint8_array && n_init == nn && b->found && b->names &&
+           b->modules && b->package_init;
+  for (uint32_t k = 0; ok && k < nn; k++) {
+    b->ref_count++;
+    b->names[k] = element_copy(env, argv[2], k, NULL);
+    b->modules[k] = element_copy(env, argv[3], k, NULL);
+    b->package_init[k] = ((uint8_t *)init)[k] != 0;
+    ok = b->names[k] && b->modules[k];
+  }
   for (size_t i = 0; ok && i < b->count; i++) b->jobs[i].expected_units = ((double *)lengths)[i];
   if (!ok) {
     free_batch(b);

@@ -4,7 +4,7 @@
 
 /* readFiles(paths, python, maxBytes, prefixes?, lazy?): Promise<[items, bits, hashes]> (read_files.c) */
 napi_value pgready_read_files(napi_env env, napi_callback_info info);
-/* searchFiles(paths, lengths, words): Promise<Uint8Array> (read_files.c) */
+/* searchFiles(paths, lengths, names, modules, packageInit): Promise<Uint8Array> (read_files.c) */
 napi_value pgready_search_files(napi_env env, napi_callback_info info);
 
 #endif

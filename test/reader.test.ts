@@ -6,7 +6,8 @@ import { readSource } from '../src/discover/read.js';
 import type { ReadableFile, ReadSource } from '../src/discover/read.js';
 import type { Skipped } from '../src/model/run.js';
 import { READ_BATCH, readAhead, searchUnread } from '../src/perf/reader.js';
-import type { UnreadSource } from '../src/perf/reader.js';
+import type { FactoryWords, UnreadSource } from '../src/perf/reader.js';
+import { reaches } from '../src/perf/engine.js';
 import { nativeReader, nativeScreen, nativeSearch } from '../src/perf/screen.js';
 import { contentHash } from '../src/perf/disk-source.js';
 
@@ -181,35 +182,43 @@ describe('readAhead with the native reader', () => {
 });
 
 describe('searchUnread', () => {
-  it('finds the files that may spell a word as a whole identifier, and the files whose text is not what it was', async () => {
+  it('finds the files that may call a factory, and the files whose text is not what it was', async () => {
+    const open: FactoryWords = { name: 'open_db', module: 'db', packageInit: false };
+    const session: FactoryWords = { name: 'make_session', module: '', packageInit: true };
+    const accented: FactoryWords = { name: 'connexión', module: 'módulo', packageInit: false };
     const cases: [string, string, number][] = [
       ['uses.py', 'from db import open_db\nconn = open_db()\n', 1],
       ['attribute.py', 'import db\nconn = db.open_db()\n', 1],
-      ['at-start.py', 'open_db()', 1],
-      ['at-end.py', 'x = open_db', 1],
-      ['longer.py', 'reopen_db() + open_db_2()\n', 0],
-      ['non-ascii-before.py', 'éopen_db()\n', 0],
-      ['non-ascii-after.py', 'open_dbé()\n', 0],
-      ['dollar.py', '$open_db$\n', 1],
-      ['other.py', 'make_session()\n', 1],
+      ['no-module.py', 'conn = open_db()\n', 0],
+      ['module-in-word.py', 'import dbx\nconn = open_db()\n', 0],
+      ['at-start.py', 'open_db(db)', 1],
+      ['at-end.py', 'db; x = open_db', 1],
+      ['longer.py', 'import db\nreopen_db() + open_db_2()\n', 0],
+      ['non-ascii-before.py', 'import db\néopen_db()\n', 0],
+      ['non-ascii-after.py', 'import db\nopen_dbé()\n', 0],
+      ['dollar.py', '$open_db$ db\n', 1],
+      ['relative.py', 'from . import make_session\n', 1],
+      ['not-relative.py', 'from pkg import make_session\n', 0],
       ['none.py', 'print("hello")\n', 0],
-      ['non-ascii-word.py', 'x = connexión()\n', 1],
-      ['astral.py', 'x = "𝔘" + open_db()\n', 1],
-      ['bom.py', '\ufeffopen_db()\n', 1],
+      ['non-ascii-word.py', 'import módulo\nx = connexión()\n', 1],
+      ['astral.py', 'x = "𝔘" + db.open_db()\n', 1],
+      ['bom.py', '\ufeffopen_db(db)\n', 1],
     ];
     const lengthOf = (f: ReadableFile) => (readSource(f, { maxFileBytes: MAX }) as ReadSource).text.length;
     const files = cases.map(([name, text]) => {
       const f = file(name, text);
       return { ...f, length: lengthOf(f) };
     });
+    // the answers are reaches()'s own
+    for (const [name, text, want] of cases) expect([open, session, accented].some((r) => reaches(text.replace(/^\ufeff/, ''), r)) ? 1 : 0, name).toBe(want);
     // longer or shorter after it was read, gone, and not plain UTF-8 (decodeSource decides those)
-    const changed = { ...file('changed.py', 'open_db()\n'), length: 10 };
-    writeFileSync(changed.absPath, 'open_db(1)\n');
+    const changed = { ...file('changed.py', 'open_db(db)\n'), length: 12 };
+    writeFileSync(changed.absPath, 'open_db(db, 1)\n');
     const gone = { path: 'gone.py', absPath: join(dir, 'gone.py'), language: 'python' as const, length: 5 };
-    const latin = file('latin.py', bytes('# coding: latin-1\nopen_db("', [0xe9], '")\n'));
-    const utf16 = file('utf16.py', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('open_db()\n', 'utf16le')]));
+    const latin = file('latin.py', bytes('# coding: latin-1\nopen_db(db, "', [0xe9], '")\n'));
+    const utf16 = file('utf16.py', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('open_db(db)\n', 'utf16le')]));
     const all = [...files, changed, gone, { ...latin, length: lengthOf(latin) }, { ...utf16, length: lengthOf(utf16) }];
-    const found = await searchUnread(all, ['open_db', 'make_session', 'connexión', ''], nativeSearch());
+    const found = await searchUnread(all, [open, session, accented, { name: '', module: 'db', packageInit: true }], nativeSearch());
     expect(found).toBeDefined();
     expect(Object.fromEntries(found!)).toEqual({
       ...Object.fromEntries(cases.map(([name, , want]) => [name, want])),
@@ -220,8 +229,40 @@ describe('searchUnread', () => {
     });
   });
 
+  it('answers as reaches() does on random texts', async () => {
+    let seed = 99;
+    const rand = (): number => {
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = seed;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pieces = ['open_db', 'db', 'from .', 'from', ' .', 'import ', '_', 'x', 'é', '𝔘', ' ', '\n', '.', '(', 'dbé', 'open', '_db', 'pkg', 'get_conn', 'conn', ' get_conn ', ' from . ', ' db ', ' pkg ', ' conn '];
+    const refSets: FactoryWords[][] = [
+      [{ name: 'open_db', module: 'db', packageInit: false }],
+      [{ name: 'get_conn', module: '', packageInit: true }],
+      [{ name: 'open_db', module: 'pkg', packageInit: true }, { name: 'conn', module: 'dbé', packageInit: false }],
+    ];
+    const texts: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      let t = '';
+      const n = 1 + Math.floor(rand() * 24);
+      for (let k = 0; k < n; k++) t += pieces[Math.floor(rand() * pieces.length)]!;
+      texts.push(t);
+    }
+    const files = texts.map((t, i) => ({ ...file(`fuzz-${i}.py`, t), length: t.length }));
+    for (const refs of refSets) {
+      const found = await searchUnread(files, refs, nativeSearch());
+      const want = texts.map((t) => (refs.some((r) => reaches(t, r)) ? 1 : 0));
+      expect(files.map((f) => found!.get(f.path))).toEqual(want);
+      expect(want.filter((w) => w === 1).length).toBeGreaterThan(20);
+      expect(want.filter((w) => w === 0).length).toBeGreaterThan(20);
+    }
+  });
+
   it('is undefined without the addon', async () => {
-    expect(await searchUnread([], ['x'], undefined)).toBeUndefined();
+    expect(await searchUnread([], [{ name: 'x', module: '', packageInit: false }], undefined)).toBeUndefined();
   });
 });
 

@@ -150,7 +150,7 @@ function factoryRef(file: string, name: string): FactoryRef {
  * defining it, or (a factory in a package's __init__.py) imports relatively. Code reaches another
  * module's functions only through import statements and attribute chains, which spell both.
  */
-function reaches(text: string, r: FactoryRef): boolean {
+export function reaches(text: string, r: Pick<FactoryRef, 'name' | 'module' | 'packageInit'>): boolean {
   if (!mentionsWord(text, r.name)) return false;
   return (r.module !== '' && mentionsWord(text, r.module)) || (r.packageInit && text.includes('from .'));
 }
@@ -414,13 +414,12 @@ export async function analyseFiles(
         let added = false;
         if (fresh.length > 0) {
           // one pass for all the names (mentionsWord's whole-identifier test), then each factory
-          const words = fresh.map((r) => r.name);
-          const names = anyWord(words);
+          const names = anyWord(fresh.map((r) => r.name));
           // files whose texts are not in memory (left unread, or let go) are searched on the thread
-          // pool, and only those that may spell a name are read here (reading them all here cost
+          // pool, and only those that may call a factory are read here (reading them all here cost
           // more than the rest of a standard-library run)
           const away = python.filter((s): s is DiskSource => s instanceof DiskSource && !candidates.has(s.path) && !s.held && s.length > 0);
-          const searched = away.length > 0 ? await searchUnread(away, words, nativeSearch()) : undefined;
+          const searched = away.length > 0 ? await searchUnread(away, fresh, nativeSearch()) : undefined;
           for (const s of python) {
             if (candidates.has(s.path) || searched?.get(s.path) === SEARCH_NONE) continue;
             const t = readText(s);

@@ -108,29 +108,41 @@ export async function* readAhead(
   }
 }
 
-/** searchUnread's answer for a file that spells none of the words */
+/** searchUnread's answer for a file that may call none of the factories */
 export const SEARCH_NONE = 0;
 
 /** Files searchFiles reads at once: a few batches, so both cores search. */
 const SEARCH_BATCH = 256;
 
+/** A factory as the factory search looks for it (FactoryRef of src/perf/engine.ts). */
+export interface FactoryWords {
+  name: string;
+  /** the last name of the module that defines it ('' for none) */
+  module: string;
+  /** defined in a package's __init__.py: a relative import reaches it too */
+  packageInit: boolean;
+}
+
 /**
- * Which of these Python files, whose texts are not in memory, may spell one of the words as a whole
- * identifier: each file read again on libuv's thread pool. For each path: 0 none of the words (the
- * file need not be read here), 1 one of them, 2 its text is not what it was (another length, or no
- * longer plain UTF-8) or it could not be searched: reading it here (by its content hash or mark)
- * says whether it changed. Undefined without the addon.
+ * Which of these Python files, whose texts are not in memory, may call one of the factories (as
+ * reaches() in src/perf/engine.ts asks): each file read again on libuv's thread pool. For each
+ * path: 0 none (the file need not be read here), 1 one of them, 2 its text is not what it was
+ * (another length, or no longer plain UTF-8) or it could not be searched: reading it here (by its
+ * content hash or mark) says whether it changed. Undefined without the addon.
  */
 export async function searchUnread(
   files: readonly (ReadableFile & { length: number })[],
-  words: string[],
+  refs: readonly FactoryWords[],
   search: SearchFiles | undefined,
 ): Promise<Map<string, number> | undefined> {
   if (!search) return undefined;
+  const names = refs.map((r) => r.name);
+  const modules = refs.map((r) => r.module);
+  const packageInit = Uint8Array.from(refs, (r) => (r.packageInit ? 1 : 0));
   const batches: Promise<Uint8Array>[] = [];
   for (let i = 0; i < files.length; i += SEARCH_BATCH) {
     const batch = files.slice(i, i + SEARCH_BATCH);
-    batches.push(search(batch.map((f) => f.absPath), Float64Array.from(batch, (f) => f.length), words));
+    batches.push(search(batch.map((f) => f.absPath), Float64Array.from(batch, (f) => f.length), names, modules, packageInit));
   }
   const found = await Promise.all(batches);
   const out = new Map<string, number>();

@@ -30,11 +30,11 @@ export type ReadFiles = (
 ) => Promise<[(string | Buffer | number | null)[], Uint32Array, (string | undefined)[]]>;
 
 /**
- * The addon's search (native/read_files.c): each Python file read again; 0 when it spells none of
- * the words as a whole identifier, 1 when it may, 2 when its text is not plain UTF-8 of the length
- * given (in UTF-16 code units) any more, or it cannot be read.
+ * The addon's search (native/read_files.c): each Python file read again; 0 when it may call none of
+ * the factories (src/perf/engine.ts, reaches()), 1 when it may, 2 when its text is not plain UTF-8
+ * of the length given (in UTF-16 code units) any more, or it cannot be read.
  */
-export type SearchFiles = (paths: string[], lengths: Float64Array, words: string[]) => Promise<Uint8Array>;
+export type SearchFiles = (paths: string[], lengths: Float64Array, names: string[], modules: string[], packageInit: Uint8Array) => Promise<Uint8Array>;
 
 interface ScreenAddon {
   screen?: Screen;
