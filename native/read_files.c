@@ -19,11 +19,15 @@
  * The hash is OpenSSL's SHA-1, which Node exports to addons.
  */
 #include <node_api.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
+#ifndef _WIN32
+#include <sys/stat.h>
+#endif
 #include "read_files.h"
 #include "screen.h"
 
@@ -47,6 +51,9 @@ typedef struct {
   char hash[41];
   /* searchFiles: the length in UTF-16 code units the file's text had when it was read first */
   double expected_units;
+  /* what fstat showed of the file read, as Node's Stats has it: size, mtimeMs, ctimeMs, ino (has_stat) */
+  double stat[4];
+  int has_stat;
 } Job;
 
 #define READ_LAZY 1     /* settled plain Python files stay unread: their length instead of their text */
@@ -72,11 +79,41 @@ typedef struct {
   uint8_t *found;
 } Batch;
 
-/* the whole file, or 0 when it cannot be read or holds more than max bytes */
-static int read_whole(const char *path, size_t max, uint8_t **out, size_t *length) {
+#if defined(__APPLE__)
+#define MTIME(st) (st).st_mtimespec
+#define CTIME(st) (st).st_ctimespec
+#else
+#define MTIME(st) (st).st_mtim
+#define CTIME(st) (st).st_ctim
+#endif
+
+/*
+ * What fstat shows of the open file, as Node computes its Stats (sec * 1000 + nsec / 1e6, in
+ * doubles, as lib/internal/fs/utils.js does), so that a later statSync compares equal: 1, or 0
+ * where this is not done (Windows: the C runtime's inode is not libuv's).
+ */
+static int stat_of(FILE *f, double out[4]) {
+#ifdef _WIN32
+  (void)f;
+  (void)out;
+  return 0;
+#else
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0) return 0;
+  out[0] = (double)st.st_size;
+  out[1] = (double)MTIME(st).tv_sec * 1000 + (double)MTIME(st).tv_nsec / 1e6;
+  out[2] = (double)CTIME(st).tv_sec * 1000 + (double)CTIME(st).tv_nsec / 1e6;
+  out[3] = (double)st.st_ino;
+  return 1;
+#endif
+}
+
+/* the whole file, or 0 when it cannot be read or holds more than max bytes; with `stat`, what fstat showed of it */
+static int read_whole(const char *path, size_t max, uint8_t **out, size_t *length, double *stat, int *has_stat) {
   if (!path[0]) return 0;
   FILE *f = fopen(path, "rb");
   if (!f) return 0;
+  if (stat) *has_stat = stat_of(f, stat);
   size_t capacity = 16384, n = 0;
   uint8_t *buf = malloc(capacity);
   int ok = buf != NULL;
@@ -209,7 +246,7 @@ static int content_hash(const char *prefix, size_t prefix_length, const uint8_t 
 
 /* reads the job's file and sorts it: plain or not, and its length when plain */
 static void read_job(Job *j, size_t max_bytes) {
-  j->ok = read_whole(j->path, max_bytes, &j->data, &j->length);
+  j->ok = read_whole(j->path, max_bytes, &j->data, &j->length, j->stat, &j->has_stat);
   if (j->ok) j->plain = plain_kind(j->data, j->length, j->python, &j->skip, &j->units);
 }
 
@@ -263,10 +300,11 @@ static void reject(napi_env env, napi_deferred deferred, const char *text) {
 }
 
 /*
- * Resolves to [items, bits, hashes]: each file's text as a string when it is plain (plain_kind),
+ * Resolves to [items, bits, hashes, stats]: each file's text as a string when it is plain (plain_kind),
  * its length in UTF-16 code units when it is left unread (lazy), else its bytes as a Buffer (a copy:
  * memory V8 does not count would go unnoticed until a collection), null when it could not be read;
- * bits as execute() found them; the content hash of each plain file hashed, else undefined.
+ * bits as execute() found them; the content hash of each plain file hashed, else undefined; four
+ * numbers a file of what fstat showed of it when it was read (stat_of), NaN where there are none.
  */
 static void complete(napi_env env, napi_status status, void *data) {
   Batch *b = data;
@@ -303,12 +341,19 @@ static void complete(napi_env env, napi_status status, void *data) {
     free(j->data);
     j->data = NULL;
   }
+  napi_value stats_buffer, stats;
+  void *stats_data = NULL;
+  if (ok) ok = napi_create_arraybuffer(env, b->count * 4 * sizeof(double), &stats_data, &stats_buffer) == napi_ok &&
+               napi_create_typedarray(env, napi_float64_array, b->count * 4, stats_buffer, 0, &stats) == napi_ok;
+  for (size_t i = 0; ok && i < b->count; i++)
+    for (int k = 0; k < 4; k++) ((double *)stats_data)[i * 4 + k] = b->jobs[i].ok && b->jobs[i].has_stat ? b->jobs[i].stat[k] : NAN;
   if (ok) ok = napi_create_typedarray(env, napi_uint32_array, b->count, bits_buffer, 0, &bits) == napi_ok &&
-               napi_create_array_with_length(env, 3, &result) == napi_ok;
+               napi_create_array_with_length(env, 4, &result) == napi_ok;
   if (ok) {
     napi_set_element(env, result, 0, items);
     napi_set_element(env, result, 1, bits);
     napi_set_element(env, result, 2, hashes);
+    napi_set_element(env, result, 3, stats);
     napi_resolve_deferred(env, b->deferred, result);
   } else reject(env, b->deferred, "readFiles(): out of memory");
   napi_delete_async_work(env, b->work);

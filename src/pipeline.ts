@@ -150,6 +150,7 @@ async function analyseLazily(
         // a large run lets the texts go after their prefilter verdicts and reads them again when asked (DiskSource)
         const f = found.files[slot]!;
         const s = 'unread' in r ? new DiskSource(f, cfg, undefined, r.contentHash, r.length) : new DiskSource(f, cfg, r.text, r.contentHash);
+        if (r.readStat) s.readStat = r.readStat;
         slots[slot] = s;
         read.push(s);
         if (s.language === 'python' || s.language === 'text') admitted.admit(s, r.screened);

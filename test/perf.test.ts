@@ -19,6 +19,8 @@ import { TaskRunner } from '../src/perf/tasks.js';
 import { parsePython } from '../src/lang/python/parser.js';
 import { WorkerExecutor } from '../src/perf/pool.js';
 import { contentHash, DiskSource, shipped, textLength, textMark } from '../src/perf/disk-source.js';
+import { readSource } from '../src/discover/read.js';
+import type { ReadSource } from '../src/discover/read.js';
 import { Interner } from '../src/util/intern.js';
 import { PrefilterPass } from '../src/perf/prefilter-pass.js';
 import { makeSpillDir, Spill } from '../src/perf/spill.js';
@@ -1213,6 +1215,36 @@ describe('cache', () => {
     writeFileSync(join(root, 'other.py'), 'x = 22\n');
     expect(() => other!.text).toThrow(FileChangedError);
   }, 60_000);
+
+  it('the stat manifest records a file as it was read, not as it is when the run ends', async () => {
+    const root = tempDir();
+    const absPath = join(root, 'a.py');
+    writeFileSync(absPath, 'x = 1\n');
+    const past = Math.floor(Date.now() / 1000) - 86_400;
+    utimesSync(absPath, past, past);
+    // the stat manifest does not trust a file written (or touched) within two seconds of its read
+    await new Promise((r) => setTimeout(r, 2100));
+    const f = { path: 'a.py', absPath, language: 'python' as const };
+    const cfg = { maxFileBytes: 1 << 20 };
+    const read = readSource(f, cfg) as ReadSource;
+    expect(read.readStat).toMatchObject({ size: 6, mtimeMs: past * 1000 });
+    const s = new DiskSource(f, cfg, read.text);
+    s.readStat = read.readStat!;
+    const recorded = () => {
+      const manifest = new StatManifest(new DiskCache(join(root, '.cache')));
+      manifest.remember(s);
+      manifest.save();
+      return new StatManifest(new DiskCache(join(root, '.cache'))).source(f, cfg);
+    };
+    // unchanged since: the next run takes the hash of what was read
+    expect(recorded()?.contentHash).toBe(contentHash(s));
+    // edited while the run went on, with times long past (as a checkout or a copy leaves them), and
+    // recorded more than two seconds later: the next run sees other times than those recorded
+    writeFileSync(absPath, 'x = 22\n');
+    utimesSync(absPath, past + 60, past + 60);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(recorded()).toBeUndefined();
+  }, 30_000);
 
   it('two runs sharing a cache at once both finish, and the cache they leave is sound', async () => {
     const root = tempDir();

@@ -37,9 +37,22 @@ async function readAll(files: ReadableFile[], opts: { lazy?: boolean; hash?: boo
   return out;
 }
 
+/**
+ * The read without when it began (readStat.at: the reader's batch and readSource each take their
+ * own Date.now()), after checking that it began no later than the read it is compared with.
+ */
+function untimed<T extends ReadSource | UnreadSource | Skipped>(r: T, before?: ReadSource | UnreadSource | Skipped): T {
+  if (!('readStat' in r) || !r.readStat) return r;
+  if (before && 'readStat' in before && before.readStat) expect(r.readStat.at).toBeLessThanOrEqual(before.readStat.at);
+  return { ...r, readStat: { ...r.readStat, at: 0 } };
+}
+
 function expectSameAsReadSource(files: ReadableFile[], got: (ReadSource | UnreadSource | Skipped)[]): void {
   expect(got.map((r) => r.path)).toEqual(files.map((f) => f.path));
-  files.forEach((f, i) => expect(got[i], f.path).toEqual(readSource(f, { maxFileBytes: MAX }, nativeScreen())));
+  files.forEach((f, i) => {
+    const want = readSource(f, { maxFileBytes: MAX }, nativeScreen());
+    expect(untimed(got[i]!, want), f.path).toEqual(untimed(want));
+  });
 }
 
 /**
@@ -51,13 +64,22 @@ function expectReadSourceOrUnread(files: ReadableFile[], got: (ReadSource | Unre
   let hashed = 0;
   let unread = 0;
   files.forEach((f, i) => {
-    const want = readSource(f, { maxFileBytes: MAX }, nativeScreen());
-    const r = got[i]!;
+    const want = untimed(readSource(f, { maxFileBytes: MAX }, nativeScreen()));
+    const r = untimed(got[i]!);
     if ('unread' in r) {
       unread++;
       expect(lazy, f.path).toBe(true);
       expect('text' in want && want.language === 'python' && want.screened === 0, f.path).toBe(true);
-      expect(r, f.path).toEqual({ path: f.path, absPath: f.absPath, language: f.language, unread: true, length: (want as ReadSource).text.length, contentHash: contentHash(want as ReadSource), screened: 0 });
+      expect(r, f.path).toEqual({
+        path: f.path,
+        absPath: f.absPath,
+        language: f.language,
+        unread: true,
+        length: (want as ReadSource).text.length,
+        contentHash: contentHash(want as ReadSource),
+        screened: 0,
+        readStat: (want as ReadSource).readStat,
+      });
       return;
     }
     if ('contentHash' in r && r.contentHash !== undefined) {

@@ -13,8 +13,21 @@ export interface ReadableFile {
 
 const BINARY_PROBE = 8 * 1024;
 
+/**
+ * What `stat` showed of a file as it was read (of the open file), as Node's Stats has it, and when
+ * the read began (Date.now()): what the stat manifest records of a file a run read
+ * (src/perf/manifest.ts).
+ */
+export interface ReadStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  at: number;
+}
+
 /** A source as read, with what the native screen found in a Python file's bytes when one was asked for. */
-export type ReadSource = SourceFile & { screened?: number };
+export type ReadSource = SourceFile & { screened?: number; readStat?: ReadStat };
 
 /**
  * Reads and decodes one discovered file. Never throws: a file that cannot be read, is too large,
@@ -25,9 +38,13 @@ export type ReadSource = SourceFile & { screened?: number };
 export function readSource(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, screen?: Screen): ReadSource | Skipped {
   let bytes: Buffer;
   let fd: number | undefined;
+  let readStat: ReadStat;
   try {
+    const at = Date.now();
     fd = openSync(f.absPath, 'r');
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    const size = st.size;
+    readStat = { size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, at };
     if (size > cfg.maxFileBytes) {
       return {
         path: f.path,
@@ -47,7 +64,9 @@ export function readSource(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, s
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  return sourceOf(f, bytes, screen && ((b) => screen(b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b)));
+  const read = sourceOf(f, bytes, screen && ((b) => screen(b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b)));
+  if (!('reason' in read)) read.readStat = readStat;
+  return read;
 }
 
 /**

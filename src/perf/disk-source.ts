@@ -2,7 +2,7 @@ import type { Config } from '../model/config.js';
 import type { Language, SourceFile, TextKind } from '../model/facts.js';
 import type { Skipped } from '../model/run.js';
 import { readSource } from '../discover/read.js';
-import type { ReadableFile } from '../discover/read.js';
+import type { ReadableFile, ReadStat } from '../discover/read.js';
 import { crc32 } from 'node:zlib';
 import { sha1 } from './cache.js';
 
@@ -79,6 +79,8 @@ export class DiskSource implements SourceFile {
   length = 0;
   /** whether the text was ever read from disk after the object was made (the stat manifest counts them) */
   readLater = false;
+  /** what `stat` showed of the file as this run read it (the stat manifest records it) */
+  readStat?: ReadStat;
   #text: string | undefined;
   /** the mark of the text let go (TextMark) */
   #mark: TextMark | undefined;

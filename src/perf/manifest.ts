@@ -56,15 +56,26 @@ export class StatManifest {
     return lazy;
   }
 
-  /** Records a file this run read (after its content hash is known). */
+  /**
+   * Records a file this run read (after its content hash is known): what `stat` showed of it as it
+   * was read, where the reader took that (a file edited while the run went on must not be recorded
+   * with its new times and the old text's hash), else what it shows now.
+   */
   remember(s: SourceFile): void {
-    let st: Stats;
-    try {
-      st = statSync(s.absPath);
-    } catch {
-      return;
+    let st: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>;
+    let now: number;
+    if (s instanceof DiskSource && s.readStat) {
+      st = s.readStat;
+      // the times are compared with when the read began: a write after it within the clock's resolution would not show
+      now = s.readStat.at;
+    } else {
+      try {
+        st = statSync(s.absPath);
+      } catch {
+        return;
+      }
+      now = Date.now();
     }
-    const now = Date.now();
     if (now - st.mtimeMs < RACY_MS || now - st.ctimeMs < RACY_MS) return;
     this.keep(s.path, [st.size, st.mtimeMs, st.ctimeMs, st.ino, s.language, s.textKind ?? '', contentHash(s)]);
   }

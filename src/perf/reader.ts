@@ -2,7 +2,7 @@ import type { Config } from '../model/config.js';
 import type { SourceFile } from '../model/facts.js';
 import type { Skipped } from '../model/run.js';
 import { readSource, sourceOf } from '../discover/read.js';
-import type { ReadableFile, ReadSource } from '../discover/read.js';
+import type { ReadableFile, ReadSource, ReadStat } from '../discover/read.js';
 import type { ReadFiles, Screen, SearchFiles } from './screen.js';
 
 /** Files a batch of the native reader: large enough that a batch's round trip costs little, small enough to start soon. */
@@ -27,6 +27,7 @@ export interface UnreadSource {
   length: number;
   contentHash: string;
   screened: 0;
+  readStat?: ReadStat;
 }
 
 export interface ReadOptions {
@@ -69,9 +70,12 @@ export async function* readAhead(
   const batches: ReadableFile[][] = [];
   for (let i = 0; i < files.length; i += READ_BATCH) batches.push(files.slice(i, i + READ_BATCH));
   const inFlight: ReturnType<ReadFiles>[] = [];
+  /** when each batch's reads began */
+  const started: number[] = [];
   let next = 0;
   const launch = (): void => {
     if (next >= batches.length) return;
+    started.push(Date.now());
     const batch = batches[next++]!;
     const python = new Uint8Array(batch.length);
     for (let i = 0; i < batch.length; i++) python[i] = batch[i]!.language === 'python' ? 1 : 0;
@@ -82,8 +86,9 @@ export async function* readAhead(
   };
   for (let k = 0; k < READ_AHEAD; k++) launch();
   for (let b = 0; b < batches.length; b++) {
-    const [items, bits, hashes] = await inFlight.shift()!;
+    const [items, bits, hashes, stats] = await inFlight.shift()!;
     launch();
+    const at = started.shift()!;
     const batch = batches[b]!;
     const out: (ReadSource | UnreadSource | Skipped)[] = [];
     for (let i = 0; i < batch.length; i++) {
@@ -91,18 +96,26 @@ export async function* readAhead(
       const item = items[i];
       const found = bits[i]!;
       const hash = hashes[i];
+      const size = stats[i * 4]!;
+      const readStat: ReadStat | undefined = Number.isNaN(size) ? undefined : { size, mtimeMs: stats[i * 4 + 1]!, ctimeMs: stats[i * 4 + 2]!, ino: stats[i * 4 + 3]!, at };
+      let r: ReadSource | UnreadSource | Skipped;
       if (typeof item === 'number' && hash !== undefined && found === 0) {
-        const unread: UnreadSource = { path: f.path, absPath: f.absPath, language: f.language, unread: true, length: item, contentHash: hash, screened: 0 };
-        if (f.textKind !== undefined) unread.textKind = f.textKind;
-        out.push(unread);
+        r = { path: f.path, absPath: f.absPath, language: f.language, unread: true, length: item, contentHash: hash, screened: 0 };
+        if (f.textKind !== undefined) r.textKind = f.textKind;
       } else if (typeof item === 'string') {
         // plain UTF-8, decoded as decodeSource would
-        const file: ReadSource = { path: f.path, absPath: f.absPath, language: f.language, text: item };
-        if (f.textKind !== undefined) file.textKind = f.textKind;
-        if (hash !== undefined) file.contentHash = hash;
-        if (screen && f.language === 'python') file.screened = found;
-        out.push(file);
-      } else out.push(item && typeof item !== 'number' ? sourceOf(f, item, screen && (() => found)) : readSource(f, cfg, screen));
+        r = { path: f.path, absPath: f.absPath, language: f.language, text: item };
+        if (f.textKind !== undefined) r.textKind = f.textKind;
+        if (hash !== undefined) r.contentHash = hash;
+        if (screen && f.language === 'python') r.screened = found;
+      } else if (item && typeof item !== 'number') r = sourceOf(f, item, screen && (() => found));
+      // not read there: read here, and stat here
+      else {
+        out.push(readSource(f, cfg, screen));
+        continue;
+      }
+      if (readStat && !('reason' in r)) r.readStat = readStat;
+      out.push(r);
     }
     yield out;
   }

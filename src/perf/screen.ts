@@ -20,6 +20,8 @@ export type Screen = (bytes: Uint8Array) => number;
  * each Python file read. With `prefixes` (what contentHash hashes before each text), `hashes` holds
  * each plain file's content hash: every one with mode bit 2, else those left unread. With mode bit
  * 1, a plain Python file the screen settled comes back as its length in UTF-16 code units, unread.
+ * `stats`: four numbers a file, what fstat showed of it as it was read (size, mtimeMs, ctimeMs, ino,
+ * as Node's Stats has them), NaN where the reader took none.
  */
 export type ReadFiles = (
   paths: string[],
@@ -27,7 +29,7 @@ export type ReadFiles = (
   maxBytes: number,
   prefixes?: string[],
   mode?: number,
-) => Promise<[(string | Buffer | number | null)[], Uint32Array, (string | undefined)[]]>;
+) => Promise<[(string | Buffer | number | null)[], Uint32Array, (string | undefined)[], Float64Array]>;
 
 /**
  * The addon's search (native/read_files.c): each Python file read again; 0 when it may call none of
