@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePython, parsePythonAsync } from '../src/lang/python/parser.js';
@@ -65,6 +66,37 @@ describe('ParseAhead', () => {
 });
 
 describe('an audit with files parsed ahead', () => {
+  it('parses ahead the modules the facts pass asks about, which the next round indexes', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'pgready-ahead-'));
+    try {
+      // helpers.py holds nothing the prefilter selects; app.py's facts ask what make() returns
+      writeFileSync(join(cwd, 'app.py'), 'import sqlite3\nfrom helpers import make\nconn = make()\nconn.execute("SELECT 1")\n');
+      writeFileSync(join(cwd, 'helpers.py'), 'def make():\n    return open_thing()\n');
+      const run = async (off: boolean) => {
+        const before = process.env.PGREADY_PARSE_AHEAD;
+        if (off) process.env.PGREADY_PARSE_AHEAD = 'off';
+        else delete process.env.PGREADY_PARSE_AHEAD;
+        try {
+          const stats = {} as EngineStats;
+          const r = await audit(['.'], defaultConfig(cwd), { cwd, perf: { jobs: 1, cache: false, stats } });
+          return { findings: r.findings, parsed: stats.parsed, ahead: stats.parsedAhead };
+        } finally {
+          if (before === undefined) delete process.env.PGREADY_PARSE_AHEAD;
+          else process.env.PGREADY_PARSE_AHEAD = before;
+        }
+      };
+      const on = await run(false);
+      expect(on.parsed).toBe(2);
+      expect(on.ahead).toBe(2);
+      const off = await run(true);
+      expect(off.ahead).toBeUndefined();
+      expect(on.findings).toEqual(off.findings);
+      expect(on.findings.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
   it('is the audit without: the same findings, files and parsed files', async () => {
     const run = async (off: boolean) => {
       const before = process.env.PGREADY_PARSE_AHEAD;

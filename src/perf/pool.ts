@@ -10,10 +10,12 @@ const YIELD_EVERY = 8;
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
 /** Runs analysis tasks: on this thread, or spread over worker threads (one parser each). */
+export type OnDone = (n: number, results: readonly TaskResult[]) => void;
+
 export interface Executor {
   setup(inputs: ProjectInputs): void;
-  /** Results in the order of `tasks`; `onDone` is called as files finish (for progress). */
-  run(tasks: Task[], onDone?: (n: number) => void): Promise<TaskResult[]>;
+  /** Results in the order of `tasks`; `onDone` is called as files finish, with their results (for progress, and to act on them early). */
+  run(tasks: Task[], onDone?: OnDone): Promise<TaskResult[]>;
   close(): Promise<void>;
 }
 
@@ -26,13 +28,14 @@ export class InlineExecutor implements Executor {
     this.tableSize = inputs.table.length;
   }
 
-  async run(tasks: Task[], onDone?: (n: number) => void): Promise<TaskResult[]> {
+  async run(tasks: Task[], onDone?: OnDone): Promise<TaskResult[]> {
     const out: TaskResult[] = [];
     let n = 0;
     try {
       for (const t of tasks) {
-        out.push(this.runner.run(shipTask(t)));
-        onDone?.(1);
+        const r = this.runner.run(shipTask(t));
+        out.push(r);
+        onDone?.(1, [r]);
         if (++n % YIELD_EVERY === 0) await turn();
       }
     } finally {
@@ -100,7 +103,7 @@ export class WorkerExecutor implements Executor {
     for (const w of this.workers) w.postMessage(msg);
   }
 
-  async run(tasks: Task[], onDone?: (n: number) => void): Promise<TaskResult[]> {
+  async run(tasks: Task[], onDone?: OnDone): Promise<TaskResult[]> {
     const results: TaskResult[] = new Array(tasks.length);
     // small batches keep both workers busy to the end; larger files first would balance better still
     const batch = Math.max(1, Math.min(16, Math.ceil(tasks.length / (this.workers.length * 8))));
@@ -117,7 +120,7 @@ export class WorkerExecutor implements Executor {
           w.postMessage(msg, treeBuffers(slice));
         });
         for (let k = 0; k < got.length; k++) results[from + k] = this.interner ? this.interner.walk(got[k]!) : got[k]!;
-        onDone?.(got.length);
+        onDone?.(got.length, results.slice(from, from + got.length));
       }
     };
     // two batches under way on each worker: it starts the next while this thread takes the last one's results
