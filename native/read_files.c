@@ -114,7 +114,12 @@ static int read_whole(const char *path, size_t max, uint8_t **out, size_t *lengt
   FILE *f = fopen(path, "rb");
   if (!f) return 0;
   if (stat) *has_stat = stat_of(f, stat);
+  /* reads go straight into the buffer, sized by fstat when it told (one more byte, to see the end):
+     buffers grown by doubling left the pool threads' malloc arenas holding about 25 MB more at the
+     peak of ten copies of the standard library */
+  setvbuf(f, NULL, _IONBF, 0);
   size_t capacity = 16384, n = 0;
+  if (stat && *has_stat && stat[0] >= 0 && stat[0] < (double)max) capacity = (size_t)stat[0] + 1;
   uint8_t *buf = malloc(capacity);
   int ok = buf != NULL;
   while (ok) {
