@@ -23,14 +23,15 @@ const zlib = require('node:zlib');
 //   while the rules run, every scavenge promotes the file at hand (its facts, their tokens), and
 //   on 16,000 files the heap grew from 100 to 270 MB of mostly garbage between two collections
 //   (peak 418-422 MB; with this flag 336-339 MB, in the same time).
-// - A function is optimized after about 7 times as much of its bytecode ran as V8's default (67,584):
+// - A function is optimized after about 3 times as much of its bytecode ran as V8's default (67,584):
 //   on a standard-library audit V8's compiler threads took about 0.4 s of CPU, optimizing ~190
 //   functions, beside a main thread of 0.7 s and the reader's pool on the same two cores. The
-//   standard library: median 0.80 -> 0.73 s, CPU 1.2 -> 0.9 s; ten copies 5.9-6.5 -> 5.1-5.4 s;
-//   the dense corpora the same or faster (README, Performance).
+//   standard library: median 0.80 -> 0.71 s, CPU 1.2 -> 1.0 s; ten copies 5.9-6.5 -> 5.3-5.4 s;
+//   32,000 dense files the same (37.9 s against 37.8 s). 500,000 did as well on the standard
+//   library but cost those 32,000 files 8 % (40.2-40.9 s) (README, Performance).
 setFlagsFromString('--no-turbo-inlining');
 setFlagsFromString('--heap-growing-percent=25');
-setFlagsFromString('--interrupt-budget=500000');
+setFlagsFromString('--interrupt-budget=200000');
 
 const BUNDLE_DIR = path.join(__dirname, '..', 'dist', 'bundle');
 const SCRIPT = 'pgready.cjs';
