@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePython, parsePythonAsync } from '../src/lang/python/parser.js';
 import { ParseAhead } from '../src/perf/parse-ahead.js';
-import { audit } from '../src/pipeline.js';
-import { defaultConfig } from '../src/model/config.js';
-import type { EngineStats } from '../src/perf/engine.js';
+import { auditWithEnv } from './helpers/env.js';
 
 /*
  * Files the prefilter selects are parsed on libuv's thread pool while the main thread reads on
@@ -73,17 +71,8 @@ describe('an audit with files parsed ahead', () => {
       writeFileSync(join(cwd, 'app.py'), 'import sqlite3\nfrom helpers import make\nconn = make()\nconn.execute("SELECT 1")\n');
       writeFileSync(join(cwd, 'helpers.py'), 'def make():\n    return open_thing()\n');
       const run = async (off: boolean) => {
-        const before = process.env.PGREADY_PARSE_AHEAD;
-        if (off) process.env.PGREADY_PARSE_AHEAD = 'off';
-        else delete process.env.PGREADY_PARSE_AHEAD;
-        try {
-          const stats = {} as EngineStats;
-          const r = await audit(['.'], defaultConfig(cwd), { cwd, perf: { jobs: 1, cache: false, stats } });
-          return { findings: r.findings, parsed: stats.parsed, ahead: stats.parsedAhead };
-        } finally {
-          if (before === undefined) delete process.env.PGREADY_PARSE_AHEAD;
-          else process.env.PGREADY_PARSE_AHEAD = before;
-        }
+        const { result, stats } = await auditWithEnv(cwd, 'PGREADY_PARSE_AHEAD', off ? 'off' : undefined);
+        return { findings: result.findings, parsed: stats.parsed, ahead: stats.parsedAhead };
       };
       const on = await run(false);
       expect(on.parsed).toBe(2);
@@ -99,18 +88,8 @@ describe('an audit with files parsed ahead', () => {
 
   it('is the audit without: the same findings, files and parsed files', async () => {
     const run = async (off: boolean) => {
-      const before = process.env.PGREADY_PARSE_AHEAD;
-      if (off) process.env.PGREADY_PARSE_AHEAD = 'off';
-      else delete process.env.PGREADY_PARSE_AHEAD;
-      try {
-        const cwd = 'fixtures';
-        const stats = {} as EngineStats;
-        const r = await audit(['.'], defaultConfig(cwd), { cwd, perf: { jobs: 1, cache: false, stats } });
-        return { result: { findings: r.findings, files: r.files, skipped: r.skipped, summary: r.summary, parsed: stats.parsed }, ahead: stats.parsedAhead };
-      } finally {
-        if (before === undefined) delete process.env.PGREADY_PARSE_AHEAD;
-        else process.env.PGREADY_PARSE_AHEAD = before;
-      }
+      const { result, stats } = await auditWithEnv('fixtures', 'PGREADY_PARSE_AHEAD', off ? 'off' : undefined);
+      return { result, ahead: stats.parsedAhead };
     };
     const off = await run(true);
     const on = await run(false);

@@ -5,10 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeSource } from '../src/discover/read.js';
 import { pythonMayHoldFacts, pythonMayHoldFactsScreened } from '../src/perf/prefilter.js';
 import { nativeScreen } from '../src/perf/screen.js';
-import { audit } from '../src/pipeline.js';
-import { defaultConfig } from '../src/model/config.js';
-import type { EngineStats } from '../src/perf/engine.js';
 import { SQLITE_KEYWORDS } from '../src/sql/keywords.js';
+import { random } from './helpers/random.js';
+import { auditWithEnv, withEnv } from './helpers/env.js';
 
 /*
  * The native screen (native/screen.c) must never settle a file the prefilter would pass, and the
@@ -53,18 +52,6 @@ function compare(files: string[], scr: (bytes: Uint8Array) => number): { differ:
     if (pythonMayHoldFactsScreened(d.text, found) !== pythonMayHoldFacts(d.text)) differ.push(f);
   }
   return { differ, settled, read };
-}
-
-/** A deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** What the screen's checks turn on: quotes, spaces, escapes, keywords and their neighbours, triggers, punctuation. */
@@ -212,35 +199,15 @@ describe('the native screen', () => {
   }, 120_000);
 
   it('leaves an audit as it is without it: the same files parsed, the same results', async () => {
-    const run = async (screenOff: boolean) => {
-      const before = process.env.PGREADY_SCREEN;
-      if (screenOff) process.env.PGREADY_SCREEN = 'off';
-      else delete process.env.PGREADY_SCREEN;
-      try {
-        const cwd = join('fixtures', 'legacy-trading');
-        const stats = {} as EngineStats;
-        const r = await audit(['.'], defaultConfig(cwd), { cwd, perf: { jobs: 1, cache: false, stats } });
-        return { findings: r.findings, files: r.files, skipped: r.skipped, summary: r.summary, parsed: stats.parsed };
-      } finally {
-        if (before === undefined) delete process.env.PGREADY_SCREEN;
-        else process.env.PGREADY_SCREEN = before;
-      }
-    };
-    const off = await run(true);
-    const on = await run(false);
-    expect(on.findings.length).toBeGreaterThan(100);
-    expect(on).toEqual(off);
+    const cwd = join('fixtures', 'legacy-trading');
+    const off = await auditWithEnv(cwd, 'PGREADY_SCREEN', 'off');
+    const on = await auditWithEnv(cwd, 'PGREADY_SCREEN', undefined);
+    expect(on.result.findings.length).toBeGreaterThan(100);
+    expect(on.result).toEqual(off.result);
   }, 120_000);
 
-  it('is left out when PGREADY_SCREEN=off asks for the prefilter alone', () => {
-    const before = process.env.PGREADY_SCREEN;
-    process.env.PGREADY_SCREEN = 'off';
-    try {
-      expect(nativeScreen()).toBeUndefined();
-    } finally {
-      if (before === undefined) delete process.env.PGREADY_SCREEN;
-      else process.env.PGREADY_SCREEN = before;
-    }
-    expect(nativeScreen()).toBeDefined();
+  it('is left out when PGREADY_SCREEN=off asks for the prefilter alone', async () => {
+    expect(await withEnv('PGREADY_SCREEN', 'off', () => nativeScreen())).toBeUndefined();
+    expect(await withEnv('PGREADY_SCREEN', undefined, () => nativeScreen())).toBeDefined();
   });
 });

@@ -10,6 +10,8 @@ import type { FactoryWords, UnreadSource } from '../src/perf/reader.js';
 import { reaches } from '../src/perf/engine.js';
 import { nativeReader, nativeScreen, nativeSearch } from '../src/perf/screen.js';
 import { contentHash } from '../src/perf/disk-source.js';
+import { random } from './helpers/random.js';
+import { auditWithEnv, withEnv } from './helpers/env.js';
 
 /*
  * The native reader (native/read_files.c) reads and screens files on libuv's thread pool and hands
@@ -172,15 +174,8 @@ describe('readAhead with the native reader', () => {
   });
 
   it('decodes random bytes as TextDecoder does', async () => {
-    // mulberry32: the same texts every run
-    let seed = 12345;
-    const rand = (): number => {
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    // the same texts every run
+    const rand = random(12345);
     const valid: (string | number[])[] = ['x = 1\n', 'é', '☕', '𝔘', 'sqlite3', '"SELECT * FROM t"', '# coding: utf-8\n', '\r\n', '\r', '\n', [0xf4, 0x8f, 0xbf, 0xbf]];
     const invalid: (string | number[])[] = [
       [0xc3], [0xa9], [0xe2, 0x98], [0xf0, 0x9d], [0x80], [0xbf], [0xc0, 0x80], [0xed, 0xbf, 0xbf], [0xf5, 0x80, 0x80, 0x80], [0xff], [0xfe], [0xef, 0xbb, 0xbf], [0],
@@ -252,14 +247,7 @@ describe('searchUnread', () => {
   });
 
   it('answers as reaches() does on random texts', async () => {
-    let seed = 99;
-    const rand = (): number => {
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const rand = random(99);
     const pieces = ['open_db', 'db', 'from .', 'from', ' .', 'import ', '_', 'x', 'é', '𝔘', ' ', '\n', '.', '(', 'dbé', 'open', '_db', 'pkg', 'get_conn', 'conn', ' get_conn ', ' from . ', ' db ', ' pkg ', ' conn '];
     const refSets: FactoryWords[][] = [
       [{ name: 'open_db', module: 'db', packageInit: false }],
@@ -290,38 +278,15 @@ describe('searchUnread', () => {
 
 describe('an audit read by the native reader', () => {
   it('is the audit read one file at a time: the same findings, files, skips and parsed files', async () => {
-    const { audit } = await import('../src/pipeline.js');
-    const { defaultConfig } = await import('../src/model/config.js');
-    const run = async (sync: boolean) => {
-      const before = process.env.PGREADY_READER;
-      if (sync) process.env.PGREADY_READER = 'sync';
-      else delete process.env.PGREADY_READER;
-      try {
-        // every fixture: files of each language, non-ASCII and coding cookies among them
-        const cwd = 'fixtures';
-        const stats = { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 };
-        const r = await audit(['.'], defaultConfig(cwd), { cwd, perf: { jobs: 1, cache: false, stats } });
-        return { findings: r.findings, files: r.files, skipped: r.skipped, summary: r.summary, parsed: stats.parsed };
-      } finally {
-        if (before === undefined) delete process.env.PGREADY_READER;
-        else process.env.PGREADY_READER = before;
-      }
-    };
-    const sync = await run(true);
-    const native = await run(false);
-    expect(native.findings.length).toBeGreaterThan(500);
-    expect(native).toEqual(sync);
+    // every fixture: files of each language, non-ASCII and coding cookies among them
+    const sync = await auditWithEnv('fixtures', 'PGREADY_READER', 'sync');
+    const native = await auditWithEnv('fixtures', 'PGREADY_READER', undefined);
+    expect(native.result.findings.length).toBeGreaterThan(500);
+    expect(native.result).toEqual(sync.result);
   }, 120_000);
 
-  it('is left out when PGREADY_READER=sync asks for the files to be read on this thread', () => {
-    const before = process.env.PGREADY_READER;
-    process.env.PGREADY_READER = 'sync';
-    try {
-      expect(nativeReader()).toBeUndefined();
-    } finally {
-      if (before === undefined) delete process.env.PGREADY_READER;
-      else process.env.PGREADY_READER = before;
-    }
-    expect(nativeReader()).toBeDefined();
+  it('is left out when PGREADY_READER=sync asks for the files to be read on this thread', async () => {
+    expect(await withEnv('PGREADY_READER', 'sync', () => nativeReader())).toBeUndefined();
+    expect(await withEnv('PGREADY_READER', undefined, () => nativeReader())).toBeDefined();
   });
 });
