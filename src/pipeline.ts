@@ -130,21 +130,21 @@ async function analyseLazily(
   // the order of discovery
   const ahead = process.env.PGREADY_PARSE_AHEAD === 'off' ? undefined : new ParseAhead(WORKER_MIN_BYTES);
   const slots: (SourceFile | undefined)[] = [];
-  const unread: number[] = [];
+  const toRead: number[] = [];
   for (const f of found.files) {
     young?.check();
     const known = manifest?.source(f, cfg);
-    if (!known) unread.push(slots.length);
+    if (!known) toRead.push(slots.length);
     slots.push(known);
   }
   let at = 0;
-  // a Python file the screen settles is left unread (a file the cache knows the verdict of may be
-  // selected all the same: it is read again then, as a file of a warm run is)
+  // with the prefilter on, a Python file the screen settles is left unread (an UnreadSource: read
+  // again, as a file a stat manifest hands out, only if something asks for its text)
   const reading = { screen: nativeScreen(), reader: nativeReader(), lazy: perf.prefilter !== false, hash: dir !== undefined };
-  for await (const batch of readAhead(unread.map((k) => found.files[k]!), cfg, reading)) {
+  for await (const batch of readAhead(toRead.map((k) => found.files[k]!), cfg, reading)) {
     for (const r of batch) {
       young?.check();
-      const slot = unread[at++]!;
+      const slot = toRead[at++]!;
       if ('reason' in r) skipped.push(r);
       else {
         // a large run lets the texts go after their prefilter verdicts and reads them again when asked (DiskSource)

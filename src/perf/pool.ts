@@ -9,9 +9,10 @@ import type { FromWorker, ToWorker } from './worker.js';
 const YIELD_EVERY = 8;
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
-/** Runs analysis tasks: on this thread, or spread over worker threads (one parser each). */
+/** Told as tasks finish: how many, and their results. */
 export type OnDone = (n: number, results: readonly TaskResult[]) => void;
 
+/** Runs analysis tasks: on this thread, or spread over worker threads (one parser each). */
 export interface Executor {
   setup(inputs: ProjectInputs): void;
   /** Results in the order of `tasks`; `onDone` is called as files finish, with their results (for progress, and to act on them early). */

@@ -41,8 +41,9 @@ export interface ProjectInputs {
 
 /**
  * tree: of an index task, the file's syntax tree parsed ahead (src/perf/parse-ahead.ts); of a facts
- * task, as the index pass parsed it (or where it spilled it), so the facts pass need not parse again. A source without its text (a SourceRef) is read by the thread running
- * the task, and checked against its content hash (src/perf/disk-source.ts).
+ * task, as the index pass parsed it (or where it spilled it), so the facts pass need not parse
+ * again. A source without its text (a SourceRef) is read by the thread running the task, and checked
+ * against its content hash (src/perf/disk-source.ts).
  */
 export type Task = { kind: 'index'; source: SourceFile | SourceRef; tree?: Uint32Array } | { kind: 'facts'; source: SourceFile | SourceRef; tree?: Uint32Array | SpillRef };
 
