@@ -1,9 +1,14 @@
-import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodeSource } from '../discover/read.js';
 import { UsageError } from '../util/errors.js';
+
+type ChildProcess = typeof import('node:child_process');
+let childProcess: ChildProcess | undefined;
+/** node:child_process, loaded when a fix asks git: an audit never does, and loading it (with net, dgram and dns) cost each start about 4 ms */
+const git = (): ChildProcess => (childProcess ??= createRequire(import.meta.url)('node:child_process') as ChildProcess);
 
 /**
  * Writes `text` over `absPath` atomically: a temporary file in the same directory (so the rename
@@ -37,7 +42,7 @@ export function dirtyFiles(absPaths: readonly string[], cwd: string): string[] {
   if (absPaths.length === 0) return [];
   let top: string;
   try {
-    top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    top = git().execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return [];
   }
@@ -48,7 +53,7 @@ export function dirtyFiles(absPaths: readonly string[], cwd: string): string[] {
     const chunk = absPaths.slice(i, i + 200);
     let out: string;
     try {
-      out = execFileSync('git', ['status', '--porcelain', '-z', '--', ...chunk], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+      out = git().execFileSync('git', ['status', '--porcelain', '-z', '--', ...chunk], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
     } catch {
       return [];
     }
