@@ -338,5 +338,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "readFiles", fn);
   napi_create_function(env, "searchFiles", NAPI_AUTO_LENGTH, pgready_search_files, NULL, &fn);
   napi_set_named_property(env, exports, "searchFiles", fn);
+  napi_create_function(env, "trimMemory", NAPI_AUTO_LENGTH, pgready_trim_memory, NULL, &fn);
+  napi_set_named_property(env, exports, "trimMemory", fn);
   return exports;
 }

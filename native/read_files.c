@@ -28,6 +28,9 @@
 #ifndef _WIN32
 #include <sys/stat.h>
 #endif
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "read_files.h"
 #include "screen.h"
 
@@ -591,4 +594,20 @@ napi_value pgready_search_files(napi_env env, napi_callback_info info) {
     return NULL;
   }
   return queue(env, b, "pgready.searchFiles", search_execute, search_complete);
+}
+
+/*
+ * trimMemory(): gives the memory the thread pool's malloc arenas hold free back to the system
+ * (glibc's malloc_trim; elsewhere nothing). Each pool thread that read and screened files allocated
+ * in an arena of its own, and glibc keeps what they freed: on 16,000 dense files about 20 MB at the
+ * peak, which comes later in the run.
+ */
+napi_value pgready_trim_memory(napi_env env, napi_callback_info info) {
+  (void)info;
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+  napi_value result;
+  napi_get_undefined(env, &result);
+  return result;
 }

@@ -10,7 +10,7 @@ import { sha1 } from './perf/cache.js';
 import { contentHash, StatManifest } from './perf/manifest.js';
 import { DiskSource, releaseText, textHeld } from './perf/disk-source.js';
 import { PrefilterPass } from './perf/prefilter-pass.js';
-import { nativeReader, nativeScreen } from './perf/screen.js';
+import { nativeReader, nativeScreen, trimReaderMemory } from './perf/screen.js';
 import { readAhead } from './perf/reader.js';
 import { CAP_YOUNG_GENERATION_MIN_FILES, YoungGenerationCap } from './perf/young-generation.js';
 import type { PerfOptions } from './perf/engine.js';
@@ -159,6 +159,8 @@ async function analyseLazily(
       }
     }
   }
+  // the pool threads' arenas kept what the reading freed: about 20 MB at the peak of 16,000 dense files
+  if (reading.reader) trimReaderMemory();
   for (const s of slots) if (s) sources.push(s);
 
   // the report of a run with these very inputs, when the caller keeps reports: print it again

@@ -8,7 +8,7 @@ import type { Skipped } from '../src/model/run.js';
 import { READ_BATCH, readAhead, searchUnread } from '../src/perf/reader.js';
 import type { FactoryWords, UnreadSource } from '../src/perf/reader.js';
 import { reaches } from '../src/perf/engine.js';
-import { nativeReader, nativeScreen, nativeSearch } from '../src/perf/screen.js';
+import { nativeReader, nativeScreen, nativeSearch, trimReaderMemory } from '../src/perf/screen.js';
 import { contentHash } from '../src/perf/disk-source.js';
 import { random } from './helpers/random.js';
 import { auditWithEnv, withEnv } from './helpers/env.js';
@@ -162,6 +162,13 @@ describe('readAhead with the native reader', () => {
     expect((byPath.get('ascii.py') as ReadSource).screened).not.toBe(0);
     expect((byPath.get('settled.py') as ReadSource).screened).toBe(0);
     expect(byPath.get('schema.sql')).not.toHaveProperty('screened');
+  });
+
+  it('reads on after the pool threads\' free memory is given back', async () => {
+    const files = [file('before-trim.py', 'import sqlite3\n'), file('after-trim.py', 'x = 1\n')];
+    expectSameAsReadSource(files.slice(0, 1), await readAll(files.slice(0, 1)));
+    trimReaderMemory();
+    expectSameAsReadSource(files, await readAll(files));
   });
 
   it('keeps the order across batches', async () => {

@@ -11,7 +11,7 @@ import { CACHE_VERSION } from '../version.js';
 import { DiskCache, sha1 } from './cache.js';
 import { contentHash, DiskSource, FileChangedError, releaseText, textHeld, textLength } from './disk-source.js';
 import { SEARCH_NONE, searchUnread } from './reader.js';
-import { nativeSearch } from './screen.js';
+import { nativeSearch, trimReaderMemory } from './screen.js';
 import type { Executor } from './pool.js';
 import { InlineExecutor, WorkerExecutor } from './pool.js';
 import type { OnDone } from './pool.js';
@@ -599,6 +599,9 @@ export async function analyseFiles(
       for (const p of selected) for (const q of indexQueries.get(p) ?? []) settleOrIndex(q);
       cache?.setLater('grow', growKey, { joined, settled: [...settled].sort() });
     }
+    // the thread pool is done reading and parsing ahead: what its malloc arenas hold free goes back
+    // before the facts pass, where large runs peak
+    trimReaderMemory();
     let todo: SourceFile[] = [...[...selected].sort().map((p) => byPath.get(p)!), ...text];
     const computed = new Set<string>();
     for (let round = 0; todo.length > 0; round++) {

@@ -43,6 +43,7 @@ interface ScreenAddon {
   sqlKeywords?: (words: string[]) => void;
   readFiles?: ReadFiles;
   searchFiles?: SearchFiles;
+  trimMemory?: () => void;
 }
 
 let loaded: ScreenAddon | null | undefined;
@@ -92,4 +93,12 @@ export function nativeSearch(): SearchFiles | undefined {
   if (!nativeReader()) return undefined;
   const addon = screenAddon();
   return typeof addon?.searchFiles === 'function' ? addon.searchFiles : undefined;
+}
+
+/**
+ * Gives back to the system the memory the reader's threads freed (the addon's trimMemory: glibc
+ * keeps a malloc arena a thread, and what the pool freed stayed in them to the end of the run).
+ */
+export function trimReaderMemory(): void {
+  screenAddon()?.trimMemory?.();
 }
