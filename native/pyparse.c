@@ -323,22 +323,18 @@ static napi_value sql_keywords(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
-  napi_value fn;
-  napi_create_function(env, "parse", NAPI_AUTO_LENGTH, parse, NULL, &fn);
-  napi_set_named_property(env, exports, "parse", fn);
-  napi_create_function(env, "parseAsync", NAPI_AUTO_LENGTH, parse_async, NULL, &fn);
-  napi_set_named_property(env, exports, "parseAsync", fn);
-  napi_create_function(env, "names", NAPI_AUTO_LENGTH, names, NULL, &fn);
-  napi_set_named_property(env, exports, "names", fn);
-  napi_create_function(env, "screen", NAPI_AUTO_LENGTH, screen, NULL, &fn);
-  napi_set_named_property(env, exports, "screen", fn);
-  napi_create_function(env, "sqlKeywords", NAPI_AUTO_LENGTH, sql_keywords, NULL, &fn);
-  napi_set_named_property(env, exports, "sqlKeywords", fn);
-  napi_create_function(env, "readFiles", NAPI_AUTO_LENGTH, pgready_read_files, NULL, &fn);
-  napi_set_named_property(env, exports, "readFiles", fn);
-  napi_create_function(env, "searchFiles", NAPI_AUTO_LENGTH, pgready_search_files, NULL, &fn);
-  napi_set_named_property(env, exports, "searchFiles", fn);
-  napi_create_function(env, "trimMemory", NAPI_AUTO_LENGTH, pgready_trim_memory, NULL, &fn);
-  napi_set_named_property(env, exports, "trimMemory", fn);
+#define METHOD(name, cb) {name, NULL, cb, NULL, NULL, NULL, napi_enumerable, NULL}
+  const napi_property_descriptor methods[] = {
+      METHOD("parse", parse),
+      METHOD("parseAsync", parse_async),
+      METHOD("names", names),
+      METHOD("screen", screen),
+      METHOD("sqlKeywords", sql_keywords),
+      METHOD("readFiles", pgready_read_files),
+      METHOD("searchFiles", pgready_search_files),
+      METHOD("trimMemory", pgready_trim_memory),
+  };
+#undef METHOD
+  napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   return exports;
 }
