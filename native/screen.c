@@ -1502,10 +1502,14 @@ int pgready_screen(const uint8_t *s, size_t n) {
   size_t i;
   for (size_t base = 0; base < n; base += 16) {
     Masks m = look_masks(s, base, n);
-    /* a word trigger settles it: the prefilter then reads the file whole */
-    EACH(m.word, i) if (word_trigger_at(t, i, 0)) return found | SCREEN_WORD;
+    /* a word trigger sends the file to the prefilter whole; the other bits are still gathered (it
+       skips the SQL patterns where SCREEN_SQL is clear) */
+    if (!(found & SCREEN_WORD)) EACH(m.word, i) if (word_trigger_at(t, i, 0)) {
+      found |= SCREEN_WORD;
+      break;
+    }
     EACH(m.underscore, i) {
-      if (word_trigger_at(t, i, 0)) return found | SCREEN_WORD;
+      if (!(found & SCREEN_WORD) && word_trigger_at(t, i, 0)) found |= SCREEN_WORD;
       /* IMPORT_BY_NAME: `import_module` or `import__` (__import__) */
       if (i >= 6 && s[i - 1] == 't' && spells_exactly(t, i - 6, "import") && (at(t, i + 1) == '_' || spells_exactly(t, i + 1, "module")))
         imports = 1;
@@ -1528,6 +1532,6 @@ int pgready_screen(const uint8_t *s, size_t n) {
   if (imports && hides_trigger_across_literals(t)) found |= SCREEN_HIDDEN;
   /* the literals read as the prefilter reads them, where its other paths are closed */
   int joins = imports && (found & (SCREEN_ESCAPE | SCREEN_HIDDEN));
-  if (found && !(found & SCREEN_EXECUTE) && !literals_may_pass(t, joins)) return 0;
+  if (found && !(found & (SCREEN_EXECUTE | SCREEN_WORD)) && !literals_may_pass(t, joins)) return 0;
   return found;
 }

@@ -6,8 +6,8 @@
 /*
  * What the prefilter (src/perf/prefilter.ts, pythonMayHoldFacts) may find in these UTF-8 bytes of a
  * Python file, as bits; 0 when it surely says no (screen.c: no check may succeed, or reading the
- * literals shows that none can make it say yes). SCREEN_WORD stops the screen (the prefilter reads
- * such a file whole); without it, the other bits are complete.
+ * literals shows that none can make it say yes). A bit left clear is a check that fails, with
+ * SCREEN_WORD too (the prefilter reads such a file whole, but skips the checks found failing).
  */
 #define SCREEN_SQL 1      /* a literal that may open SQL (hasSqlLiteralOpening, COMMENT_CLOSE_OPENING) */
 #define SCREEN_EXECUTE 2  /* execute or fetch* as an attribute (EXECUTE_OR_FETCH_WORD) */

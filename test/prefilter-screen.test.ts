@@ -45,9 +45,10 @@ function compare(files: string[], scr: (bytes: Uint8Array) => number): { differ:
   for (const f of files) {
     const bytes = readFileSync(f);
     const d = decodeSource(bytes, true);
-    if ('error' in d || d.encoding !== 'utf-8') continue;
+    if ('error' in d) continue;
     read++;
-    const found = scr(bytes[0] === 0xef ? bytes.subarray(3) : bytes);
+    // a file in another encoding is screened as its text in UTF-8 (sourceOf)
+    const found = d.encoding !== 'utf-8' ? scr(Buffer.from(d.text, 'utf8')) : scr(bytes[0] === 0xef ? bytes.subarray(3) : bytes);
     if (found === 0) settled++;
     if (pythonMayHoldFactsScreened(d.text, found) !== pythonMayHoldFacts(d.text)) differ.push(f);
   }

@@ -162,6 +162,14 @@ describe('readAhead with the native reader', () => {
     expect((byPath.get('ascii.py') as ReadSource).screened).not.toBe(0);
     expect((byPath.get('settled.py') as ReadSource).screened).toBe(0);
     expect(byPath.get('schema.sql')).not.toHaveProperty('screened');
+    // a file in another encoding is screened as its text (sourceOf): the prefilter then skips what the bits rule out
+    const scr = nativeScreen()!;
+    for (const p of ['utf16le.py', 'utf16be.py', 'cookie.py', 'cookie-utf8-bytes.py']) {
+      const r = byPath.get(p) as ReadSource;
+      expect(r.screened, p).toBe(scr(Buffer.from(r.text, 'utf8')));
+    }
+    expect((byPath.get('utf16le.py') as ReadSource).screened).not.toBe(0);
+    expect((byPath.get('cookie.py') as ReadSource).screened).toBe(0);
   });
 
   it('reads on after the pool threads\' free memory is given back', async () => {

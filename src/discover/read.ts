@@ -64,7 +64,7 @@ export function readSource(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, s
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  const read = sourceOf(f, bytes, screen && ((b) => screen(b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b)));
+  const read = sourceOf(f, bytes, screen && ((b) => screen(b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b)), screen);
   if (!('reason' in read)) read.readStat = readStat;
   return read;
 }
@@ -72,14 +72,20 @@ export function readSource(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, s
 /**
  * readSource's second half: the file's bytes decoded (or the reason they cannot be). `screened`
  * answers for a Python file decoded as UTF-8: the screen's bits for its bytes after a BOM
- * (src/perf/reader.ts has them from the thread that read the file).
+ * (src/perf/reader.ts has them from the thread that read the file). A Python file in another
+ * encoding is screened as its text's UTF-8 (the screen's checks are of the text, read in UTF-8):
+ * without its bits the prefilter would try SQL patterns that cost 30-80 ms to compile (prefilter.ts).
  */
-export function sourceOf(f: ReadableFile, bytes: Uint8Array, screened?: (bytes: Uint8Array) => number): ReadSource | Skipped {
+export function sourceOf(f: ReadableFile, bytes: Uint8Array, screened?: (bytes: Uint8Array) => number, screen?: Screen): ReadSource | Skipped {
   const decoded = decodeSource(bytes, f.language === 'python');
   if ('error' in decoded) return { path: f.path, reason: decoded.reason, detail: decoded.error };
   const file: ReadSource = { path: f.path, absPath: f.absPath, language: f.language, text: decoded.text };
   if (f.textKind !== undefined) file.textKind = f.textKind;
-  if (screened && f.language === 'python' && decoded.encoding === 'utf-8') file.screened = screened(bytes);
+  if (f.language === 'python') {
+    if (decoded.encoding === 'utf-8') {
+      if (screened) file.screened = screened(bytes);
+    } else if (screen) file.screened = screen(Buffer.from(decoded.text, 'utf8'));
+  }
   return file;
 }
 

@@ -532,15 +532,45 @@ function groupReadsAsSql(pieces: string[], budget: { chars: number }): boolean {
 
 /** True when analysing this Python text could produce a fact, leaving out calls of project factories. */
 export function pythonMayHoldFacts(text: string): boolean {
+  return mayHoldFacts(text, undefined);
+}
+
+/**
+ * pythonMayHoldFacts, where `sqlBit` (when given) is the native screen's SCREEN_SQL: false when
+ * hasSqlLiteralOpening and COMMENT_CLOSE_OPENING surely fail, true when they may match.
+ */
+function mayHoldFacts(text: string, sqlBit: boolean | undefined): boolean {
   // most files hold no word trigger, no execute/fetch name, no letter escape and no import by name: one pass tells
   const { signal, importer } = signalsOf(text);
   if (signal && hasWordTrigger(text) && triggersMatter(text)) return true;
   const execOrFetch = signal && EXECUTE_OR_FETCH_WORD.test(text);
   const imports = importer();
   const hiddenTrigger = (signal && LETTER_ESCAPE.test(text)) || hidesTriggerInContinuation(text) || (imports && hidesTriggerAcrossLiterals(text));
-  const sql = mayOpenSql(text, execOrFetch);
+  const joins = hiddenTrigger && imports;
+  if (sqlBit === true && !execOrFetch) return hintedVerdict(text, hiddenTrigger, joins);
+  const sql = sqlBit === undefined ? mayOpenSql(text, execOrFetch) : execOrFetch;
   if (!hiddenTrigger && !sql) return false;
-  return scanVerdict(text, execOrFetch, hiddenTrigger, sql, hiddenTrigger && imports);
+  return scanVerdict(text, execOrFetch, hiddenTrigger, sql, joins);
+}
+
+/**
+ * The verdict of a file where the screen found that a literal may open SQL, without trying
+ * hasSqlLiteralOpening's patterns: irregexp spends 30-80 ms compiling them (about 52 KB of source
+ * each), more than a standard-library run spends on the rest of the prefilter. The scanner reads
+ * the literals with `sql` on. That gives the patterns' verdict: scanLiterals finds SQL only in a
+ * group that reads as SQL (groupReadsAsSql), and a literal that does opens as mayOpenSql's
+ * patterns ask; with no execute/fetch attribute nothing else differs. Only where the scanner
+ * cannot tell (Unsure) are the patterns tried, to take the path pythonMayHoldFacts takes.
+ */
+function hintedVerdict(text: string, hiddenTrigger: boolean, joins: boolean): boolean {
+  try {
+    return scanLiterals(text, false, hiddenTrigger, true, joins);
+  } catch (e) {
+    if (!(e instanceof Unsure)) throw e;
+  }
+  const sql = mayOpenSql(text, false);
+  if (!hiddenTrigger && !sql) return false;
+  return scanVerdict(text, false, hiddenTrigger, sql, joins);
 }
 
 /** What the native screen found in a file's bytes (native/screen.h, SCREEN_*). */
@@ -553,16 +583,18 @@ export const SCREEN_WORD = 16;
 /**
  * pythonMayHoldFacts, given what the native screen (native/screen.c) found in the file's bytes: each
  * of its checks is a superset of one made here, so a bit it leaves clear is a check that fails, and
- * is not made again. A file with a word trigger, an escape or a hidden trigger is read as before;
- * otherwise only what its literals may open counts (signal, hiddenTrigger and joins are false).
- * test/prefilter-screen.test.ts checks that this gives pythonMayHoldFacts's verdict.
+ * is not made again. A file with a word trigger, an escape or a hidden trigger is read as before but
+ * for the SQL patterns (mayHoldFacts); otherwise only what its literals may open counts (signal,
+ * hiddenTrigger and joins are false). test/prefilter-screen.test.ts checks that this gives
+ * pythonMayHoldFacts's verdict.
  */
 export function pythonMayHoldFactsScreened(text: string, found: number): boolean {
   if (found === 0) return false;
-  if ((found & (SCREEN_WORD | SCREEN_ESCAPE | SCREEN_HIDDEN)) !== 0) return pythonMayHoldFacts(text);
+  const sqlBit = (found & SCREEN_SQL) !== 0;
+  if ((found & (SCREEN_WORD | SCREEN_ESCAPE | SCREEN_HIDDEN)) !== 0) return mayHoldFacts(text, sqlBit);
   const execOrFetch = (found & SCREEN_EXECUTE) !== 0 && EXECUTE_OR_FETCH_WORD.test(text);
-  if (!mayOpenSql(text, execOrFetch)) return false;
-  return scanVerdict(text, execOrFetch, false, true, false);
+  if (execOrFetch) return scanVerdict(text, true, false, true, false);
+  return sqlBit && hintedVerdict(text, false, false);
 }
 
 /**

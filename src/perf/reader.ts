@@ -108,7 +108,7 @@ export async function* readAhead(
         if (f.textKind !== undefined) r.textKind = f.textKind;
         if (hash !== undefined) r.contentHash = hash;
         if (screen && f.language === 'python') r.screened = found;
-      } else if (item && typeof item !== 'number') r = sourceOf(f, item, screen && (() => found));
+      } else if (item && typeof item !== 'number') r = sourceOf(f, item, screen && (() => found), screen);
       // not read there: read here, and stat here
       else {
         out.push(readSource(f, cfg, screen));
