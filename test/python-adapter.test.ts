@@ -4,6 +4,7 @@ import type { FileFacts, SourceFile } from '../src/model/facts.js';
 import { placeholders } from '../src/sql/analyze.js';
 import { toFileRange } from '../src/sql/map.js';
 import { read } from './helpers/paths.js';
+import { random } from './helpers/random.js';
 
 function project(files: Record<string, string>): { facts: (path: string) => FileFacts; sources: Map<string, SourceFile> } {
   const sources = new Map<string, SourceFile>();
@@ -193,6 +194,59 @@ describe('the module table', () => {
       }
     }
     expect(compared).toBeGreaterThan(1000);
+  });
+});
+
+describe('the module table, against a map of every dotted suffix', () => {
+  it('resolves every name as a map of each file\'s nameable dotted suffixes would, nearest first', () => {
+    // the table as it was until session 19: every dotted suffix of every file (c, b.c, a.b.c) up to a
+    // segment no import can name, each to the files it names in path order
+    const identifier = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/;
+    const suffixMap = (paths: string[]): Map<string, string[]> => {
+      const map = new Map<string, string[]>();
+      for (const path of [...paths].sort()) {
+        const parts = path.replace(/\.pyw?$/, '').split('/').filter((p) => p !== '' && p !== '.');
+        if (parts[parts.length - 1] === '__init__') parts.pop();
+        const dotted = parts.join('.').split('.');
+        for (let k = dotted.length - 1; k >= 0 && identifier.test(dotted[k]!); k--) {
+          const key = dotted.slice(k).join('.');
+          map.set(key, [...(map.get(key) ?? []), path]);
+        }
+      }
+      return map;
+    };
+    const next = random(20261122);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+    const segments = ['a', 'b', 'ab', 'db', 'adb', 'util', 'x-y', 'v1.2', '1x', 'é', '__init__', '', '..', '.'];
+    let resolved = 0;
+    for (let round = 0; round < 400; round++) {
+      const paths = new Set<string>();
+      for (let i = 0; i < 1 + Math.floor(next() * 12); i++) {
+        const dirs = Array.from({ length: Math.floor(next() * 4) }, () => pick(segments));
+        paths.add([...dirs, `${pick(segments.filter((x) => x !== '' && x !== '.' && x !== '..'))}${pick(['.py', '.pyw'])}`].join('/'));
+      }
+      const list = [...paths];
+      const table = new ModuleTable(list.map((path) => ({ path, root: '.' })));
+      const map = suffixMap(list);
+      const names = [...map.keys(), 'a.b.c', 'x-y.db', 'v1.2.db', '', '.db', 'db.', 'a..b', 'é.db', 'zz'];
+      for (let i = 0; i < 12; i++) {
+        const name = pick(names);
+        const from = `${pick(segments)}/${pick(segments)}/views.py`;
+        const want = map.get(name);
+        const got = table.resolve(name, from);
+        if (!want) expect(got, name).toBeUndefined();
+        else {
+          expect(want).toContain(got);
+          if (want.length === 1) expect(got).toBe(want[0]);
+          // asked from one of the files it names, the nearest is that file: every one of them is a candidate
+          for (const f of want) expect(table.resolve(name, f), `${name} from ${f}`).toBe(f);
+          resolved++;
+        }
+        // asked again (the answer is kept): the same
+        expect(table.resolve(name, from)).toBe(got);
+      }
+    }
+    expect(resolved).toBeGreaterThan(1000);
   });
 });
 
