@@ -145,64 +145,71 @@ export class SyntaxNode {
     readonly id: number,
   ) {}
 
-  private word(k: number): number {
-    return this.tree.words[this.id * NODE_WORDS + k]!;
-  }
+  // The getters read the array themselves rather than through a helper: V8 runs with TurboFan's
+  // inlining off (bin/load-bundle.cjs), so each helper would be a call on every property read.
 
   get type(): string {
-    const symbol = this.word(0) & 0xffff;
+    const symbol = this.tree.words[this.id * NODE_WORDS]! & 0xffff;
     return symbol === ERROR_SYMBOL ? 'ERROR' : (this.tree.grammar.types[symbol] ?? '');
   }
 
   get isNamed(): boolean {
-    return ((this.word(0) >>> 16) & FLAG_NAMED) !== 0;
+    return ((this.tree.words[this.id * NODE_WORDS]! >>> 16) & FLAG_NAMED) !== 0;
   }
 
   get isMissing(): boolean {
-    return ((this.word(0) >>> 16) & FLAG_MISSING) !== 0;
+    return ((this.tree.words[this.id * NODE_WORDS]! >>> 16) & FLAG_MISSING) !== 0;
   }
 
   get hasError(): boolean {
-    return ((this.word(0) >>> 16) & FLAG_HAS_ERROR) !== 0;
+    return ((this.tree.words[this.id * NODE_WORDS]! >>> 16) & FLAG_HAS_ERROR) !== 0;
   }
 
   get startIndex(): number {
-    return this.word(2);
+    return this.tree.words[this.id * NODE_WORDS + 2]!;
   }
 
   get endIndex(): number {
-    return this.word(3);
+    return this.tree.words[this.id * NODE_WORDS + 3]!;
   }
 
   get text(): string {
-    return this.tree.text.slice(this.word(2), this.word(3));
+    const words = this.tree.words;
+    const at = this.id * NODE_WORDS;
+    return this.tree.text.slice(words[at + 2]!, words[at + 3]!);
   }
 
   get startPosition(): Point {
-    return this.tree.point(this.word(2));
+    return this.tree.point(this.startIndex);
   }
 
   get endPosition(): Point {
-    return this.tree.point(this.word(3));
+    return this.tree.point(this.endIndex);
   }
 
   get parent(): SyntaxNode | null {
-    const p = this.word(4);
+    const p = this.tree.words[this.id * NODE_WORDS + 4]!;
     return p === NO_PARENT ? null : this.tree.node(p);
   }
 
   get children(): SyntaxNode[] {
     if (!this.childList) {
       const list: SyntaxNode[] = [];
-      const end = this.id + this.word(5);
-      for (let c = this.id + 1; c < end; c += this.tree.words[c * NODE_WORDS + 5]!) list.push(this.tree.node(c)!);
+      const words = this.tree.words;
+      const end = this.id + words[this.id * NODE_WORDS + 5]!;
+      for (let c = this.id + 1; c < end; c += words[c * NODE_WORDS + 5]!) list.push(this.tree.node(c)!);
       this.childList = list;
     }
     return this.childList;
   }
 
   get namedChildren(): SyntaxNode[] {
-    if (!this.namedList) this.namedList = this.children.filter((c) => c.isNamed);
+    if (!this.namedList) {
+      const words = this.tree.words;
+      const list: SyntaxNode[] = [];
+      for (const c of this.children) if (((words[c.id * NODE_WORDS]! >>> 16) & FLAG_NAMED) !== 0) list.push(c);
+      this.namedList = list;
+    }
     return this.namedList;
   }
 
@@ -223,7 +230,7 @@ export class SyntaxNode {
   }
 
   get firstChild(): SyntaxNode | null {
-    return this.word(5) > 1 ? this.tree.node(this.id + 1) : null;
+    return this.tree.words[this.id * NODE_WORDS + 5]! > 1 ? this.tree.node(this.id + 1) : null;
   }
 
   get lastChild(): SyntaxNode | null {
@@ -272,7 +279,7 @@ export class SyntaxNode {
     const field = this.tree.grammar.fieldIds.get(name);
     if (field === undefined) return null;
     const words = this.tree.words;
-    const end = this.id + this.word(5);
+    const end = this.id + words[this.id * NODE_WORDS + 5]!;
     for (let c = this.id + 1; c < end; c += words[c * NODE_WORDS + 5]!) if (words[c * NODE_WORDS + 1] === field) return this.tree.node(c);
     return null;
   }
