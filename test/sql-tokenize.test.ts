@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Range } from '../src/model/facts.js';
 import { HOLE_TEXT } from '../src/sql/map.js';
-import { tokenize } from '../src/sql/tokenize.js';
+import { firstSignificantType, tokenize } from '../src/sql/tokenize.js';
+import { random } from './helpers/random.js';
 
 /** `type:text` of every token that is not whitespace. */
 function shapes(text: string, holes?: Range[]): string[] {
@@ -232,5 +233,27 @@ describe('holes', () => {
     const tokens = tokenize(text, holes);
     expect(tokens.map((t) => t.text).join('')).toBe(text);
     expect(tokens.filter((t) => t.type === 'hole').map((t) => t.start)).toEqual([7, 7 + a.length + 2]);
+  });
+});
+
+describe('firstSignificantType', () => {
+  /** what looksLikeSql reads first: the first token tokenize makes that is not whitespace or a comment */
+  const fromTokens = (text: string) => tokenize(text).find((t) => t.type !== 'whitespace' && t.type !== 'comment')?.type;
+  const pieces = [' ', '\n', '\t', '\v', '-- c\n', '--', '/* c */', '/*', '-', '/', 'SELECT', 'select', 'Delete', 'from', 'foo', '_x',
+    'é', '1', '1.5e3', "'a'", "'", '"b"', '"', '[c]', '`d`', "x'0A'", 'X', '?', '?1', ':n', '@v', '$1', '{x}', '{', '}', '%(n)s', '%s', '%', '(', ')', ',', ';', '.', '!', '<>', '||', '::'];
+
+  it('gives the type of the first token tokenize makes that is neither whitespace nor a comment', () => {
+    const next = random(7);
+    for (let k = 0; k < 20000; k++) {
+      let text = '';
+      for (let n = Math.floor(next() * 6); n >= 0; n--) text += pieces[Math.floor(next() * pieces.length)]!;
+      expect(firstSignificantType(text), JSON.stringify(text)).toBe(fromTokens(text));
+    }
+  });
+
+  it('is undefined for nothing but whitespace and comments', () => {
+    expect(firstSignificantType('')).toBeUndefined();
+    expect(firstSignificantType(' \n-- only a comment\n/* and another */ ')).toBeUndefined();
+    expect(firstSignificantType(' /* c */ SELECT')).toBe('keyword');
   });
 });

@@ -1,5 +1,5 @@
 import type { SqlToken } from '../model/facts.js';
-import { tokenize } from './tokenize.js';
+import { firstSignificantType, tokenize } from './tokenize.js';
 
 /*
  * Decides whether a string that is never seen executed is SQL. It has to say no to UI prose such as
@@ -356,6 +356,10 @@ function templateFieldsAsHoles(s: Tok[]): Tok[] {
 
 /** True only for text that clearly is SQL: its first tokens form a statement opening. */
 export function looksLikeSql(text: string): boolean {
+  // most literals (names, messages, paths) fail at their first token: tokenize no further then
+  // (templateFieldsAsHoles below only turns tokens into holes, so a first token that is not a
+  // keyword stays not one)
+  if (firstSignificantType(text) !== 'keyword') return false;
   const s = templateFieldsAsHoles(tokenize(text).filter((t) => t.type !== 'whitespace' && t.type !== 'comment'));
   const first = s[0];
   if (!first || first.type !== 'keyword') return false;

@@ -233,6 +233,19 @@ function scanVariable(text: string, i: number, limit: number): Scan {
 }
 
 /**
+ * The type of the first token of `text` that is neither whitespace nor a comment (tokenize's, with
+ * no holes), scanning no further; undefined when there is none.
+ */
+export function firstSignificantType(text: string): SqlTokenType | undefined {
+  for (let i = 0; i < text.length; ) {
+    const s = scan(text, i, text.length);
+    if (s.type !== 'whitespace' && s.type !== 'comment') return s.type;
+    i = Math.max(s.end, i + 1);
+  }
+  return undefined;
+}
+
+/**
  * Tokenizes SQLite SQL. The tokens cover `text` exactly: their texts concatenate to it.
  * `holes` are SQL ranges of run-time values; one starting outside a quoted token or comment
  * becomes a single 'hole' token.
