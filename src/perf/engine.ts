@@ -369,6 +369,20 @@ export async function analyseFiles(
     const settled = new Set<string>();
     const inputs = (): ProjectInputs => ({ table: tableInputs, indexes: [...indexed.values()], settled: [...settled].sort(), spillDir, lean: large });
 
+    let sharing: IndexSharing | undefined;
+    /**
+     * A large run writes each module index there as it comes from the index pass, and holds it lean
+     * from then on: the whole indexes held to the end of the index pass, and their JSON made again
+     * (twice: hash and write) when the facts pass began, made the largest runs' peak (64,000
+     * dense files: RSS 448 MB as that pass began, measured in session 20).
+     */
+    const shareNow = (m: PythonModuleIndex, json: string): void => {
+      sharing ??= new IndexSharing(spillDir!);
+      if (!sharing.write(m.file, json)) return;
+      if (!indexHashes.has(m.file)) indexHashes.set(m.file, sha1(json));
+      makeLean(m);
+      leanIndexes = true;
+    };
     /** the texts of modules parsed ahead that are not held (read to settle a question: parseAsked) */
     const aheadTexts = new Map<string, string>();
     const indexFiles = async (paths: string[]): Promise<void> => {
@@ -394,9 +408,12 @@ export async function analyseFiles(
         if (r.tree && selected.has(r.path)) trees.set(r.path, r.tree);
         if (r.tree && !ArrayBuffer.isView(r.tree)) stats.spilled = (stats.spilled ?? 0) + 1;
         if (r.index) {
+          // the index's JSON, made once: for the cache, and (large runs) for the scratch directory
+          const json = cache || spillDir ? JSON.stringify(r.index) : '';
+          cache?.setLaterJson('index', sha1(base, r.path, hashOf(byPath.get(r.path)!)), `{"index":${json},"queried":${JSON.stringify(r.queried)}}`);
           indexed.set(r.path, r.index);
           indexQueries?.set(r.path, r.queried);
-          cache?.setLater('index', sha1(base, r.path, hashOf(byPath.get(r.path)!)), { index: r.index, queried: r.queried });
+          if (spillDir) shareNow(r.index, json);
         } else indexFailed.add(r.path);
       }
     };
@@ -515,7 +532,6 @@ export async function analyseFiles(
      * each thread reads those its files ask about (src/perf/shared-indexes.ts), with the factories
      * solved here: a copy of every index in each worker was the largest part of its heap.
      */
-    let sharing: IndexSharing | undefined;
     const factsInputs = (): ProjectInputs => {
       const all = inputs();
       if (!spillDir) return all;

@@ -62,14 +62,21 @@ export class IndexSharing {
     this.spill = new Spill(dir, 'indexes');
   }
 
+  /** Writes a file's index, given as its JSON, unless it is written already; false when it cannot be. */
+  write(file: string, json: string): boolean {
+    if (this.failed) return false;
+    if (this.refs.has(file)) return true;
+    const ref = this.spill.writeText(json);
+    if (ref) this.refs.set(file, ref);
+    else this.failed = true;
+    return !this.failed;
+  }
+
   /** Where every index lies, writing those not written yet; undefined when one cannot be written. */
   refsOf(indexes: Iterable<PythonModuleIndex>): [string, SpillRef][] | undefined {
     for (const index of indexes) {
       if (this.failed) return undefined;
-      if (this.refs.has(index.file)) continue;
-      const ref = this.spill.writeText(JSON.stringify(index));
-      if (ref) this.refs.set(index.file, ref);
-      else this.failed = true;
+      if (!this.refs.has(index.file)) this.write(index.file, JSON.stringify(index));
     }
     this.spill.release();
     return this.failed ? undefined : [...this.refs];
