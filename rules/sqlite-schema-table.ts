@@ -30,18 +30,17 @@ export default defineRule({
     good: 'import sqlite3\n\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\ncur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = \'public\'")\n',
   },
   detect(facts) {
-    return sqlRuleHits(facts, (_sql, sig) =>
-      sig.flatMap((t) => {
+    // one pass over every token of every statement: no array made for a token that is not a hit
+    return sqlRuleHits(facts, (_sql, sig) => {
+      const hits: { range: { start: number; end: number }; message: string }[] = [];
+      for (const t of sig) {
         // sqlite_master, main.sqlite_master, "sqlite_master" — but not the string 'sqlite_sequence'
-        if (t.type !== 'identifier' && t.type !== 'quoted-identifier') return [];
+        if (t.type !== 'identifier' && t.type !== 'quoted-identifier') continue;
         const name = identifierName(t);
         const replacement = REPLACEMENT[name.toUpperCase()];
-        if (!replacement) return [];
-        return [{
-          range: { start: t.start, end: t.end },
-          message: `\`${name}\` is SQLite's internal table; PostgreSQL: ${replacement}`,
-        }];
-      }),
-    );
+        if (replacement) hits.push({ range: { start: t.start, end: t.end }, message: `\`${name}\` is SQLite's internal table; PostgreSQL: ${replacement}` });
+      }
+      return hits;
+    });
   },
 });
