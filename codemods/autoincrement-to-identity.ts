@@ -1,13 +1,13 @@
 import type { SqlToken } from '../src/model/facts.js';
 import { defineCodemod } from '../src/model/codemod.js';
 import { matchingParen } from '../src/sql/analyze.js';
-import { isWord } from '../src/sql/clauses.js';
+import { isWord, isWordIn } from '../src/sql/clauses.js';
 import { createTables, identifierName, type ColumnDef, type CreateTable } from '../src/sql/ddl.js';
 import { toFileRange } from '../src/sql/map.js';
 import { SqlRewrite, caseLike, emitRewrite, once, sqlTargets } from '../src/sql/rewrite.js';
 
 /** Column constraints PostgreSQL does not take next to an identity, or takes differently. */
-const BLOCKING = ['ASC', 'DESC', 'DEFAULT', 'GENERATED', 'AS', 'CONFLICT', 'COLLATE', 'CHECK'];
+const BLOCKING: ReadonlySet<string> = new Set(['ASC', 'DESC', 'DEFAULT', 'GENERATED', 'AS', 'CONFLICT', 'COLLATE', 'CHECK']);
 
 const SETVAL_NOTE = "after loading existing rows, move the identity past max(id) with setval(pg_get_serial_sequence('t', 'id'), …)";
 
@@ -51,7 +51,7 @@ export default defineCodemod({
           const name = identifierName(sig[col.nameIndex]!);
           const at = { start: sig[col.nameIndex]!.start, end: sig[col.last]!.end };
           if (auto) handled.add(auto.start);
-          if (!isInteger || words.some((t) => isWord(t, ...BLOCKING))) {
+          if (!isInteger || words.some((t) => isWordIn(t, BLOCKING))) {
             out.refuse(
               toFileRange(sql, at),
               'unsupported-key-column',

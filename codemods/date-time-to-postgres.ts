@@ -1,7 +1,7 @@
 import type { Range, SqlString, SqlToken } from '../src/model/facts.js';
 import { defineCodemod } from '../src/model/codemod.js';
 import { functionCalls, tokenRange, tokensOf, type CallMatch } from '../src/sql/analyze.js';
-import { COMPARISON_OPERATORS, isPunct, isWord, quotedContent } from '../src/sql/clauses.js';
+import { COMPARISON_OPERATORS, isPunct, isWordIn, quotedContent } from '../src/sql/clauses.js';
 import { HOLE_TEXT, toFileRange } from '../src/sql/map.js';
 import { SqlRewrite, emitRewrite, once, paramRanges, sqlTargets } from '../src/sql/rewrite.js';
 import { sqlSnippet } from '../src/sql/rulekit.js';
@@ -240,6 +240,9 @@ function replacementOf(sig: SqlToken[], name: string, args: Arg[], driverPercent
   }
 }
 
+/** Words after or before which a time value stands loose in a statement. */
+const LOOSE_WORDS = new Set(['SELECT', 'WHERE', 'AND', 'OR', 'THEN', 'ELSE', 'WHEN', 'END', 'AS', 'FROM', 'ORDER', 'GROUP', 'HAVING', 'LIMIT', 'ASC', 'DESC', 'BETWEEN', 'SET', 'VALUES', 'ON']);
+
 /** Tokens around which `a - INTERVAL '1 day'` needs no parentheses: `WHERE ts > …`, `(…, …)`. */
 function bareOk(prev: SqlToken | undefined, next: SqlToken | undefined): boolean {
   const loose = (t: SqlToken | undefined) =>
@@ -249,7 +252,7 @@ function bareOk(prev: SqlToken | undefined, next: SqlToken | undefined): boolean
     isPunct(t, ',') ||
     isPunct(t, ';') ||
     (t.type === 'operator' && COMPARISON_OPERATORS.has(t.text)) ||
-    isWord(t, 'SELECT', 'WHERE', 'AND', 'OR', 'THEN', 'ELSE', 'WHEN', 'END', 'AS', 'FROM', 'ORDER', 'GROUP', 'HAVING', 'LIMIT', 'ASC', 'DESC', 'BETWEEN', 'SET', 'VALUES', 'ON');
+    isWordIn(t, LOOSE_WORDS);
   return loose(prev) && loose(next);
 }
 

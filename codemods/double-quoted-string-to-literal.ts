@@ -1,11 +1,11 @@
 import { defineCodemod } from '../src/model/codemod.js';
 import { hitsIn } from '../rules/double-quoted-string.js';
-import { enclosingOpen, isWord, quotedContent } from '../src/sql/clauses.js';
+import { enclosingOpen, isWordIn, quotedContent } from '../src/sql/clauses.js';
 import { toFileRange } from '../src/sql/map.js';
 import { SqlRewrite, emitRewrite, once, sqlTargets } from '../src/sql/rewrite.js';
 
 /** Date functions whose arguments date-time-to-postgres rewrites as a whole (`datetime("now")`). */
-const DATE_FUNCTIONS = ['DATE', 'TIME', 'DATETIME', 'JULIANDAY', 'UNIXEPOCH', 'STRFTIME', 'TIMEDIFF'];
+const DATE_FUNCTIONS: ReadonlySet<string> = new Set(['DATE', 'TIME', 'DATETIME', 'JULIANDAY', 'UNIXEPOCH', 'STRFTIME', 'TIMEDIFF']);
 
 export default defineCodemod({
   name: 'double-quoted-string-to-literal',
@@ -22,7 +22,7 @@ export default defineCodemod({
         const t = sig[i];
         if (!t) continue;
         const open = enclosingOpen(sig, i);
-        if (open > 0 && isWord(sig[open - 1], ...DATE_FUNCTIONS)) continue;
+        if (open > 0 && isWordIn(sig[open - 1], DATE_FUNCTIONS)) continue;
         const content = quotedContent(t);
         // SQLite reads "x" as the column x when one exists: then it was never a string
         if (columns.has(content.toLowerCase())) {

@@ -1,9 +1,9 @@
 import { defineCodemod } from '../src/model/codemod.js';
-import { isWord } from '../src/sql/clauses.js';
+import { isWord, isWordIn } from '../src/sql/clauses.js';
 import { SqlRewrite, caseLike, emitRewrite, once, sqlTargets } from '../src/sql/rewrite.js';
 
 /** What PostgreSQL's IS takes after it (as SQL328 reads it): these stay. */
-const PG_IS_OPERANDS = ['NULL', 'TRUE', 'FALSE', 'UNKNOWN', 'DISTINCT'];
+const PG_IS_OPERANDS: ReadonlySet<string> = new Set(['NULL', 'TRUE', 'FALSE', 'UNKNOWN', 'DISTINCT']);
 
 export default defineCodemod({
   name: 'is-value-to-distinct-from',
@@ -17,7 +17,7 @@ export default defineCodemod({
         if (!isWord(t, 'IS')) return;
         const negated = isWord(sig[i + 1], 'NOT');
         const next = sig[negated ? i + 2 : i + 1];
-        if (!next || (next.type === 'punctuation' && next.text !== '(') || isWord(next, ...PG_IS_OPERANDS)) return;
+        if (!next || (next.type === 'punctuation' && next.text !== '(') || isWordIn(next, PG_IS_OPERANDS)) return;
         const rw = new SqlRewrite(sql, ctx.source.text);
         // a IS NOT b -> a IS DISTINCT FROM b; a IS b -> a IS NOT DISTINCT FROM b (both null-safe, as SQLite's IS is)
         if (negated) rw.replaceTokens(sig[i + 1]!, sig[i + 1]!, caseLike(t, 'DISTINCT FROM'));

@@ -91,7 +91,7 @@ function tableListing(sig: SqlToken[], at: number, params: Range[]): Rewrite[] |
   if (i <= stmt.last) {
     const by = sig.slice(i + 2, stmt.last + 1);
     const okOrder = isWord(sig[i + 1], 'BY') && by.length >= 1 && isWord(by[0], 'NAME', 'TBL_NAME') && (by.length === 1 || (by.length === 2 && isWord(by[1], 'ASC', 'DESC')));
-    if (!okOrder || !isWord(only, by[0]!.upper!)) return undefined;
+    if (!okOrder || !isWord(only) || only.upper !== by[0]!.upper) return undefined;
   }
   return sawType ? edits : undefined;
 }

@@ -6,6 +6,7 @@ import {
   isDoubleQuoted,
   isPunct,
   isWord,
+  isWordIn,
   quotedContent,
   statementAt,
   type Statement,
@@ -56,6 +57,7 @@ const NAME_AFTER_WORDS: ReadonlySet<string> = new Set([
   'FROM', 'JOIN', 'INTO', 'UPDATE', 'TABLE', 'SELECT', 'DISTINCT', 'BY', 'AS', 'ON', 'INDEX', 'VIEW', 'EXISTS',
   'REFERENCES', 'KEY', 'COLUMN',
 ]);
+const NAME_BEFORE_WORDS: ReadonlySet<string> = new Set(['IS', 'LIKE', 'IN', 'BETWEEN', 'AS']);
 
 type Certainty = 'value' | 'maybe';
 
@@ -92,7 +94,7 @@ function quotesIdentifiers(sig: SqlToken[], stmt: Statement): boolean {
     const next = sig[k + 1];
     if (isPunct(prev, '.') || isPunct(next, '.')) return true;
     if (isWord(prev) && NAME_AFTER_WORDS.has(prev.upper)) return true;
-    if (isComparison(next) || isWord(next, 'IS', 'LIKE', 'IN', 'BETWEEN', 'AS')) return true;
+    if (isComparison(next) || isWordIn(next, NAME_BEFORE_WORDS)) return true;
   }
   return false;
 }

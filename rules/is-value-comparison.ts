@@ -1,10 +1,10 @@
 import type { SqlString, SqlToken } from '../src/model/facts.js';
 import { defineRule } from '../src/model/rule.js';
-import { isPunct, isWord, nameChainEnd, shortText } from '../src/sql/clauses.js';
+import { isPunct, isWord, isWordIn, nameChainEnd, shortText } from '../src/sql/clauses.js';
 import { sqlRuleHits } from '../src/sql/rulekit.js';
 
 /** What PostgreSQL's IS accepts after it: IS [NOT] NULL/TRUE/FALSE/UNKNOWN, IS [NOT] DISTINCT FROM. */
-const PG_IS_OPERANDS = ['NULL', 'TRUE', 'FALSE', 'UNKNOWN', 'DISTINCT'];
+const PG_IS_OPERANDS: ReadonlySet<string> = new Set(['NULL', 'TRUE', 'FALSE', 'UNKNOWN', 'DISTINCT']);
 
 /** The operand when it is one short token or name chain (`?`, `:uid`, `'x'`, `b.code`), or `…`. */
 function operandText(sql: SqlString, sig: SqlToken[], i: number): string {
@@ -40,7 +40,7 @@ export default defineRule({
         const operand = negated ? i + 2 : i + 1;
         const next = sig[operand];
         // `x IS` cut short by `)`, `,` or `;` is not a comparison we can read
-        if (!next || (next.type === 'punctuation' && next.text !== '(') || isWord(next, ...PG_IS_OPERANDS)) return;
+        if (!next || (next.type === 'punctuation' && next.text !== '(') || isWordIn(next, PG_IS_OPERANDS)) return;
         const last = negated ? sig[i + 1]! : t;
         const shown = operandText(sql, sig, operand);
         const found = `${t.text}${negated ? ` ${last.text}` : ''} ${shown}`;

@@ -1,10 +1,10 @@
 import type { FileFacts, SqlToken } from '../src/model/facts.js';
 import { defineRule } from '../src/model/rule.js';
 import { significant, tokensOf } from '../src/sql/analyze.js';
-import { columnDefinitions, endsOperand, isPunct, isWord } from '../src/sql/clauses.js';
+import { columnDefinitions, endsOperand, isPunct, isWord, isWordIn } from '../src/sql/clauses.js';
 import { sqlRuleHits } from '../src/sql/rulekit.js';
 
-const ROWID_NAMES = ['ROWID', 'OID', '_ROWID_'];
+const ROWID_NAMES: ReadonlySet<string> = new Set(['ROWID', 'OID', '_ROWID_']);
 
 /** Words after which a name is a table, alias or type, not a column: `FROM oid`, `AS rowid`, `WITHOUT ROWID`. */
 const NOT_A_COLUMN_AFTER: ReadonlySet<string> = new Set([
@@ -18,7 +18,7 @@ function declaredRowidColumns(facts: FileFacts): Set<string> {
     const sig = significant(tokensOf(sql));
     for (const def of columnDefinitions(sig)) {
       const name = sig[def.name];
-      if (isWord(name, ...ROWID_NAMES)) declared.add(name.upper);
+      if (isWordIn(name, ROWID_NAMES)) declared.add(name.upper);
     }
   }
   return declared;
@@ -57,7 +57,7 @@ export default defineRule({
       const definedHere = new Set(columnDefinitions(sig).map((def) => def.name));
       const hits: { range: { start: number; end: number }; message: string }[] = [];
       sig.forEach((t, i) => {
-        if (!isWord(t, ...ROWID_NAMES) || declared.has(t.upper) || !isRowidUse(sig, i, definedHere)) return;
+        if (!isWordIn(t, ROWID_NAMES) || declared.has(t.upper) || !isRowidUse(sig, i, definedHere)) return;
         hits.push({
           range: { start: t.start, end: t.end },
           message:

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Range } from '../src/model/facts.js';
 import { HOLE_TEXT } from '../src/sql/map.js';
 import { firstSignificantType, tokenize } from '../src/sql/tokenize.js';
+import { isWord, isWordIn } from '../src/sql/clauses.js';
 import { random } from './helpers/random.js';
 
 /** `type:text` of every token that is not whitespace. */
@@ -255,5 +256,31 @@ describe('firstSignificantType', () => {
     expect(firstSignificantType('')).toBeUndefined();
     expect(firstSignificantType(' \n-- only a comment\n/* and another */ ')).toBeUndefined();
     expect(firstSignificantType(' /* c */ SELECT')).toBe('keyword');
+  });
+});
+
+describe('isWord and isWordIn', () => {
+  const [select, name, str, num] = tokenize("SELECT users 'x' 1").filter((t) => t.type !== 'whitespace');
+
+  it('isWord: a keyword or name, or one of up to four words', () => {
+    expect(isWord(select)).toBe(true);
+    expect(isWord(name)).toBe(true);
+    expect(isWord(str)).toBe(false);
+    expect(isWord(num)).toBe(false);
+    expect(isWord(undefined)).toBe(false);
+    expect(isWord(select, 'SELECT')).toBe(true);
+    expect(isWord(select, 'FROM', 'WHERE', 'AND', 'SELECT')).toBe(true);
+    expect(isWord(select, 'FROM', 'WHERE', 'AND', 'OR')).toBe(false);
+    expect(isWord(name, 'USERS')).toBe(true);
+    expect(isWord(str, 'X')).toBe(false);
+  });
+
+  it('isWordIn: one of a set of words', () => {
+    const words = new Set(['NULL', 'TRUE', 'FALSE', 'UNKNOWN', 'DISTINCT']);
+    const [distinct, other] = tokenize('DISTINCT other').filter((t) => t.type !== 'whitespace');
+    expect(isWordIn(distinct, words)).toBe(true);
+    expect(isWordIn(other, words)).toBe(false);
+    expect(isWordIn(undefined, words)).toBe(false);
+    expect(isWordIn(distinct, new Set())).toBe(false);
   });
 });

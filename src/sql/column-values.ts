@@ -3,7 +3,7 @@ import type { TableSchema } from '../model/codemod.js';
 import type { SqlToken } from '../model/facts.js';
 import { matchingParen } from './analyze.js';
 import { identifierName } from './ddl.js';
-import { isComparison, isPunct, isWord, statements } from './clauses.js';
+import { isComparison, isPunct, isWord, isWordIn, statements } from './clauses.js';
 import type { Statement } from './clauses.js';
 import { insertShape } from './insert.js';
 
@@ -146,7 +146,7 @@ function chainEndStartingAt(sig: SqlToken[], first: number): number {
 const OPERAND_STARTERS = new Set(['WHERE', 'AND', 'OR', 'ON', 'WHEN', 'HAVING', 'NOT', 'THEN', 'ELSE', 'SELECT', 'DISTINCT', 'BY', 'RETURNING']);
 
 /** Words PostgreSQL binds tighter than a comparison (SQLite binds some of them as tight). */
-const TIGHTER_WORDS = ['IN', 'LIKE', 'GLOB', 'BETWEEN', 'MATCH', 'REGEXP', 'COLLATE', 'ESCAPE'];
+const TIGHTER_WORDS = new Set(['IN', 'LIKE', 'GLOB', 'BETWEEN', 'MATCH', 'REGEXP', 'COLLATE', 'ESCAPE']);
 
 function startsOperand(prev: SqlToken | undefined): boolean {
   return !prev || isPunct(prev, '(') || isPunct(prev, ',') || isPunct(prev, ';') || (isWord(prev) && OPERAND_STARTERS.has(prev.upper));
@@ -157,7 +157,7 @@ function endsOperandBefore(next: SqlToken | undefined, stmt: Statement, index: n
   if (!next || index > stmt.last) return true;
   if (isPunct(next, ')') || isPunct(next, ',') || isPunct(next, ';')) return true;
   // `1 IN (…)`, `1 COLLATE x`: PostgreSQL binds these tighter than `=`, so the operand goes on
-  if (isWord(next, ...TIGHTER_WORDS)) return false;
+  if (isWordIn(next, TIGHTER_WORDS)) return false;
   return next.type === 'keyword' || next.type === 'identifier';
 }
 
@@ -191,7 +191,7 @@ function operandStart(sig: SqlToken[], last: number): number {
     let depth = 0;
     for (let k = last; k >= 0; k--) {
       if (isPunct(sig[k], ')')) depth++;
-      else if (isPunct(sig[k], '(') && --depth === 0) return isNameToken(sig[k - 1]) && !isWord(sig[k - 1], ...OPERAND_STARTERS) ? k - 1 : k;
+      else if (isPunct(sig[k], '(') && --depth === 0) return isNameToken(sig[k - 1]) && !isWordIn(sig[k - 1], OPERAND_STARTERS) ? k - 1 : k;
     }
     return -1;
   }
