@@ -7,6 +7,7 @@ const REPLACEMENT: Record<string, string> = {
   CHANGES: "the driver's row count (`cursor.rowcount`), or `RETURNING` on the statement",
   TOTAL_CHANGES: "no equivalent; add up the driver's row counts (`cursor.rowcount`)",
 };
+const NAMES = Object.keys(REPLACEMENT);
 
 export default defineRule({
   id: 'SQL310',
@@ -24,7 +25,7 @@ export default defineRule({
   },
   detect(facts) {
     return sqlRuleHits(facts, (_sql, sig) =>
-      functionCalls(sig, Object.keys(REPLACEMENT)).map((call) => ({
+      functionCalls(sig, NAMES).map((call) => ({
         range: tokenRange(sig, call.nameIndex, call.close < 0 ? call.open : call.close),
         message: `\`${call.name.text}()\` is SQLite-only; PostgreSQL: ${REPLACEMENT[call.name.upper ?? ''] ?? ''}`,
       })),
