@@ -371,10 +371,10 @@ export async function analyseFiles(
 
     let sharing: IndexSharing | undefined;
     /**
-     * A large run writes each module index there as it comes from the index pass, and holds it lean
-     * from then on: the whole indexes held to the end of the index pass, and their JSON made again
-     * (twice: hash and write) when the facts pass began, made the largest runs' peak (64,000
-     * dense files: RSS 448 MB as that pass began, measured in session 20).
+     * A large run writes each module index to the scratch directory as it comes from the index
+     * pass, and holds it lean from then on: the whole indexes held to the end of the index pass,
+     * and their JSON made again (twice: hash and write) when the facts pass began, made the largest
+     * runs' peak (64,000 dense files: RSS 448 MB as that pass began, measured in session 20).
      */
     const shareNow = (m: PythonModuleIndex, json: string): void => {
       sharing ??= new IndexSharing(spillDir!);
