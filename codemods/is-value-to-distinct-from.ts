@@ -1,9 +1,8 @@
 import { defineCodemod } from '../src/model/codemod.js';
+// what PostgreSQL's IS takes after it, as SQL328 reads it: these stay
+import { PG_IS_OPERANDS } from '../rules/is-value-comparison.js';
 import { isWord, isWordIn } from '../src/sql/clauses.js';
 import { SqlRewrite, caseLike, emitRewrite, once, sqlTargets } from '../src/sql/rewrite.js';
-
-/** What PostgreSQL's IS takes after it (as SQL328 reads it): these stay. */
-const PG_IS_OPERANDS: ReadonlySet<string> = new Set(['NULL', 'TRUE', 'FALSE', 'UNKNOWN', 'DISTINCT']);
 
 export default defineCodemod({
   name: 'is-value-to-distinct-from',

@@ -4,7 +4,7 @@ import { isPunct, isWord, isWordIn, nameChainEnd, shortText } from '../src/sql/c
 import { sqlRuleHits } from '../src/sql/rulekit.js';
 
 /** What PostgreSQL's IS accepts after it: IS [NOT] NULL/TRUE/FALSE/UNKNOWN, IS [NOT] DISTINCT FROM. */
-const PG_IS_OPERANDS: ReadonlySet<string> = new Set(['NULL', 'TRUE', 'FALSE', 'UNKNOWN', 'DISTINCT']);
+export const PG_IS_OPERANDS: ReadonlySet<string> = new Set(['NULL', 'TRUE', 'FALSE', 'UNKNOWN', 'DISTINCT']);
 
 /** The operand when it is one short token or name chain (`?`, `:uid`, `'x'`, `b.code`), or `…`. */
 function operandText(sql: SqlString, sig: SqlToken[], i: number): string {
