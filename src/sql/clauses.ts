@@ -6,7 +6,6 @@ import { functionCalls, matchingParen, type CallMatch } from './analyze.js';
  * positions, CREATE TABLE column definitions and CAST targets, all over significant tokens.
  */
 
-/** A keyword or identifier whose upper-cased text is one of `uppers` (all of them when empty). */
 /** An upper-case word: a list of words (`string[]`) spread into isWord's parameters is a type error. */
 type Upper = Uppercase<string>;
 
