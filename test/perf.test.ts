@@ -750,6 +750,18 @@ describe('texts let go after the prefilter', () => {
     expect(value.words).toBe(words);
     expect(interner.walk('function')).toBe('function');
   });
+
+  it('the interner remembers at most its limit of strings, and never counts the known ones', () => {
+    const known = new Map([['a.py', 'a.py']]);
+    const interner = new Interner((s) => known.get(s), 4);
+    const sizes: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      interner.walk({ path: 'a.py', asked: ['a.py', `q${i}`], kind: 'function' });
+      sizes.push(interner.remembered);
+    }
+    // 'function' and one question each time: forgotten all at once when four are remembered
+    expect(sizes).toEqual([2, 3, 4, 2, 3, 4, 2, 3, 4, 2]);
+  });
 });
 
 describe('spilled trees and facts', () => {

@@ -319,7 +319,8 @@ export async function analyseFiles(
       if (jobs > 1 && (opts.jobs !== undefined || bytes >= WORKER_MIN_BYTES)) {
         try {
           // what a worker posts is a copy of every string in it (paths, names, kinds): keep one of each
-          executor = new WorkerExecutor(jobs, new Interner([...byPath.keys(), ...text.map((s) => s.path)]));
+          const texts = new Map(text.map((s) => [s.path, s.path]));
+          executor = new WorkerExecutor(jobs, new Interner((s) => byPath.get(s)?.path ?? texts.get(s)));
           stats.workers = jobs;
         } catch {
           executor = new InlineExecutor();
