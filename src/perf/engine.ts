@@ -118,8 +118,7 @@ const MAX_AUTO_JOBS = 4;
  * when something reads the facts: a warm run whose findings are cached never does.
  */
 interface FactsMeta {
-  queried: string[];
-  /** for each queried file, the hash of what the project index answers about it */
+  /** for each file the analysis asked about, the hash of what the project index answers about it */
   deps: [string, string][];
   digest: FactsDigest;
   /** sha1 of the facts JSON (FactsTable.hash) */
@@ -127,7 +126,7 @@ interface FactsMeta {
 }
 
 function isFactsMeta(v: FactsMeta | undefined): v is FactsMeta {
-  return v !== undefined && Array.isArray(v.queried) && Array.isArray(v.deps) && typeof v.hash === 'string' && isDigest(v.digest);
+  return v !== undefined && Array.isArray(v.deps) && typeof v.hash === 'string' && isDigest(v.digest);
 }
 
 interface FactoryRef {
@@ -512,7 +511,6 @@ export async function analyseFiles(
       const m = indexed.get(file);
       return m && sha1(JSON.stringify(m));
     };
-    const filesOf = (queried: string[]): string[] => [...new Set(queried.map((q) => q.slice(0, q.indexOf('\0'))))].sort();
     /**
      * An export query about a file not indexed got "no such name", as a full run's would, unless the
      * file may bind the name as the index records names: every part of it (`Cls.method`) stands in a
@@ -585,7 +583,8 @@ export async function analyseFiles(
     };
     const facts = new FactsTable(cache);
     const errors = new Map<string, string>();
-    const queriedBy = new Map<string, string[]>();
+    /** with the cache, the files each analysed file asked about (its facts entry's dependencies) */
+    const askedBy = new Map<string, string[]>();
     const factsKey = (s: SourceFile) => sha1(base, 'facts', s.path, hashOf(s));
     /**
      * An export question about a file not indexed is settled ("no such name") when the file's text
@@ -655,7 +654,6 @@ export async function analyseFiles(
         if (hit && hit.deps.every(([f, h]) => depHash(f) === h)) {
           // read when the rules need them (a damaged entry is analysed again then: FactsTable.load)
           facts.setCached(s.path, factsKey(s), hit.digest, hit.hash);
-          queriedBy.set(s.path, hit.queried);
           errors.delete(s.path);
           stats.cacheHits++;
           if (round === 0) progress.advance(1);
@@ -686,7 +684,7 @@ export async function analyseFiles(
         }
         for (const r of results) {
           if (r.kind !== 'facts') continue;
-          queriedBy.set(r.path, r.queried);
+          if (cache) askedBy.set(r.path, r.asked);
           // the analysis needed answers about files not indexed: index or settle them, ask again
           for (const q of r.unanswered) {
             const f = settleOrIndex(q);
@@ -723,8 +721,8 @@ export async function analyseFiles(
     facts.finish(recomputer([...python, ...text], { ...final, spillDir: undefined, lean: false }, stats), closer(dropSpill, cache));
     if (cache) {
       for (const s of [...selected].map((p) => byPath.get(p)!).concat(text)) {
-        const q = queriedBy.get(s.path);
-        if (!q || !computed.has(s.path) || !facts.has(s.path)) continue;
+        const asked = askedBy.get(s.path);
+        if (!asked || !computed.has(s.path) || !facts.has(s.path)) continue;
         // stored facts are JSON already (without tokens); tokens are a function of text and holes
         // (analyzeSql): half the entry, cheaper to make again on load
         const json = facts.storedJson(s.path) ?? leanJson(facts.load(s.path));
@@ -732,7 +730,7 @@ export async function analyseFiles(
         const hash = sha1(json);
         const digest = facts.digest(s.path)!;
         cache.setLaterJson(FACTS_DATA, factsKey(s), json);
-        cache.setLater('facts', factsKey(s), { queried: q, deps: filesOf(q).map((file) => [file, depHash(file)]), digest, hash } satisfies FactsMeta);
+        cache.setLater('facts', factsKey(s), { deps: asked.map((file) => [file, depHash(file)]), digest, hash } satisfies FactsMeta);
         facts.setHash(s.path, hash);
       }
       await cache.flush();
