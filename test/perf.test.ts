@@ -17,7 +17,9 @@ import { FileChangedError, StatManifest } from '../src/perf/manifest.js';
 import { IndexSharing, SharedIndexes } from '../src/perf/shared-indexes.js';
 import { TaskRunner } from '../src/perf/tasks.js';
 import { parsePython } from '../src/lang/python/parser.js';
-import { WorkerExecutor } from '../src/perf/pool.js';
+import { InlineExecutor, WorkerExecutor } from '../src/perf/pool.js';
+import type { Task } from '../src/perf/tasks.js';
+import type { SourceFile } from '../src/model/facts.js';
 import { contentHash, DiskSource, shipped, textLength, textMark } from '../src/perf/disk-source.js';
 import { readSource } from '../src/discover/read.js';
 import type { ReadSource } from '../src/discover/read.js';
@@ -620,6 +622,51 @@ describe('worker threads', () => {
     expect(stats.workers).toBe(2);
     expect(two).toEqual(one);
   }, 120_000);
+
+  it('a worker that dies leaves the tasks it did not finish to the main thread: the same results', async () => {
+    const one = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 1, prefilter: false });
+    const real = WorkerExecutor.prototype.run;
+    const withheld: number[] = [];
+    // half of the first run's results come back, then a worker "dies"
+    const dying = vi.spyOn(WorkerExecutor.prototype, 'run').mockImplementation(async function (this: WorkerExecutor, tasks, onResult) {
+      let n = 0;
+      await real.call(this, tasks, (r, at) => {
+        if (n++ < tasks.length / 2) onResult(r, at);
+      });
+      withheld.push(tasks.length - Math.ceil(tasks.length / 2));
+      throw new Error('a worker died');
+    });
+    const inline = vi.spyOn(InlineExecutor.prototype, 'run');
+    try {
+      const two = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 2, prefilter: false });
+      expect(withheld).toHaveLength(1);
+      expect(withheld[0]).toBeGreaterThan(0);
+      // the main thread runs what did not come back, not the whole list again
+      expect(inline.mock.calls[0]![0]).toHaveLength(withheld[0]!);
+      expect(two).toEqual(one);
+    } finally {
+      dying.mockRestore();
+      inline.mockRestore();
+    }
+  }, 120_000);
+
+  it('each result comes with its task\'s place in the list, on this thread and on workers', async () => {
+    const task = (i: number): Task => ({ kind: 'facts', source: { path: `f${i}.env`, absPath: `f${i}.env`, language: 'text', textKind: 'env', text: `A=${i}` } as SourceFile });
+    const tasks = Array.from({ length: 40 }, (_, i) => task(i));
+    for (const ex of [new InlineExecutor(), new WorkerExecutor(2)]) {
+      try {
+        ex.setup({ table: [], indexes: [] });
+        const seen: string[] = new Array(tasks.length);
+        await ex.run(tasks, (r, at) => {
+          expect(seen[at]).toBeUndefined();
+          seen[at] = r.path;
+        });
+        expect(seen).toEqual(tasks.map((t) => t.source.path));
+      } finally {
+        await ex.close();
+      }
+    }
+  }, 60_000);
 });
 
 describe('texts let go after the prefilter', () => {

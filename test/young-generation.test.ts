@@ -62,7 +62,8 @@ const executor = new WorkerExecutor(2);
 // module loaders they start), whatever the machine's load; then the timer holds the factor again
 executor.setup({ table: [], indexes: [] });
 const task = (path) => ({ kind: 'facts', source: { path, absPath: path, language: 'text', textKind: 'env', text: 'A=1' } });
-const answers = await executor.run([task('a.env'), task('b.env')]);
+const answers = [];
+await executor.run([task('a.env'), task('b.env')], (r) => answers.push(r));
 if (answers.length !== 2) throw new Error('the workers did not answer');
 await new Promise((resolve) => setTimeout(resolve, 50));
 churn(cap);

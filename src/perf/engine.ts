@@ -14,7 +14,6 @@ import { SEARCH_NONE, searchUnread } from './reader.js';
 import { nativeSearch, trimReaderMemory } from './screen.js';
 import type { Executor } from './pool.js';
 import { InlineExecutor, WorkerExecutor } from './pool.js';
-import type { OnDone } from './pool.js';
 import { mayBind } from './binds.js';
 import { mentionsWord } from './prefilter.js';
 import { PrefilterPass } from './prefilter-pass.js';
@@ -338,32 +337,40 @@ export async function analyseFiles(
       return n;
     };
     const parsed = new Set<string>();
-    /** `onResults`: called with the results as tasks finish, before the last one does */
-    const run = async (tasks: Task[], count: boolean, onResults?: (results: readonly TaskResult[]) => void): Promise<TaskResult[]> => {
-      if (tasks.length === 0) return [];
+    /**
+     * Runs the tasks, handing each result to `take` as it comes (in no fixed order on worker threads)
+     * with the task's place in the list. A worker that dies leaves the tasks it did not finish to
+     * this thread. A file whose text changed since the run read it stops the run once the tasks are
+     * done (FileChangedError, naming the first such task's file).
+     */
+    const run = async (tasks: Task[], count: boolean, take: (r: TaskResult, at: number) => void): Promise<void> => {
+      if (tasks.length === 0) return;
       const ex = executorFor(() => taskBytes(tasks));
       for (const t of tasks) parsed.add(t.source.path);
       stats.parsed = parsed.size;
-      const done: OnDone | undefined =
-        count || onResults
-          ? (n, results) => {
-              if (count) progress.advance(n);
-              onResults?.(results);
-            }
-          : undefined;
-      let results: TaskResult[];
+      const taken = new Uint8Array(tasks.length);
+      let changedAt = -1;
+      const onResult = (r: TaskResult, at: number): void => {
+        taken[at] = 1;
+        if (count) progress.advance(1);
+        if (!r.changed) take(r, at);
+        else if (changedAt < 0 || at < changedAt) changedAt = at;
+      };
       try {
-        results = await ex.run(tasks, done);
+        await ex.run(tasks, onResult);
       } catch {
         // a worker died: finish on this thread
         await ex.close();
         executor = new InlineExecutor();
         executor.setup(leanIndexes ? factsInputs() : inputs());
-        results = await executor.run(tasks, done);
+        const left: number[] = [];
+        for (let at = 0; at < tasks.length; at++) if (taken[at] === 0) left.push(at);
+        await executor.run(
+          left.map((at) => tasks[at]!),
+          (r, k) => onResult(r, left[k]!),
+        );
       }
-      const changed = results.find((r) => r.changed);
-      if (changed) throw new FileChangedError(changed.path);
-      return results;
+      if (changedAt >= 0) throw new FileChangedError(tasks[changedAt]!.source.path);
     };
     /** export questions about files not indexed whose answer is known to be "no such name" */
     const settled = new Set<string>();
@@ -403,7 +410,11 @@ export async function analyseFiles(
           tasks.push(words ? { kind: 'index', source: s, tree: words } : { kind: 'index', source: s });
         }
       }
-      for (const r of await run(tasks, false)) {
+      const results: TaskResult[] = new Array(tasks.length);
+      await run(tasks, false, (r, at) => {
+        results[at] = r;
+      });
+      for (const r of results) {
         if (r.kind !== 'index') continue;
         if (r.tree && selected.has(r.path)) trees.set(r.path, r.tree);
         if (r.tree && !ArrayBuffer.isView(r.tree)) stats.spilled = (stats.spilled ?? 0) + 1;
@@ -601,22 +612,16 @@ export async function analyseFiles(
       return f;
     };
     /**
-     * The modules a facts result asked about that the next round will index, parsed ahead on the
+     * A module a facts result asked about that the next round will index, parsed ahead on the
      * thread pool while the rest of the pass goes on (the standard library: 6 modules, 115 KB).
      */
-    const parseAsked = (results: readonly TaskResult[]): void => {
-      for (const r of results) {
-        if (r.kind !== 'facts') continue;
-        for (const q of r.unanswered) {
-          const f = settleOrIndex(q);
-          if (!f || aheadTexts.has(f)) continue;
-          const s = byPath.get(f)!;
-          const held = textHeld(s);
-          const t = readText(s);
-          if (!held) aheadTexts.set(f, t);
-          ahead!.start(f, t);
-        }
-      }
+    const parseAsked = (f: string): void => {
+      if (aheadTexts.has(f)) return;
+      const s = byPath.get(f)!;
+      const held = textHeld(s);
+      const t = readText(s);
+      if (!held) aheadTexts.set(f, t);
+      ahead!.start(f, t);
     };
     // What the index pass asked forecasts what the facts pass will ask: settle what the text can.
     // The rest stay open: the facts pass holds them as `unindexed` values, and only the few that
@@ -667,28 +672,18 @@ export async function analyseFiles(
       const missing = new Set<string>();
       if (tasks.length > 0) {
         const viaScratch = setUpFacts(tasks);
-        const results = await run(tasks, round === 0, ahead && !dropTexts ? parseAsked : undefined);
-        // a file whose analysis failed against indexes read from the scratch directory (one could not
-        // be read back) is analysed again here, against the indexes in memory
-        const failed = viaScratch ? results.filter((r) => r.kind === 'facts' && r.error !== undefined).map((r) => r.path) : [];
-        if (failed.length > 0) {
-          const again = new Set(failed);
-          stats.reanalysed = (stats.reanalysed ?? 0) + again.size;
-          const taskOf = new Map(tasks.map((t) => [t.source.path, t]));
-          const runner = new TaskRunner();
-          runner.setup({ ...inputs(), indexes: wholeIndexes(), spillDir: undefined }, true);
-          for (let i = 0; i < results.length; i++) {
-            const r = results[i]!;
-            if (again.has(r.path)) results[i] = runner.run(shipTask(taskOf.get(r.path)!));
-          }
-        }
-        for (const r of results) {
-          if (r.kind !== 'facts') continue;
+        const parsing = ahead && !dropTexts;
+        // each result is taken as it comes: what the run keeps of it is its facts' digest (or its
+        // facts), and with the cache the files it asked about
+        const take = (r: TaskResult): void => {
+          if (r.kind !== 'facts') return;
           if (cache) askedBy.set(r.path, r.asked);
           // the analysis needed answers about files not indexed: index or settle them, ask again
           for (const q of r.unanswered) {
             const f = settleOrIndex(q);
-            if (f) missing.add(f);
+            if (!f) continue;
+            missing.add(f);
+            if (parsing) parseAsked(f);
           }
           if (r.unanswered.length > 0) {
             rerun.add(r.path);
@@ -704,6 +699,19 @@ export async function analyseFiles(
             facts.delete(r.path);
             errors.set(r.path, r.error ?? 'unknown error');
           }
+        };
+        // a file whose analysis failed against indexes read from the scratch directory (one could not
+        // be read back) is analysed again here, against the indexes in memory
+        const failed: number[] = [];
+        await run(tasks, round === 0, (r, at) => {
+          if (viaScratch && r.kind === 'facts' && r.error !== undefined) failed.push(at);
+          else take(r);
+        });
+        if (failed.length > 0) {
+          stats.reanalysed = (stats.reanalysed ?? 0) + failed.length;
+          const runner = new TaskRunner();
+          runner.setup({ ...inputs(), indexes: wholeIndexes(), spillDir: undefined }, true);
+          for (const at of failed.sort((a, b) => a - b)) take(runner.run(shipTask(tasks[at]!)));
         }
       }
       if (rerun.size === 0) break;
