@@ -650,6 +650,19 @@ describe('worker threads', () => {
     }
   }, 120_000);
 
+  it('the cache\'s packs are the same bytes on 1 and 2 workers (results taken in the tasks\' order where they are written)', async () => {
+    const packs = async (jobs: number): Promise<Record<string, string>> => {
+      const dir = tempDir();
+      await outcome(['fixtures/legacy-trading'], repoRoot, { jobs, prefilter: false, cache: true, cacheDir: dir });
+      const out: Record<string, string> = {};
+      for (const name of readdirSync(dir).filter((n) => n.endsWith('.pack')).sort()) out[name] = readFileSync(join(dir, name), 'utf8');
+      return out;
+    };
+    const one = await packs(1);
+    expect(Object.keys(one)).toContain('index.pack');
+    expect(await packs(2)).toEqual(one);
+  }, 120_000);
+
   it('each result comes with its task\'s place in the list, on this thread and on workers', async () => {
     const task = (i: number): Task => ({ kind: 'facts', source: { path: `f${i}.env`, absPath: `f${i}.env`, language: 'text', textKind: 'env', text: `A=${i}` } as SourceFile });
     const tasks = Array.from({ length: 40 }, (_, i) => task(i));

@@ -338,23 +338,41 @@ export async function analyseFiles(
     };
     const parsed = new Set<string>();
     /**
-     * Runs the tasks, handing each result to `take` as it comes (in no fixed order on worker threads)
-     * with the task's place in the list. A worker that dies leaves the tasks it did not finish to
-     * this thread. A file whose text changed since the run read it stops the run once the tasks are
-     * done (FileChangedError, naming the first such task's file).
+     * Runs the tasks, handing each result to `take` with its task's place as it comes: in no fixed order on worker threads,
+     * or `inOrder`, in the order of the tasks (a result that comes early waits for those before it:
+     * on two workers a few batches at most). A worker that dies leaves the tasks it did not finish
+     * to this thread. A file whose text changed since the run read it stops the run once the tasks
+     * are done (FileChangedError, naming the first such task's file).
      */
-    const run = async (tasks: Task[], count: boolean, take: (r: TaskResult, at: number) => void): Promise<void> => {
+    const run = async (tasks: Task[], count: boolean, take: (r: TaskResult, at: number) => void, inOrder = false): Promise<void> => {
       if (tasks.length === 0) return;
       const ex = executorFor(() => taskBytes(tasks));
       for (const t of tasks) parsed.add(t.source.path);
       stats.parsed = parsed.size;
       const taken = new Uint8Array(tasks.length);
       let changedAt = -1;
+      // inOrder: the results that came before their turn (undefined: a changed file's)
+      const early = new Map<number, TaskResult | undefined>();
+      let next = 0;
       const onResult = (r: TaskResult, at: number): void => {
         taken[at] = 1;
         if (count) progress.advance(1);
-        if (!r.changed) take(r, at);
-        else if (changedAt < 0 || at < changedAt) changedAt = at;
+        if (r.changed && (changedAt < 0 || at < changedAt)) changedAt = at;
+        const ok = r.changed ? undefined : r;
+        if (!inOrder) {
+          if (ok) take(ok, at);
+          return;
+        }
+        if (at !== next) {
+          early.set(at, ok);
+          return;
+        }
+        if (ok) take(ok, at);
+        for (next++; early.has(next); next++) {
+          const waiting = early.get(next);
+          early.delete(next);
+          if (waiting) take(waiting, next);
+        }
       };
       try {
         await ex.run(tasks, onResult);
@@ -410,23 +428,28 @@ export async function analyseFiles(
           tasks.push(words ? { kind: 'index', source: s, tree: words } : { kind: 'index', source: s });
         }
       }
-      const results: TaskResult[] = new Array(tasks.length);
-      await run(tasks, false, (r, at) => {
-        results[at] = r;
-      });
-      for (const r of results) {
-        if (r.kind !== 'index') continue;
-        if (r.tree && selected.has(r.path)) trees.set(r.path, r.tree);
-        if (r.tree && !ArrayBuffer.isView(r.tree)) stats.spilled = (stats.spilled ?? 0) + 1;
-        if (r.index) {
-          // the index's JSON, made once: for the cache, and (large runs) for the scratch directory
-          const json = cache || spillDir ? JSON.stringify(r.index) : '';
-          cache?.setLaterJson('index', sha1(base, r.path, hashOf(byPath.get(r.path)!)), `{"index":${json},"queried":${JSON.stringify(r.queried)}}`);
-          indexed.set(r.path, r.index);
-          indexQueries?.set(r.path, r.queried);
-          if (spillDir) shareNow(r.index, json);
-        } else indexFailed.add(r.path);
-      }
+      // taken in the tasks' order (the cache's entries are written in it), each as soon as those
+      // before it are: a large run's whole module indexes no longer wait for the end of the pass
+      // (64,000 dense files: the index pass's end was the largest runs' peak once the facts pass
+      // held less)
+      await run(
+        tasks,
+        false,
+        (r) => {
+          if (r.kind !== 'index') return;
+          if (r.tree && selected.has(r.path)) trees.set(r.path, r.tree);
+          if (r.tree && !ArrayBuffer.isView(r.tree)) stats.spilled = (stats.spilled ?? 0) + 1;
+          if (r.index) {
+            // the index's JSON, made once: for the cache, and (large runs) for the scratch directory
+            const json = cache || spillDir ? JSON.stringify(r.index) : '';
+            cache?.setLaterJson('index', sha1(base, r.path, hashOf(byPath.get(r.path)!)), `{"index":${json},"queried":${JSON.stringify(r.queried)}}`);
+            indexed.set(r.path, r.index);
+            indexQueries?.set(r.path, r.queried);
+            if (spillDir) shareNow(r.index, json);
+          } else indexFailed.add(r.path);
+        },
+        true,
+      );
     };
 
     let project = new ProjectIndex(table, []);
