@@ -1020,8 +1020,11 @@ describe('spilled trees and facts', () => {
     const refs = sharing.refsOf(indexes.slice(0, 300))!;
     // a later round adds indexes: the ones written before are not written again
     const more = sharing.refsOf(indexes)!;
-    expect(more.length).toBe(600);
-    expect(more.slice(0, 300)).toEqual(refs);
+    const rows = (p: typeof more) => p.modules.map((m, i) => [m, p.files[p.file[i]!], p.offset[i], p.words[i], p.sum[i]]);
+    expect(more.modules).toEqual(indexes.map((m) => m.file));
+    expect(rows(more).slice(0, 300)).toEqual(rows(refs));
+    // each in a place of its own, one after the other
+    expect(new Set(more.offset).size).toBe(600);
     const shared = new SharedIndexes(new Spill(dir), more);
     // more than it keeps parsed, twice over: each read back is the index written
     for (let round = 0; round < 2; round++) for (const m of indexes) expect(shared.get(m.file)).toEqual(m);

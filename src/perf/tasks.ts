@@ -5,6 +5,7 @@ import { parsePython, treeOf } from '../lang/python/parser.js';
 import type { PythonModuleIndex } from '../lang/python/index.js';
 import type { FactoryInfo, SharedProject } from '../lang/python/project.js';
 import { SharedIndexes } from './shared-indexes.js';
+import type { IndexPlaces } from './shared-indexes.js';
 import { Interner } from '../util/intern.js';
 import { extractTextFacts } from '../lang/text/index.js';
 import type { SourceRef } from './disk-source.js';
@@ -24,7 +25,7 @@ export interface ProjectInputs {
    * Large runs: the module indexes written to the scratch directory instead (each thread reads
    * the ones its files ask about: src/perf/shared-indexes.ts), with the factories solved over them.
    */
-  shared?: { refs: [string, SpillRef][]; factories: [string, FactoryInfo][] };
+  shared?: { refs: IndexPlaces; factories: [string, FactoryInfo][] };
   /** `file\0name` export questions about files not indexed whose answer is "no such name" */
   settled?: string[];
   /**
