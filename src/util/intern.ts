@@ -6,8 +6,8 @@
  *
  * The strings it meets that the thread does not hold already (`known`) are remembered up to
  * `limit` of them, and then forgotten all at once: a string that recurs (a kind, a table's name)
- * is one copy again from its next arrival, and one that does not (most of the questions a file
- * asked) no longer keeps an entry. Remembering all of them made the largest table on the main
+ * is one copy again from its next arrival, and one that does not (most of the questions an index
+ * result brings) no longer keeps an entry. Remembering all of them made the largest table on the main
  * thread (64,000 dense files: 14 MB of its heap at the end of the facts pass, where such runs peak).
  */
 export class Interner {
