@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { ModuleIndexes, PythonModuleIndex } from '../lang/python/project.js';
-import type { SpillRef } from './spill.js';
-import { Spill } from './spill.js';
+import type { SpillColumns } from './spill.js';
+import { placeAt, Spill, SpillPlaces } from './spill.js';
 
 /** How many parsed module indexes a thread keeps at hand (files are analysed in path order, so neighbours ask about the same modules). */
 const KEEP = 256;
@@ -56,36 +56,19 @@ export class SharedIndexes implements ModuleIndexes {
 
 /**
  * Where the module indexes lie in the scratch directory, as the threads that read them get it:
- * the modules in the order they were written and each one's place in typed columns, which a
- * structured clone copies as bytes. A SpillRef object a module was 6.7 MB serialized for each
- * worker on 64,000 dense files, and about 100 bytes of each thread's heap a module.
+ * the modules in the order they were written and each one's place (SpillColumns). A SpillRef
+ * object a module was 6.7 MB serialized for each worker on 64,000 dense files, and about 100
+ * bytes of each thread's heap a module.
  */
-export interface IndexPlaces {
+export interface IndexPlaces extends SpillColumns {
   modules: string[];
-  /** the scratch files written to (the main thread's one) */
-  files: string[];
-  /** per module: its file (in `files`), and its SpillRef's offset, words and checksum */
-  file: Uint16Array;
-  offset: Float64Array;
-  words: Uint32Array;
-  sum: Uint32Array;
-}
-
-/** `to` (twice the length) with `from` copied to its start */
-function grown<T extends Uint16Array | Float64Array | Uint32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}
-
-function placeAt(p: IndexPlaces, row: number): SpillRef {
-  return { file: p.files[p.file[row]!]!, offset: p.offset[row]!, words: p.words[row]!, sum: p.sum[row]! };
 }
 
 /** The main thread's side: writes each module index once, and lists where they are for the threads. */
 export class IndexSharing {
   private readonly spill: Spill;
   private readonly rows = new Map<string, number>();
-  private places: IndexPlaces = { modules: [], files: [], file: new Uint16Array(64), offset: new Float64Array(64), words: new Uint32Array(64), sum: new Uint32Array(64) };
+  private readonly places = new SpillPlaces();
   failed = false;
 
   constructor(dir: string) {
@@ -97,26 +80,9 @@ export class IndexSharing {
     if (this.failed) return false;
     if (this.rows.has(file)) return true;
     const ref = this.spill.writeText(json);
-    if (ref) this.add(file, ref);
+    if (ref) this.rows.set(file, this.places.add(ref));
     else this.failed = true;
     return !this.failed;
-  }
-
-  private add(module: string, ref: SpillRef): void {
-    let p = this.places;
-    const row = p.modules.length;
-    if (row === p.offset.length) {
-      const n = row * 2;
-      p = this.places = { ...p, file: grown(p.file, new Uint16Array(n)), offset: grown(p.offset, new Float64Array(n)), words: grown(p.words, new Uint32Array(n)), sum: grown(p.sum, new Uint32Array(n)) };
-    }
-    let f = p.files.indexOf(ref.file);
-    if (f < 0) f = p.files.push(ref.file) - 1;
-    p.modules.push(module);
-    p.file[row] = f;
-    p.offset[row] = ref.offset;
-    p.words[row] = ref.words;
-    p.sum[row] = ref.sum;
-    this.rows.set(module, row);
   }
 
   /** Where every index lies, writing those not written yet; undefined when one cannot be written. */
@@ -126,9 +92,7 @@ export class IndexSharing {
       if (!this.rows.has(index.file)) this.write(index.file, JSON.stringify(index));
     }
     this.spill.release();
-    if (this.failed) return undefined;
-    const p = this.places;
-    const n = p.modules.length;
-    return { modules: [...p.modules], files: [...p.files], file: p.file.slice(0, n), offset: p.offset.slice(0, n), words: p.words.slice(0, n), sum: p.sum.slice(0, n) };
+    // the rows were given in the order of writing: the map's order
+    return this.failed ? undefined : { ...this.places.columns(), modules: [...this.rows.keys()] };
   }
 }
