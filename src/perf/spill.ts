@@ -92,7 +92,7 @@ export function placeAt(c: SpillColumns, row: number): SpillRef {
 /** SpillColumns that grow: `add` gives each place its row. */
 export class SpillPlaces {
   private c: SpillColumns = { files: [], file: new Uint32Array(64), offset: new Float64Array(64), words: new Uint32Array(64), sum: new Uint32Array(64) };
-  size = 0;
+  private size = 0;
 
   add(ref: SpillRef): number {
     let c = this.c;
