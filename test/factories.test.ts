@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { factoriesDefinedIn, factoryKey, solveFactories } from '../src/lang/factories.js';
+import { factoriesDefinedIn, solveFactories } from '../src/lang/factories.js';
 import type { IndexedFunction } from '../src/lang/factories.js';
 
 type Ref = { t: 'conn'; lib: string } | { t: 'call'; file: string; name: string };
@@ -13,12 +13,14 @@ describe('solveFactories', () => {
     ['c.py', { functions: [fn('base', [{ t: 'conn', lib: 'sqlite3' }]), fn('plain', [{ t: 'call', file: 'a.py', name: 'nope' }])] }],
   ]);
   const solved = solveFactories(modules, (f) => f.replace('.py', ''), (r: Ref, known) =>
-    r.t === 'conn' ? r.lib : known.get(factoryKey(r.file, r.name))?.lib,
+    r.t === 'conn' ? r.lib : known.get(r.file, r.name)?.lib,
   );
 
   it('follows a chain across files declared in the worst order, to any depth', () => {
-    expect([...solved.keys()].sort()).toEqual([factoryKey('a.py', 'top'), factoryKey('b.py', 'mid'), factoryKey('c.py', 'base')].sort());
-    expect(solved.get(factoryKey('a.py', 'top'))).toEqual({ qualifiedName: 'a.top', lib: 'sqlite3', kind: 'function' });
+    expect(solved.keys()).toEqual(['a.py\0top', 'b.py\0mid', 'c.py\0base']);
+    expect(solved.size).toBe(3);
+    expect(solved.get('a.py', 'top')).toEqual({ qualifiedName: 'a.top', lib: 'sqlite3', kind: 'function' });
+    expect(solved.get('c.py', 'plain')).toBeUndefined();
   });
 
   it('lists the factories a file defines, and not the others', () => {

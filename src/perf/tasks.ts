@@ -3,7 +3,7 @@ import { extractPythonFacts, ModuleTable, ProjectIndex } from '../lang/python/in
 import { ModuleAnalyzer } from '../lang/python/analyzer.js';
 import { parsePython, treeOf } from '../lang/python/parser.js';
 import type { PythonModuleIndex } from '../lang/python/index.js';
-import type { FactoryInfo, SharedProject } from '../lang/python/project.js';
+import type { SharedProject } from '../lang/python/project.js';
 import { SharedIndexes } from './shared-indexes.js';
 import type { IndexPlaces } from './shared-indexes.js';
 import { Interner } from '../util/intern.js';
@@ -25,7 +25,7 @@ export interface ProjectInputs {
    * Large runs: the module indexes written to the scratch directory instead (each thread reads
    * the ones its files ask about: src/perf/shared-indexes.ts), with the factories solved over them.
    */
-  shared?: { refs: IndexPlaces; factories: [string, FactoryInfo][] };
+  shared?: { refs: IndexPlaces; factories: SharedProject['factories'] };
   /** `file\0name` export questions about files not indexed whose answer is "no such name" */
   settled?: string[];
   /**

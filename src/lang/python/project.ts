@@ -1,6 +1,6 @@
 import type { ConnectionFactory, Range } from '../../model/facts.js';
-import { factoriesDefinedIn, factoryKey, solveFactories } from '../factories.js';
-import type { FactoryMap } from '../factories.js';
+import { FactoryTable, factoriesDefinedIn, solveFactories } from '../factories.js';
+import type { FactoryRow } from '../factories.js';
 
 /** What a function's result may be, as seen by the index pass of its own file. */
 export type ReturnRef =
@@ -206,13 +206,14 @@ export interface ModuleIndexes {
  */
 export interface SharedProject {
   modules: ModuleIndexes;
-  factories: [string, FactoryInfo][];
+  /** each file's factories (FactoryTable.rows) */
+  factories: [string, FactoryRow<string, FactoryInfo['kind']>][];
 }
 
 /** Cross-file facts: which project functions return SQLite connections, and which names are SQL constants. */
 export class ProjectIndex {
   private readonly modules: ModuleIndexes;
-  private readonly factories: FactoryMap<string, FactoryInfo['kind']>;
+  private readonly factories: FactoryTable<string, FactoryInfo['kind']>;
 
   constructor(
     readonly table: ModuleTable,
@@ -220,20 +221,20 @@ export class ProjectIndex {
   ) {
     if (!Array.isArray(indexes)) {
       this.modules = indexes.modules;
-      this.factories = new Map(indexes.factories);
+      this.factories = new FactoryTable((f) => table.moduleName(f), indexes.factories);
       return;
     }
     const modules = new Map<string, PythonModuleIndex>();
     for (const m of indexes) modules.set(m.file, m);
     this.modules = modules;
     this.factories = solveFactories(modules, (f) => table.moduleName(f), (r: ReturnRef, known) =>
-      r.t === 'conn' ? r.lib : known.get(factoryKey(r.file, r.name))?.lib,
+      r.t === 'conn' ? r.lib : known.get(r.file, r.name)?.lib,
     );
   }
 
   /** Every factory of the project, solved: for a SharedProject. */
-  factoryEntries(): [string, FactoryInfo][] {
-    return [...this.factories];
+  factoryEntries(): [string, FactoryRow<string, FactoryInfo['kind']>][] {
+    return this.factories.rows();
   }
 
   /** Whether the file has an index here (without reading it). */
@@ -258,7 +259,7 @@ export class ProjectIndex {
   }
 
   factory(file: string, name: string): FactoryInfo | undefined {
-    return this.factories.get(factoryKey(file, name));
+    return this.factories.get(file, name);
   }
 
   module(file: string): PythonModuleIndex | undefined {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { ConnectionFactory, Range } from '../../model/facts.js';
-import { factoriesDefinedIn, factoryKey, solveFactories } from '../factories.js';
-import type { FactoryMap } from '../factories.js';
+import { factoriesDefinedIn, solveFactories } from '../factories.js';
+import type { FactoryTable } from '../factories.js';
 import { JsAliasResolver, readTextFromDisk } from './config.js';
 import type { ReadText } from './config.js';
 
@@ -150,7 +150,7 @@ export class JsModuleTable {
 export class JsProjectIndex {
   private readonly modules = new Map<string, JsModuleIndex>();
   private readonly exportMaps = new Map<string, Map<string, JsExport>>();
-  private readonly factories: FactoryMap<JsLib, JsFactoryInfo['kind']>;
+  private readonly factories: FactoryTable<JsLib, JsFactoryInfo['kind']>;
 
   constructor(
     readonly table: JsModuleTable,
@@ -186,21 +186,22 @@ export class JsProjectIndex {
     return this.exportMaps.get(file)?.has('default') ?? false;
   }
 
-  private resolveCall(r: Extract<JsReturnRef, { t: 'call' }>): string | undefined {
-    if (!r.exported) return factoryKey(r.file, r.name);
+  /** The function a call reference names: [file, name]. */
+  private resolveCall(r: Extract<JsReturnRef, { t: 'call' }>): [string, string] | undefined {
+    if (!r.exported) return [r.file, r.name];
     const e = this.exportOf(r.file, r.name);
-    return e && e.exp.t === 'fn' ? factoryKey(e.file, e.exp.local) : undefined;
+    return e && e.exp.t === 'fn' ? [e.file, e.exp.local] : undefined;
   }
 
   /** The library of the connection a returned/exported value holds, once factories are known. */
-  libOf(ref: JsReturnRef, factories: FactoryMap<JsLib, JsFactoryInfo['kind']> = this.factories): JsLib | undefined {
+  libOf(ref: JsReturnRef, factories: FactoryTable<JsLib, JsFactoryInfo['kind']> = this.factories): JsLib | undefined {
     if (ref.t === 'conn') return ref.lib;
     const k = this.resolveCall(ref);
-    return k ? factories.get(k)?.lib : undefined;
+    return k ? factories.get(k[0], k[1])?.lib : undefined;
   }
 
   factory(file: string, name: string): JsFactoryInfo | undefined {
-    return this.factories.get(factoryKey(file, name));
+    return this.factories.get(file, name);
   }
 
   hasFunction(file: string, name: string): boolean {
