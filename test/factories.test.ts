@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { factoriesDefinedIn, solveFactories } from '../src/lang/factories.js';
+import { FactoryTable, factoriesDefinedIn, solveFactories } from '../src/lang/factories.js';
 import type { IndexedFunction } from '../src/lang/factories.js';
 
 type Ref = { t: 'conn'; lib: string } | { t: 'call'; file: string; name: string };
@@ -12,7 +12,7 @@ describe('solveFactories', () => {
     ['b.py', { functions: [fn('mid', [{ t: 'call', file: 'c.py', name: 'base' }])] }],
     ['c.py', { functions: [fn('base', [{ t: 'conn', lib: 'sqlite3' }]), fn('plain', [{ t: 'call', file: 'a.py', name: 'nope' }])] }],
   ]);
-  const solved = solveFactories(modules, (f) => f.replace('.py', ''), (r: Ref, known) =>
+  const solved = solveFactories<Ref, 'function', string>(modules, (f) => f.replace('.py', ''), (r, known) =>
     r.t === 'conn' ? r.lib : known.get(r.file, r.name)?.lib,
   );
 
@@ -21,6 +21,20 @@ describe('solveFactories', () => {
     expect(solved.size).toBe(3);
     expect(solved.get('a.py', 'top')).toEqual({ qualifiedName: 'a.top', lib: 'sqlite3', kind: 'function' });
     expect(solved.get('c.py', 'plain')).toBeUndefined();
+  });
+
+  it('hands its rows to another thread by the files\' positions in the module table, and is the same table there', () => {
+    const files = ['0.py', 'a.py', 'b.py', 'bb.py', 'c.py'];
+    const rows = solved.rowsAt(files)!;
+    expect(rows.map(([at]) => files[at])).toEqual(['a.py', 'b.py', 'c.py']);
+    const there = new FactoryTable<string, 'function'>((f) => f.replace('.py', ''), rows.map(([at, row]) => [files[at]!, row]));
+    expect(there.keys()).toEqual(solved.keys());
+    for (const key of solved.keys()) {
+      const [file, name] = key.split('\0') as [string, string];
+      expect(there.get(file, name)).toEqual(solved.get(file, name));
+    }
+    // a file the table does not hold: no rows
+    expect(solved.rowsAt(['a.py', 'c.py'])).toBeUndefined();
   });
 
   it('lists the factories a file defines, and not the others', () => {

@@ -1017,15 +1017,19 @@ describe('spilled trees and facts', () => {
     const dir = makeSpillDir(tempDir())!;
     const sharing = new IndexSharing(dir);
     const indexes = Array.from({ length: 600 }, (_, i) => ({ file: `m${i}.py`, functions: [], classes: [`C${i}`], constants: [], instances: [] as [string, string][] }));
-    const refs = sharing.refsOf(indexes.slice(0, 300))!;
+    // the module table's files, in its order: modules come as positions among them
+    const files = [...indexes.map((m) => m.file), 'a.py', 'other.py', 'z.py'].sort();
+    const refs = sharing.refsOf(indexes.slice(0, 300), files)!;
     // a later round adds indexes: the ones written before are not written again
-    const more = sharing.refsOf(indexes)!;
-    const rows = (p: typeof more) => p.modules.map((m, i) => [m, p.files[p.file[i]!], p.offset[i], p.words[i], p.sum[i]]);
-    expect(more.modules).toEqual(indexes.map((m) => m.file));
+    const more = sharing.refsOf(indexes, files)!;
+    const rows = (p: typeof more) => [...p.modules].map((at, i) => [files[at], p.files[p.file[i]!], p.offset[i], p.words[i], p.sum[i]]);
+    expect([...more.modules].map((at) => files[at])).toEqual(indexes.map((m) => m.file));
     expect(rows(more).slice(0, 300)).toEqual(rows(refs));
     // each in a place of its own, one after the other
     expect(new Set(more.offset).size).toBe(600);
-    const shared = new SharedIndexes(new Spill(dir), more);
+    // a module the table does not hold cannot be placed: no places (the threads get whole indexes)
+    expect(sharing.refsOf(indexes, files.filter((f) => f !== 'm7.py'))).toBeUndefined();
+    const shared = new SharedIndexes(new Spill(dir), more, files);
     // more than it keeps parsed, twice over: each read back is the index written
     for (let round = 0; round < 2; round++) for (const m of indexes) expect(shared.get(m.file)).toEqual(m);
     expect(shared.has('m5.py')).toBe(true);
@@ -1034,7 +1038,7 @@ describe('spilled trees and facts', () => {
     for (const name of readdirSync(dir)) writeFileSync(join(dir, name), '');
     // still parsed: the most recent; long gone: read again, and found damaged
     expect(shared.get('m599.py')).toEqual(indexes[599]);
-    expect(() => new SharedIndexes(new Spill(dir), more).get('m0.py')).toThrow(/the module index of m0\.py could not be read back/);
+    expect(() => new SharedIndexes(new Spill(dir), more, files).get('m0.py')).toThrow(/the module index of m0\.py could not be read back/);
   });
 
   /** Empties the files (those `which` names) of a scratch directory and its subdirectories. */

@@ -67,9 +67,20 @@ export class FactoryTable<Lib, Kind> {
     this.count++;
   }
 
-  /** Every file's row, for another thread's table (the constructor's `rows`). */
-  rows(): [string, FactoryRow<Lib, Kind>][] {
-    return [...this.byFile];
+  /**
+   * Every file's row, for another thread's table, with the file as its position among `files`
+   * (the module table's files, which every thread holds in the same order); undefined when a file
+   * is not among them.
+   */
+  rowsAt(files: Iterable<string>): [number, FactoryRow<Lib, Kind>][] | undefined {
+    const out: [number, FactoryRow<Lib, Kind>][] = [];
+    let at = 0;
+    for (const file of files) {
+      const row = this.byFile.get(file);
+      if (row) out.push([at, row]);
+      at++;
+    }
+    return out.length === this.byFile.size ? out : undefined;
   }
 
   /** `file\0name` of every factory, sorted. */

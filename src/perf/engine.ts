@@ -577,9 +577,10 @@ export async function analyseFiles(
       const all = inputs();
       if (!spillDir) return all;
       sharing ??= new IndexSharing(spillDir);
-      const refs = sharing.refsOf(all.indexes);
+      const refs = sharing.refsOf(all.indexes, table.files());
+      const factories = project.factoryRows();
       // not written (the disk full?): the threads get every index whole, as small runs do
-      if (!refs) return { ...all, indexes: wholeIndexes() };
+      if (!refs || !factories) return { ...all, indexes: wholeIndexes() };
       // Written there: this thread keeps of each index what solving factories needs, the functions
       // that return something (the same factories; a function without a return is none). The
       // indexes were about 14 MB of the main thread's 62 MB heap at the end of the facts pass on
@@ -592,7 +593,7 @@ export async function analyseFiles(
         makeLean(m);
       }
       leanIndexes = true;
-      return { ...all, indexes: [], shared: { refs, factories: project.factoryEntries() } };
+      return { ...all, indexes: [], shared: { refs, factories } };
     };
     /**
      * Sends the facts pass's inputs to the threads that analyse; returns whether they read the module

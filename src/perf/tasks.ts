@@ -3,10 +3,11 @@ import { extractPythonFacts, ModuleTable, ProjectIndex } from '../lang/python/in
 import { ModuleAnalyzer } from '../lang/python/analyzer.js';
 import { parsePython, treeOf } from '../lang/python/parser.js';
 import type { PythonModuleIndex } from '../lang/python/index.js';
-import type { SharedProject } from '../lang/python/project.js';
+import type { FactoryInfo, SharedProject } from '../lang/python/project.js';
 import { SharedIndexes } from './shared-indexes.js';
 import type { IndexPlaces } from './shared-indexes.js';
 import { Interner } from '../util/intern.js';
+import type { FactoryRow } from '../lang/factories.js';
 import { extractTextFacts } from '../lang/text/index.js';
 import type { SourceRef } from './disk-source.js';
 import { FileChangedError, readAgain, shipped } from './disk-source.js';
@@ -25,7 +26,7 @@ export interface ProjectInputs {
    * Large runs: the module indexes written to the scratch directory instead (each thread reads
    * the ones its files ask about: src/perf/shared-indexes.ts), with the factories solved over them.
    */
-  shared?: { refs: IndexPlaces; factories: SharedProject['factories'] };
+  shared?: { refs: IndexPlaces; factories: [number, FactoryRow<string, FactoryInfo['kind']>][] };
   /** `file\0name` export questions about files not indexed whose answer is "no such name" */
   settled?: string[];
   /**
@@ -134,14 +135,18 @@ export function filesAsked(questions: Iterable<string>): string[] {
 }
 
 /**
- * The shared project as a thread keeps it, each string once: a structured clone brings a copy of
- * every path (the module table, made at an earlier setup, has them already), of the scratch file's
- * path with each index's place, and of each factory's library and kind. On 64,000 dense files,
- * 44,000 copies of the scratch file's path alone were 2.8 MB of each worker's heap.
+ * The shared project as a thread keeps it, each string once: files come as positions in the module
+ * table (made at an earlier setup), and a structured clone brings a copy of each factory's name,
+ * library and kind. On 64,000 dense files, 44,000 copies of the scratch file's path alone were
+ * 2.8 MB of each worker's heap (when each index's place was an object).
  */
 function keptShared(reader: Spill, table: ModuleTable, shared: NonNullable<ProjectInputs['shared']>): SharedProject {
-  const interner = new Interner(table.files());
-  return { modules: new SharedIndexes(reader, interner.walk(shared.refs)), factories: interner.walk(shared.factories) };
+  const paths = [...table.files()];
+  const interner = new Interner();
+  return {
+    modules: new SharedIndexes(reader, shared.refs, paths),
+    factories: shared.factories.map(([at, row]) => [paths[at]!, interner.walk(row)]),
+  };
 }
 
 export class TaskRunner {

@@ -202,11 +202,11 @@ export interface ModuleIndexes {
 
 /**
  * A project index made elsewhere, handed over without copying every module's index: the indexes
- * where they can be read, and the factories solved over all of them (ProjectIndex.factoryEntries).
+ * where they can be read, and the factories solved over all of them (ProjectIndex.factoryRows).
  */
 export interface SharedProject {
   modules: ModuleIndexes;
-  /** each file's factories (FactoryTable.rows) */
+  /** each file's factories (its path and its FactoryTable row) */
   factories: [string, FactoryRow<string, FactoryInfo['kind']>][];
 }
 
@@ -232,9 +232,12 @@ export class ProjectIndex {
     );
   }
 
-  /** Every factory of the project, solved: for a SharedProject. */
-  factoryEntries(): [string, FactoryRow<string, FactoryInfo['kind']>][] {
-    return this.factories.rows();
+  /**
+   * Every factory of the project, solved, for a SharedProject made on another thread: each file's
+   * row (FactoryTable.rowsAt) with the file as its position among the module table's files.
+   */
+  factoryRows(): [number, FactoryRow<string, FactoryInfo['kind']>][] | undefined {
+    return this.factories.rowsAt(this.table.files());
   }
 
   /** Whether the file has an index here (without reading it). */
