@@ -20,7 +20,7 @@ import { parsePython } from '../src/lang/python/parser.js';
 import { InlineExecutor, WorkerExecutor } from '../src/perf/pool.js';
 import type { Task } from '../src/perf/tasks.js';
 import type { SourceFile } from '../src/model/facts.js';
-import { contentHash, DiskSource, shipped, textLength, textMark } from '../src/perf/disk-source.js';
+import { contentHash, DiskSource, shipped, textLength, textMark, withText } from '../src/perf/disk-source.js';
 import { readSource } from '../src/discover/read.js';
 import type { ReadSource } from '../src/discover/read.js';
 import { Interner } from '../src/util/intern.js';
@@ -719,6 +719,16 @@ describe('texts let go after the prefilter', () => {
     const f = { path: 'a.py', absPath: join(root, 'a.py'), language: 'python' as const };
     const s = new DiskSource(f, { maxFileBytes: 1 << 20 }, 'x = 1\n');
     expect(shipped(s)).toEqual({ ...f, text: 'x = 1\n' });
+    // its absolute path, kept as the directory it starts with when it ends with the path, or whole
+    expect(s.absPath).toBe(f.absPath);
+    const cases: [string, string][] = [['../elsewhere/a.py', '/elsewhere/a.py'], ['a.py', 'a.py'], ['b/a.py', '/r/b/a.py'], ['a.py', '/r/b\\a.py']];
+    for (const [path, absPath] of cases) expect(new DiskSource({ path, absPath, language: 'python' }, { maxFileBytes: 1 << 20 }, '').absPath).toBe(absPath);
+    // with another text (a fix's): a plain source, its absolute path kept (a spread leaves the getter
+    // out), the old text's hash not
+    const hashed = new DiskSource(f, { maxFileBytes: 1 << 20 }, 'x = 1\n');
+    expect(contentHash(hashed)).toBeDefined();
+    expect(withText(hashed, 'x = 3\n')).toEqual({ ...f, text: 'x = 3\n' });
+    expect(withText(new DiskSource({ ...f, textKind: 'env' }, { maxFileBytes: 1 << 20 }, ''), '')).toEqual({ ...f, textKind: 'env', text: '' });
     s.release();
     expect(s.held).toBe(false);
     expect(textLength(s)).toBe(6);

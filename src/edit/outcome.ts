@@ -3,6 +3,7 @@ import type { Finding } from '../model/finding.js';
 import type { Rule } from '../model/rule.js';
 import type { RunRefusal } from '../model/run.js';
 import { analyseSources } from '../project.js';
+import { withText } from '../perf/disk-source.js';
 import { runRules } from '../runner.js';
 import { LineIndex } from '../util/lines.js';
 import type { FileFix } from './engine.js';
@@ -33,7 +34,7 @@ export async function fixOutcome(
 ): Promise<FixOutcome> {
   const changed = new Set(fixes.filter((f) => !f.failure && f.text !== f.source.text).map((f) => f.source.path));
   const after = await analyseSources(
-    fixes.map((f) => ({ ...f.source, text: f.failure ? f.source.text : f.text })),
+    fixes.map((f) => withText(f.source, f.failure ? f.source.text : f.text)),
     rootOf,
     (file) => mayHoldFacts(file) || changed.has(file),
   );

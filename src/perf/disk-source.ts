@@ -71,8 +71,14 @@ export function readAgain(s: SourceRef, cfg: Pick<Config, 'maxFileBytes'>): stri
  */
 export class DiskSource implements SourceFile {
   readonly path: string;
-  readonly absPath: string;
   readonly language: Language;
+  /**
+   * absPath, kept as the directory it starts with (one string shared by the sources of a run) when
+   * it is that directory followed by `path`, as a listing makes nearly every one: on 64,000 files
+   * their own copies were about 5 MB of the main thread's heap to the end of the run
+   */
+  readonly #absDir: string | undefined;
+  readonly #absPath: string | undefined;
   textKind?: TextKind;
   contentHash?: string;
   /** the text's length, known without the text (0 until it was read once) */
@@ -89,7 +95,9 @@ export class DiskSource implements SourceFile {
   /** `length`: of a text not read yet, its length in UTF-16 code units when it is known (the native reader's) */
   constructor(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, text: string | undefined, hash?: string, length?: number) {
     this.path = f.path;
-    this.absPath = f.absPath;
+    const dir = f.absPath.length > f.path.length && f.absPath.endsWith(f.path) ? sharedDir(f.absPath.slice(0, -f.path.length)) : undefined;
+    if (dir !== undefined) this.#absDir = dir;
+    else this.#absPath = f.absPath;
     this.language = f.language;
     if (f.textKind !== undefined) this.textKind = f.textKind;
     if (hash !== undefined) this.contentHash = hash;
@@ -99,6 +107,10 @@ export class DiskSource implements SourceFile {
       this.length = text.length;
     } else if (hash === undefined) throw new Error(`${f.path}: a source without its text needs its content hash`);
     else if (length !== undefined) this.length = length;
+  }
+
+  get absPath(): string {
+    return this.#absPath ?? this.#absDir! + this.path;
   }
 
   get text(): string {
@@ -139,6 +151,20 @@ export class DiskSource implements SourceFile {
   }
 }
 
+/** The directories DiskSources' absolute paths start with: one string each (a run has one or a few). */
+const absDirs = new Map<string, string>();
+
+function sharedDir(dir: string): string {
+  let known = absDirs.get(dir);
+  if (known === undefined) {
+    // a run lists a few roots; a process that makes sources under very many (tests) starts again
+    if (absDirs.size >= 64) absDirs.clear();
+    absDirs.set(dir, dir);
+    known = dir;
+  }
+  return known;
+}
+
 /** Lets the text of a DiskSource go (other sources keep theirs). */
 export function releaseText(s: SourceFile): void {
   if (s instanceof DiskSource) s.release();
@@ -163,8 +189,18 @@ export function shipped(s: SourceFile | SourceRef): SourceFile | SourceRef {
   if (s instanceof DiskSource && !s.held && s.length > 0) return s.ref();
   // a SourceRef already
   if (typeof s.text !== 'string' && !(s instanceof DiskSource)) return s;
-  const out: SourceFile = { path: s.path, absPath: s.absPath, language: s.language, text: s.text! };
-  if (s.textKind !== undefined) out.textKind = s.textKind;
+  const out = withText(s, s.text!);
   if (s.contentHash !== undefined) out.contentHash = s.contentHash;
+  return out;
+}
+
+/**
+ * The source as a plain object with another text (a fix's), without the old text's content hash.
+ * Not `{ ...s, text }`: a DiskSource's absPath is a getter, which a spread leaves out (and the
+ * JavaScript adapter resolves tsconfig aliases by it).
+ */
+export function withText(s: SourceFile | SourceRef, text: string): SourceFile {
+  const out: SourceFile = { path: s.path, absPath: s.absPath, language: s.language, text };
+  if (s.textKind !== undefined) out.textKind = s.textKind;
   return out;
 }

@@ -14,6 +14,7 @@ import type { Rule } from '../model/rule.js';
 import { analyse, mayHoldFacts } from '../pipeline.js';
 import { analyseSources, projectExtractor, rootFinder } from '../project.js';
 import type { AnalysedFile } from '../project.js';
+import { withText } from '../perf/disk-source.js';
 import { runRules } from '../runner.js';
 import { isSqlToCheck } from '../sql/rulekit.js';
 import { UsageError } from '../util/errors.js';
@@ -203,7 +204,7 @@ async function projectSources(
   }
   fixFailures.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const fixedFiles = await analyseSources(
-    files.map((f) => ({ ...f.source, text: fixedText.get(f.source.path) ?? f.source.text })),
+    files.map((f) => withText(f.source, fixedText.get(f.source.path) ?? f.source.text)),
     rootOf,
     // a file fix rewrote is read again whatever the audit said of its old text
     (file) => judged(file) || fixedText.has(file),
