@@ -74,8 +74,8 @@ export class DiskSource implements SourceFile {
   readonly language: Language;
   /**
    * absPath, kept as the directory it starts with (one string shared by the sources of a run) when
-   * it is that directory followed by `path`, as a listing makes nearly every one: on 64,000 files
-   * their own copies were about 5 MB of the main thread's heap to the end of the run
+   * it is that directory followed by `path`, as a listing makes nearly every one: their own copies
+   * were 1.25 MB of the main thread's heap on 16,000 dense files, to the end of the run
    */
   readonly #absDir: string | undefined;
   readonly #absPath: string | undefined;
