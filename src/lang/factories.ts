@@ -26,20 +26,18 @@ export type FactoryRow<Lib, Kind> = (string | Lib | Kind)[];
  */
 export class FactoryTable<Lib, Kind> {
   private readonly byFile = new Map<string, FactoryRow<Lib, Kind>>();
-  private count = 0;
 
   constructor(
     private readonly moduleName: (file: string) => string,
     rows: Iterable<[string, FactoryRow<Lib, Kind>]> = [],
   ) {
-    for (const [file, row] of rows) {
-      this.byFile.set(file, row);
-      this.count += row.length / 3;
-    }
+    for (const [file, row] of rows) this.byFile.set(file, row);
   }
 
   get size(): number {
-    return this.count;
+    let n = 0;
+    for (const row of this.byFile.values()) n += row.length / 3;
+    return n;
   }
 
   private at(file: string, name: string): number {
@@ -64,7 +62,6 @@ export class FactoryTable<Lib, Kind> {
     const row = this.byFile.get(file);
     if (row) row.push(name, lib, kind);
     else this.byFile.set(file, [name, lib, kind]);
-    this.count++;
   }
 
   /**
