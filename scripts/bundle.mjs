@@ -2,7 +2,7 @@
 // CommonJS scripts, dist/bundle/pgready.cjs (the command line) and dist/bundle/worker.cjs (a worker
 // thread), and V8's code cache for the first.
 //
-// bin/pgready.js loads pgready.cjs through bin/load-bundle.cjs, which compiles it with the code
+// bin/pgready.cjs loads pgready.cjs through bin/load-bundle.cjs, which compiles it with the code
 // cache made here. The workers load only what they run: the whole command line in each worker
 // (with or without its code cache) held about 7 MB more of its heap, 20 MB more peak on the dense
 // corpus, for a start-up that is not on the critical path. Node 20 has no compile cache for ES modules

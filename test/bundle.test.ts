@@ -1,4 +1,4 @@
-// The built command line (npm ci builds it): bin/pgready.js, dist/bundle and V8's code cache
+// The built command line (npm ci builds it): bin/pgready.cjs, dist/bundle and V8's code cache
 // (scripts/bundle.mjs, bin/load-bundle.cjs). The rest of the suite runs the TypeScript sources.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { runCli } from './helpers/cli.js';
 import { forgeReport } from './helpers/reports.js';
 import { repoRoot } from './helpers/paths.js';
 
-const bin = join(repoRoot, 'bin', 'pgready.js');
+const bin = join(repoRoot, 'bin', 'pgready.cjs');
 const bundle = join(repoRoot, 'dist', 'bundle');
 const { loadBundle } = createRequire(import.meta.url)('../bin/load-bundle.cjs') as {
   loadBundle(dir?: string, options?: { cache?: boolean }): { exports: { main?: unknown }; status: string };

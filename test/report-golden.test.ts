@@ -6,7 +6,7 @@ import { read, repoRoot } from './helpers/paths.js';
  * The checklist for the demo project, byte for byte. The golden file was read and its numbers
  * checked against `pgready audit --format json`; when a change to rules, codemods or the reporter
  * alters it, regenerate it with
- *   node bin/pgready.js report fixtures/legacy-trading > test/golden/legacy-trading.report.md
+ *   node bin/pgready.cjs report fixtures/legacy-trading > test/golden/legacy-trading.report.md
  * and review the diff before committing: it is the document a team would work from.
  */
 describe('pgready report fixtures/legacy-trading', () => {

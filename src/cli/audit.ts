@@ -107,7 +107,7 @@ async function reportAudit(
       : result;
   const reportOpts = { color, cwd: ctx.cwd, sources: result.sources, baseline };
   // the gate is settled before the report goes out: a reader that stops early (`| head`) ends the
-  // process from its EPIPE handler, which exits with this code (bin/pgready.js)
+  // process from its EPIPE handler, which exits with this code (bin/pgready.cjs)
   const code = gate(args, cfg, result, gated);
   ctx.verdict?.(code);
   // JSON and SARIF go out in pieces: a large project's report is tens of megabytes
