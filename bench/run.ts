@@ -11,7 +11,10 @@
  * --no-prefilter runs and the stdlib 10x, dense 4x, 8x and 16x corpora (cold and warm only; default: --runs; 0 skips them),
  * --jobs N, --only stdlib|dense, --huge (adds a dense corpus of 64,000 files, cold and warm: about 2.5
  * minutes a cold run, so not by default). Where ripgrep (rg) is installed, it runs over each corpus too (a
- * row of the table) and a note gives pgready's cold and warm times as multiples of its time.
+ * row of the table) and a note gives pgready's cold and warm times as multiples of its time. A note
+ * gives Node's own start-up (`node -e 0`); where NODE_EXTRA_CA_CERTS is set (Node then reads those
+ * certificates as it starts, before any script runs), that start-up without it too, and the standard
+ * library's cold row gets a twin run without it, the two interleaved.
  * Run after a build: `npm run bench` (= npm run build && node dist/bench/run.js).
  */
 import { spawnSync } from 'node:child_process';
@@ -21,7 +24,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(repo, 'bin/pgready.js');
+const bin = join(repo, 'bin/pgready.cjs');
 const work = join(tmpdir(), 'pgready-bench');
 
 function arg(name: string): string | undefined {
@@ -132,12 +135,27 @@ interface Run {
 
 const hasTime = existsSync('/usr/bin/time');
 
+/**
+ * The environment variable that makes Node 20 read a file of certificates while it starts, in every
+ * process, before any script runs (about 50 ms here). Where it is set, the standard library's cold
+ * runs are taken with and without it, interleaved, and Node's own start-up both ways (a note).
+ */
+const EXTRA_CA = 'NODE_EXTRA_CA_CERTS';
+const extraCa = process.env[EXTRA_CA] ? process.env[EXTRA_CA] : undefined;
+
+/** The environment of a run: the bench's own, less the variables named in `unset`. */
+function envWithout(unset: readonly string[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PGREADY_STATS: '1', CI: '1' };
+  for (const name of unset) delete env[name];
+  return env;
+}
+
 /** One run of a command (pgready, or ripgrep to compare with): wall time, peak RSS where /usr/bin/time can tell. */
-function timed(command: string, args: string[], cwd: string): Run & { stderr: string } {
+function timed(command: string, args: string[], cwd: string, unset: readonly string[] = []): Run & { stderr: string } {
   const cmd = hasTime ? '/usr/bin/time' : command;
   const full = hasTime ? ['-f', 'pgready-rss %M', command, ...args] : args;
   const started = process.hrtime.bigint();
-  const r = spawnSync(cmd, full, { cwd, encoding: 'utf8', env: { ...process.env, PGREADY_STATS: '1', CI: '1' }, maxBuffer: 1 << 30 });
+  const r = spawnSync(cmd, full, { cwd, encoding: 'utf8', env: envWithout(unset), maxBuffer: 1 << 30 });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   // both exit 1 for "found something"
   if (r.status !== 0 && r.status !== 1) throw new Error(`${command} ${args.join(' ')} failed (${String(r.status)}): ${r.stderr}`);
@@ -145,8 +163,8 @@ function timed(command: string, args: string[], cwd: string): Run & { stderr: st
   return { wall, rssKb: rss ? Number(rss[1]) : undefined, stderr: r.stderr ?? '' };
 }
 
-function runOnce(args: string[], cwd: string): Run {
-  const r = timed(process.execPath, [bin, ...args], cwd);
+function runOnce(args: string[], cwd: string, unset: readonly string[] = []): Run {
+  const r = timed(process.execPath, [bin, ...args], cwd, unset);
   const stats = /pgready-stats (\{.*\})/.exec(r.stderr);
   return { wall: r.wall, rssKb: r.rssKb, stats: stats ? JSON.parse(stats[1]!) : undefined };
 }
@@ -180,35 +198,59 @@ function changeOneFile(dir: string, run: number): () => void {
 
 type Mode = 'cold' | 'warm' | 'changed' | 'no-prefilter';
 
-function bench(c: Corpus, mode: Mode, runs: number): Row {
-  const cache = join(work, 'cache', c.dir.split('/').pop()!);
+/** Runs taken side by side: a label for the mode column and the variables its runs go without. */
+interface Variant {
+  label: string;
+  unset: readonly string[];
+}
+
+/**
+ * The median of `runs` runs after a warm-up, for each variant: their runs interleaved (the VM's
+ * speed drifts within minutes), each cold one with its own empty cache.
+ */
+function bench(c: Corpus, mode: Mode, runs: number, variants: Variant[] = [{ label: mode, unset: [] }]): Row[] {
   const base = ['audit', '.', '--format', 'json', '--fail-on', 'never', ...(JOBS ? ['--jobs', JOBS] : [])];
-  const args =
-    mode === 'no-prefilter' ? [...base, '--no-prefilter', '--no-cache'] : [...base, '--cache-dir', cache];
-  const results: Run[] = [];
+  const results: Run[][] = variants.map(() => []);
   for (let i = 0; i <= runs; i++) {
-    // cold: an empty cache every time; warm: the cache the warm-up left; changed: that cache, and
-    // one file edited (each run another edit: the stored report never fits)
-    if (mode === 'cold' || (mode !== 'no-prefilter' && i === 0)) rmSync(cache, { recursive: true, force: true });
-    const restore = mode === 'changed' && i > 0 ? changeOneFile(c.dir, i) : undefined;
-    let r: Run;
-    try {
-      r = runOnce(args, c.dir);
-    } finally {
-      restore?.();
-    }
-    if (i > 0) results.push(r);
+    variants.forEach((v, at) => {
+      const cache = join(work, 'cache', `${c.dir.split('/').pop()!}${at > 0 ? `-${at}` : ''}`);
+      const args = mode === 'no-prefilter' ? [...base, '--no-prefilter', '--no-cache'] : [...base, '--cache-dir', cache];
+      // cold: an empty cache every time; warm: the cache the warm-up left; changed: that cache, and
+      // one file edited (each run another edit: the stored report never fits)
+      if (mode === 'cold' || (mode !== 'no-prefilter' && i === 0)) rmSync(cache, { recursive: true, force: true });
+      const restore = mode === 'changed' && i > 0 ? changeOneFile(c.dir, i) : undefined;
+      let r: Run;
+      try {
+        r = runOnce(args, c.dir, v.unset);
+      } finally {
+        restore?.();
+      }
+      if (i > 0) results[at]!.push(r);
+    });
   }
-  const last = results[results.length - 1]!;
-  return {
-    corpus: c,
-    mode,
-    runs,
-    wall: median(results.map((r) => r.wall)),
-    rssMb: Math.max(...results.map((r) => r.rssKb ?? 0)) / 1024,
-    parsed: last.stats?.parsed ?? NaN,
-    skipped: last.stats?.skipped ?? NaN,
-  };
+  return variants.map((v, at) => {
+    const rs = results[at]!;
+    const last = rs[rs.length - 1]!;
+    return {
+      corpus: c,
+      mode: v.label,
+      runs,
+      wall: median(rs.map((r) => r.wall)),
+      rssMb: Math.max(...rs.map((r) => r.rssKb ?? 0)) / 1024,
+      parsed: last.stats?.parsed ?? NaN,
+      skipped: last.stats?.skipped ?? NaN,
+    };
+  });
+}
+
+/** Node's own start-up (`node -e 0`): the median of RUNS runs after a warm-up. */
+function nodeStartup(unset: readonly string[]): number {
+  const walls: number[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const r = timed(process.execPath, ['-e', '0'], repo, unset);
+    if (i > 0) walls.push(r.wall);
+  }
+  return median(walls);
 }
 
 const RG_PATTERN = 'sqlite|\\.db\\b|execute|pragma';
@@ -232,9 +274,19 @@ const rows: Row[] = [];
 const notes: string[] = [];
 const MB = 1024 * 1024;
 console.log(`pgready bench: node ${process.version}, ${cpus().length} cores, runs ${RUNS} (--no-prefilter: ${SLOW_RUNS}) after a warm-up, jobs ${JOBS ?? 'auto'}`);
+{
+  const startup = `node start-up (node -e 0): ${nodeStartup([]).toFixed(3)} s`;
+  notes.push(
+    extraCa
+      ? `${startup} with ${EXTRA_CA} set (${extraCa}), ${nodeStartup([EXTRA_CA]).toFixed(3)} s without: Node reads those certificates as it starts, in every process`
+      : startup,
+  );
+}
 const corpora: Corpus[] = [];
+let stdlib: Corpus | undefined;
 if (!ONLY || ONLY === 'stdlib') {
   const s = stdlibCorpus();
+  stdlib = s;
   if (s) {
     corpora.push(s);
     // a large project with little SQLite: every text was held through the prefilter (630-670 MB)
@@ -263,9 +315,12 @@ for (const c of corpora) {
     if (mode === 'changed' && !/^dense (\(|16x)/.test(c.name)) continue;
     const runs = mode === 'no-prefilter' || big ? SLOW_RUNS : RUNS;
     if (runs < 1) continue;
-    const row = bench(c, mode, runs);
-    rows.push(row);
-    console.error(`  ${c.name} ${mode}: ${row.wall.toFixed(2)} s, parsed ${row.parsed}, skipped ${row.skipped}, peak RSS ${row.rssMb.toFixed(0)} MB`);
+    // the standard library cold, where Node's start-up reads extra certificates: without them too
+    const variants = mode === 'cold' && c === stdlib && extraCa ? [{ label: mode, unset: [] }, { label: `cold, ${EXTRA_CA} unset`, unset: [EXTRA_CA] }] : undefined;
+    for (const row of bench(c, mode, runs, variants)) {
+      rows.push(row);
+      console.error(`  ${c.name} ${row.mode}: ${row.wall.toFixed(2)} s, parsed ${row.parsed}, skipped ${row.skipped}, peak RSS ${row.rssMb.toFixed(0)} MB`);
+    }
   }
   const rg = ripgrep(c);
   if (typeof rg === 'string') notes.push(`${c.name}: ${rg}`);
