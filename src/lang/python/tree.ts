@@ -203,11 +203,16 @@ export class SyntaxNode {
     return this.childList;
   }
 
+  // read from the words: no node objects for the anonymous children (keywords, punctuation)
   get namedChildren(): SyntaxNode[] {
     if (!this.namedList) {
-      const words = this.tree.words;
+      const tree = this.tree;
+      const words = tree.words;
       const list: SyntaxNode[] = [];
-      for (const c of this.children) if (((words[c.id * NODE_WORDS]! >>> 16) & FLAG_NAMED) !== 0) list.push(c);
+      const end = this.id + words[this.id * NODE_WORDS + 5]!;
+      for (let c = this.id + 1; c < end; c += words[c * NODE_WORDS + 5]!) {
+        if (((words[c * NODE_WORDS]! >>> 16) & FLAG_NAMED) !== 0) list.push(tree.node(c)!);
+      }
       this.namedList = list;
     }
     return this.namedList;
