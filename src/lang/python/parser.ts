@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type ParserType from 'tree-sitter';
 import type { Grammar } from './tree.js';
-import { ERROR_SYMBOL, FLAG_HAS_ERROR, FLAG_MISSING, FLAG_NAMED, grammar, NO_PARENT, NODE_WORDS, Tree } from './tree.js';
+import { ERROR_SYMBOL, FLAG_HAS_ERROR, FLAG_MISSING, FLAG_NAMED, grammar, internalized, NO_PARENT, NODE_WORDS, Tree } from './tree.js';
 
 export { SyntaxNode, Tree } from './tree.js';
 
@@ -77,11 +77,11 @@ export function bindingBackend(): Backend {
       const index = out.length / NODE_WORDS;
       const flags = (cursor.nodeIsNamed ? FLAG_NAMED : 0) | (cursor.nodeIsMissing ? FLAG_MISSING : 0);
       const symbol = cursor.nodeTypeId;
-      if (types[symbol] === undefined) types[symbol] = cursor.nodeType;
+      if (types[symbol] === undefined) types[symbol] = internalized(cursor.nodeType);
       const field = cursor.currentFieldId;
       if (field > 0 && fields[field] === undefined) {
-        fields[field] = cursor.currentFieldName;
-        fieldIds.set(cursor.currentFieldName, field);
+        fields[field] = internalized(cursor.currentFieldName);
+        fieldIds.set(fields[field], field);
       }
       out.push(symbol | (flags << 16), field, cursor.startIndex, cursor.endIndex, stack.length > 0 ? stack[stack.length - 1]! : NO_PARENT, 1);
       if (cursor.gotoFirstChild()) {

@@ -23,12 +23,23 @@ export interface Grammar {
   fieldIds: ReadonlyMap<string, number>;
 }
 
-export function grammar(types: readonly string[], fields: readonly string[]): Grammar {
+export function grammar(typeNames: readonly string[], fieldNames: readonly string[]): Grammar {
+  const types = typeNames.map(internalized);
+  const fields = fieldNames.map(internalized);
   const fieldIds = new Map<string, number>();
   fields.forEach((f, i) => {
     if (i > 0 && f !== '' && !fieldIds.has(f)) fieldIds.set(f, i);
   });
   return { types, fields, fieldIds };
+}
+
+/**
+ * The same string, as V8's one copy of it (a property key is internalized): the addon's names are
+ * strings of their own, so every `node.type === 'call'` compared them character by character
+ * instead of by reference.
+ */
+export function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
 }
 
 export interface Point {
