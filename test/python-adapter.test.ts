@@ -404,6 +404,23 @@ describe('cursors and SQL strings', () => {
     ].join('\n');
     expect(one(fixed).sqlStrings.map((x) => [x.text, x.executed])).toEqual([['INSERT OR REPLACE INTO t (a) VALUES (%s)', false]]);
   });
+
+  it('reads a name as it was bound in the branch that ran the SQL, when the decision comes at the end of the file', () => {
+    // whether an unknown cursor is SQLite's is decided once the whole file is read; the SQL it ran
+    // in the if is the first string, whatever the name is bound to after the if
+    const text = [
+      'import psycopg2',
+      'conn = psycopg2.connect("dbname=x")',
+      'def save(cur, flag):',
+      '    q = "INSERT INTO t (a) VALUES (?)"',
+      '    if flag:',
+      '        cur.execute(q)',
+      '    q = "SELECT a FROM t WHERE a = ?"',
+      '    return q',
+      '',
+    ].join('\n');
+    expect(one(text).sqlStrings.map((x) => [x.text, x.executed])).toEqual([['SELECT a FROM t WHERE a = ?', false]]);
+  });
 });
 
 describe('paths, third parties and API uses', () => {

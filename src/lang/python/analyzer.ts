@@ -87,27 +87,56 @@ class CountingMap<K, V> extends Map<K, V> {
 }
 
 class Scope {
+  /** the names bound here; a fork's, only those bound since it was forked (the rest: `base`'s) */
   readonly vars: Map<string, Value>;
   readonly globals = new Set<string>();
+  /** an analysis left for the end of the module (ModuleAnalyzer.inferred) reads this fork: detach() */
+  private kept = false;
   constructor(
     readonly parent: Scope | undefined,
     readonly kind: 'module' | 'function' | 'class',
     vars?: Map<string, Value>,
+    /** the scope this one was forked from, unchanged while the fork's branch is visited (visitBranches) */
+    private base?: Scope,
   ) {
     this.vars = vars ?? new Map();
   }
+  /** The name's binding in this scope itself (a fork's: or in the scope it was forked from). */
+  get(name: string): Value | undefined {
+    return this.vars.get(name) ?? this.base?.get(name);
+  }
   lookup(name: string): Value | undefined {
     // class bodies are not visible from the functions nested in them
-    const own = this.vars.get(name);
+    const own = this.get(name);
     if (own) return own;
     let p = this.parent;
     while (p && p.kind === 'class') p = p.parent;
     return p?.lookup(name);
   }
+  /**
+   * A scope for one branch of an if or try: it reads this one's bindings and keeps its own. A copy
+   * of every binding for each branch (hundreds at a module's top level), each merged back after,
+   * was about 5 % of the analysis.
+   */
   fork(): Scope {
-    const s = new Scope(this.parent, this.kind, new Map(this.vars));
+    const s = new Scope(this.parent, this.kind, undefined, this);
     for (const g of this.globals) s.globals.add(g);
     return s;
+  }
+  /** This scope will be read after its branch ended: so will every fork it reads through. */
+  keep(): void {
+    for (let s: Scope | undefined = this; s; s = s.parent) for (let f: Scope | undefined = s; f?.base; f = f.base) f.kept = true;
+  }
+  /**
+   * The branch ended, and the scope it was forked from changes next: a kept fork takes a copy of
+   * the bindings it read there, so that it reads them as they were at the branch's end (as a
+   * fork holding a copy of them all did).
+   */
+  detach(): void {
+    if (!this.base) return;
+    // the nearest binding of each name: this fork's own, else the nearest base's
+    if (this.kept) for (let f: Scope | undefined = this.base; f; f = f.base) for (const [k, v] of f.vars) if (!this.vars.has(k)) this.vars.set(k, v);
+    this.base = undefined;
   }
 }
 
@@ -553,17 +582,22 @@ export class ModuleAnalyzer {
     const hasElse = node.namedChildren.some((c) => c.type === 'else_clause');
     // without else, the path that takes no branch keeps the old bindings
     if (node.type === 'if_statement' && !hasElse) forks.push(scope.fork());
+    // a name no branch bound keeps its binding (merging a value with itself gives it back); new
+    // names are bound in the order the branches first bound them
     const names = new Set<string>();
     for (const f of forks) for (const k of f.vars.keys()) names.add(k);
+    const merged: [string, Value][] = [];
     for (const name of names) {
       let v: Value | undefined;
       for (const f of forks) {
-        const fv = f.vars.get(name);
+        const fv = f.get(name);
         if (!fv) continue;
         v = v ? this.merge(v, fv) : fv;
       }
-      if (v) scope.vars.set(name, v);
+      if (v) merged.push([name, v]);
     }
+    for (const f of forks) f.detach();
+    for (const [name, v] of merged) scope.vars.set(name, v);
     for (const f of forks) for (const g of f.globals) scope.globals.add(g);
   }
 
@@ -1080,6 +1114,7 @@ export class ModuleAnalyzer {
           const snapshot = this.snapshotStr(args, scope);
           const sqlish = snapshot?.k === 'str' && snapshot.alts.some((a) => this.readsAsSqliteSql(a));
           const confidence = method === 'executescript' ? 'sqlite-only' : sqlish ? 'sqlish' : 'weak';
+          scope.keep();
           this.inferred(() => this.recordHandleCall(node, fn, objNode, method, false, args, scope, snapshot), confidence);
           // in a file that uses another driver and shows no SQLite, this SQL is that driver's;
           // anywhere else, SQL nobody is known to run on SQLite is still checked for SQLite-only SQL
