@@ -149,20 +149,23 @@ export class Tree {
 export class SyntaxNode {
   private childList: SyntaxNode[] | undefined;
   private namedList: SyntaxNode[] | undefined;
+  /**
+   * The node's type, read once: the analyzer asks every node it visits, several times, and V8 runs
+   * with TurboFan's inlining off (bin/load-bundle.cjs), so a getter is a call on every read.
+   */
+  readonly type: string;
 
   constructor(
     readonly tree: Tree,
     /** the preorder index: unique within its tree */
     readonly id: number,
-  ) {}
-
-  // The getters read the array themselves rather than through a helper: V8 runs with TurboFan's
-  // inlining off (bin/load-bundle.cjs), so each helper would be a call on every property read.
-
-  get type(): string {
-    const symbol = this.tree.words[this.id * NODE_WORDS]! & 0xffff;
-    return symbol === ERROR_SYMBOL ? 'ERROR' : (this.tree.grammar.types[symbol] ?? '');
+  ) {
+    const symbol = tree.words[id * NODE_WORDS]! & 0xffff;
+    this.type = symbol === ERROR_SYMBOL ? 'ERROR' : (tree.grammar.types[symbol] ?? '');
   }
+
+  // The getters read the array themselves rather than through a helper: a helper would be one
+  // more call on every property read.
 
   get isNamed(): boolean {
     return ((this.tree.words[this.id * NODE_WORDS]! >>> 16) & FLAG_NAMED) !== 0;
@@ -184,10 +187,16 @@ export class SyntaxNode {
     return this.tree.words[this.id * NODE_WORDS + 3]!;
   }
 
+  /** the node's text, once asked (names are looked up in maps: one string keeps its hash) */
+  private textOf: string | undefined;
+
   get text(): string {
-    const words = this.tree.words;
-    const at = this.id * NODE_WORDS;
-    return this.tree.text.slice(words[at + 2]!, words[at + 3]!);
+    if (this.textOf === undefined) {
+      const words = this.tree.words;
+      const at = this.id * NODE_WORDS;
+      this.textOf = this.tree.text.slice(words[at + 2]!, words[at + 3]!);
+    }
+    return this.textOf;
   }
 
   get startPosition(): Point {
