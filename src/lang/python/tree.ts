@@ -80,42 +80,23 @@ export class Tree {
 
   /**
    * Every named node of these types, in document order (preorder), found by scanning the flat
-   * array: no node objects are made for the rest of the tree.
+   * array: no node objects are made for the rest of the tree. (A scan a call: a tree is asked for
+   * one to five lists; sorting every named node by type once cost more.)
    */
   nodesOfType(types: readonly string[]): SyntaxNode[] {
-    const buckets = this.namedBySymbol();
     const symbols = this.grammar.types;
-    let indexes: number[] = [];
-    let lists = 0;
-    const add = (list: number[] | undefined) => {
-      if (!list || list.length === 0) return;
-      indexes = lists === 0 ? list : indexes.concat(list);
-      lists++;
-    };
-    for (let id = 0; id < symbols.length; id++) if (types.includes(symbols[id]!)) add(buckets.get(id));
-    if (types.includes('ERROR')) add(buckets.get(ERROR_SYMBOL));
-    if (lists > 1) indexes = [...indexes].sort((a, b) => a - b);
-    return indexes.map((i) => this.node(i)!);
-  }
-
-  private bySymbol: Map<number, number[]> | undefined;
-
-  /** The preorder indexes of the named nodes, by symbol: one pass over the array, on first use. */
-  private namedBySymbol(): Map<number, number[]> {
-    if (!this.bySymbol) {
-      const map = new Map<number, number[]>();
-      const words = this.words;
-      for (let i = 0, n = this.nodeCount; i < n; i++) {
-        const w = words[i * NODE_WORDS]!;
-        if (((w >>> 16) & FLAG_NAMED) === 0) continue;
-        const symbol = w & 0xffff;
-        const list = map.get(symbol);
-        if (list) list.push(i);
-        else map.set(symbol, [i]);
-      }
-      this.bySymbol = map;
+    const want = new Uint8Array(symbols.length);
+    for (let id = 0; id < symbols.length; id++) if (types.includes(symbols[id]!)) want[id] = 1;
+    const error = types.includes('ERROR');
+    const words = this.words;
+    const out: SyntaxNode[] = [];
+    for (let i = 0, n = this.nodeCount; i < n; i++) {
+      const w = words[i * NODE_WORDS]!;
+      if (((w >>> 16) & FLAG_NAMED) === 0) continue;
+      const symbol = w & 0xffff;
+      if (symbol === ERROR_SYMBOL ? error : want[symbol] === 1) out.push(this.node(i)!);
     }
-    return this.bySymbol;
+    return out;
   }
 
   /** Whether the node at `index` lies inside a node of one of these types. */
