@@ -14,6 +14,13 @@ const vm = require('node:vm');
 const { isMainThread } = require('node:worker_threads');
 const zlib = require('node:zlib');
 
+// Node's own modules that every run loads, loaded before the flags below are set: Node compiles its
+// modules from a code cache of its own, made under V8's default flags, which V8 rejects once a flag
+// has changed; each module loaded after that was compiled from source and its cache made again
+// (these seven and what they load: 8 ms before the flags, 20-24 ms after). The bundle loads them
+// at its top level anyway. bin/pgready.cjs makes process.stdout and stderr (net, tty) before this.
+for (const name of ['crypto', 'fs/promises', 'os', 'tty', 'net', 'assert', 'perf_hooks']) require(`node:${name}`);
+
 // Before any of pgready is compiled, and so also when the cache is made: V8 rejects a cache made
 // under other flags. Worker threads share them. README, Performance, has the measurements.
 // - TurboFan's inlining spent about 1 s of CPU a thread on the analyzer's large visitor functions,
