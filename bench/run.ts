@@ -141,7 +141,7 @@ const hasTime = existsSync('/usr/bin/time');
  * runs are taken with and without it, interleaved, and Node's own start-up both ways (a note).
  */
 const EXTRA_CA = 'NODE_EXTRA_CA_CERTS';
-const extraCa = process.env[EXTRA_CA] ? process.env[EXTRA_CA] : undefined;
+const extraCa = process.env[EXTRA_CA] || undefined;
 
 /** The environment of a run: the bench's own, less the variables named in `unset`. */
 function envWithout(unset: readonly string[]): NodeJS.ProcessEnv {
@@ -283,14 +283,12 @@ console.log(`pgready bench: node ${process.version}, ${cpus().length} cores, run
   );
 }
 const corpora: Corpus[] = [];
-let stdlib: Corpus | undefined;
+const stdlib = !ONLY || ONLY === 'stdlib' ? stdlibCorpus() : undefined;
 if (!ONLY || ONLY === 'stdlib') {
-  const s = stdlibCorpus();
-  stdlib = s;
-  if (s) {
-    corpora.push(s);
+  if (stdlib) {
+    corpora.push(stdlib);
     // a large project with little SQLite: every text was held through the prefilter (630-670 MB)
-    if (SLOW_RUNS > 0) corpora.push(copiedCorpus(s, 10, 'stdlib 10x'));
+    if (SLOW_RUNS > 0) corpora.push(copiedCorpus(stdlib, 10, 'stdlib 10x'));
   } else notes.push('python3 not found: no stdlib corpus');
 }
 if (!ONLY || ONLY === 'dense') {
