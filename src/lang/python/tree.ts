@@ -130,6 +130,8 @@ export class Tree {
 export class SyntaxNode {
   private childList: SyntaxNode[] | undefined;
   private namedList: SyntaxNode[] | undefined;
+  /** the node's text, once asked (names are looked up in maps: one string keeps its hash) */
+  private textOf: string | undefined;
   /**
    * The node's type, read once: the analyzer asks every node it visits, several times, and V8 runs
    * with TurboFan's inlining off (bin/load-bundle.cjs), so a getter is a call on every read.
@@ -167,9 +169,6 @@ export class SyntaxNode {
   get endIndex(): number {
     return this.tree.words[this.id * NODE_WORDS + 3]!;
   }
-
-  /** the node's text, once asked (names are looked up in maps: one string keeps its hash) */
-  private textOf: string | undefined;
 
   get text(): string {
     if (this.textOf === undefined) {
