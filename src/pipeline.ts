@@ -471,11 +471,12 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
         for (const use of uses) linkSqlUse(facts, use);
         const run = runRules(rules, facts, source, cfg, ctx);
         const own = run.findings;
+        let data: string | undefined;
         // a rule's codemod fixes only the languages it plans for (some are Python's only)
         for (const f of own) if (f.fixedBy !== undefined && !codemodLanguages(f.fixedBy).includes(source.language)) delete f.fixedBy;
         counts = countsOf(facts, own);
         if (cache && run.errors.length === 0) {
-          const data = JSON.stringify(own);
+          data = JSON.stringify(own);
           cache.setLaterJson(FINDINGS_DATA, key, data);
           cache.setLater('findings', key, { counts, tally: tally(own), crc: crc32(data) } satisfies CachedFindings);
         }
@@ -484,7 +485,7 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
         }
         // the rules were the last to read this file's SQL tokens (tokensOf made them): let them go
         for (const sql of facts.sqlStrings) sql.tokens = [];
-        sink.add(own);
+        sink.add(own, data);
         found = own.length;
       }
       const usesSqlite = found > 0 || Object.values(counts).some((c) => c > 0);

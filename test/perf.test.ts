@@ -1636,6 +1636,16 @@ describe('findings kept on disk', () => {
     expect([...file!.each()]).toEqual([{ file: 'a.py', unparsed: true }, f('b.py', 1, 'info'), f('b.py', 2, 'error')]);
     expect(written.tally).toEqual(held.tally);
     file!.close();
+    // fresh findings with their JSON made already (for the cache): past the limit that JSON is
+    // what the file holds; below it, and for findings naming several files, the findings are
+    const given = new FindingSink(1, () => scratch);
+    given.add([f('b.py', 1, 'info')], '[{"file":"b.py","given":true}]');
+    given.add([f('c.py', 1, 'info'), f('c.py', 2, 'info')], '[{"file":"c.py","given":true}]');
+    given.add([f('d.py', 1, 'info'), f('e.py', 1, 'info')], '[{"file":"d.py","given":true}]');
+    const fromGiven = given.finish();
+    expect([...fromGiven.file!.each()]).toEqual([f('b.py', 1, 'info'), { file: 'c.py', given: true }, f('d.py', 1, 'info'), f('e.py', 1, 'info')]);
+    expect(given.tally.findings).toBe(5);
+    fromGiven.file!.close();
     // below its limit of findings, but past its budget of cached JSON: what it holds goes to the
     // file, and the JSON after it unparsed (a warm run held 100,000 cached findings parsed before)
     const budget = new FindingSink(1000, () => scratch, 40);

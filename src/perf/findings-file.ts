@@ -158,10 +158,14 @@ export class FindingSink {
     private readonly jsonLimit = CACHED_JSON_IN_MEMORY,
   ) {}
 
-  add(own: Finding[]): void {
+  /**
+   * json: `own` as JSON, when the caller made it already (for the cache): once the findings go to
+   * disk it is written as it is, not made again (about 0.3 s of 8,000 dense files' rules phase)
+   */
+  add(own: Finding[], json?: string): void {
     tally(own, this.tally);
     if (!this.file && this.held.length + own.length > this.limit) this.open();
-    if (this.file) this.write(own);
+    if (this.file) this.write(own, json);
     else this.held.push(...own);
   }
 
@@ -172,7 +176,9 @@ export class FindingSink {
     else this.write(this.held.splice(0));
   }
 
-  private write(findings: Finding[]): void {
+  private write(findings: Finding[], json?: string): void {
+    const file = findings[0]?.file;
+    if (json !== undefined && file !== undefined && findings.every((f) => f.file === file) && this.file!.addJson(file, json)) return;
     // grouped by the file each finding names: the group is read back in that file's place
     const groups = [...byFile(findings)];
     let written = 0;
