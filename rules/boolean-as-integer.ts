@@ -1,5 +1,5 @@
 import { defineRule } from '../src/model/rule.js';
-import { columnValues, isBooleanType, isIntegerLiteral } from '../src/sql/column-values.js';
+import { columnValues, hasBooleanColumn, isBooleanType, isIntegerLiteral } from '../src/sql/column-values.js';
 import type { ColumnValue } from '../src/sql/column-values.js';
 import { sqlRuleHits } from '../src/sql/rulekit.js';
 
@@ -42,15 +42,18 @@ export default defineRule({
   },
   detect(facts, ctx) {
     const schema = ctx?.schema;
-    if (!schema || schema.size === 0) return [];
+    // a finding is an integer literal written into or compared with a boolean column
+    if (!schema || !hasBooleanColumn(schema)) return [];
     return sqlRuleHits(facts, (_sql, sig) =>
-      columnValues(sig, schema)
-        .filter((v) => isBooleanType(v.type) && v.first === v.last && isIntegerLiteral(sig[v.first]))
-        .map((v) => {
-          const t = sig[v.first]!;
-          const op = v.op !== undefined ? (sig[v.op]?.text ?? '=') : '=';
-          return { range: { start: t.start, end: t.end }, message: message(v, t.text, op === '==' ? '=' : op) };
-        }),
+      !sig.some(isIntegerLiteral)
+        ? []
+        : columnValues(sig, schema)
+            .filter((v) => isBooleanType(v.type) && v.first === v.last && isIntegerLiteral(sig[v.first]))
+            .map((v) => {
+              const t = sig[v.first]!;
+              const op = v.op !== undefined ? (sig[v.op]?.text ?? '=') : '=';
+              return { range: { start: t.start, end: t.end }, message: message(v, t.text, op === '==' ? '=' : op) };
+            }),
     );
   },
 });

@@ -333,6 +333,18 @@ export function isBooleanType(type: string): boolean {
   return type === 'BOOLEAN' || type === 'BOOL';
 }
 
+const booleanSchemas = new WeakMap<ReadonlyMap<string, TableSchema>, boolean>();
+
+/** Whether some table of `schema` declares a column of a boolean type (isBooleanType); asked once per schema. */
+export function hasBooleanColumn(schema: ReadonlyMap<string, TableSchema>): boolean {
+  let has = booleanSchemas.get(schema);
+  if (has === undefined) {
+    has = [...schema.values()].some((table) => Object.values(table.columnTypes ?? {}).some(isBooleanType));
+    booleanSchemas.set(schema, has);
+  }
+  return has;
+}
+
 /** What a declared date/time type is in PostgreSQL after the migration (DATETIME becomes TIMESTAMP). */
 export function timeTypeOf(type: string): 'timestamp' | 'timestamptz' | 'date' | undefined {
   if (type === 'DATETIME' || type === 'TIMESTAMP' || type === 'TIMESTAMP WITHOUT TIME ZONE') return 'timestamp';
