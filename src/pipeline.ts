@@ -48,6 +48,13 @@ type JsAdapter = typeof import('./lang/typescript/index.js');
 
 /** An audit streaming its findings keeps up to this many in memory (PerfOptions.findingsInMemory). */
 const FINDINGS_IN_MEMORY = 100_000;
+/**
+ * FINDINGS_IN_MEMORY for a run large enough to let its texts go (src/perf/prefilter-pass.ts).
+ * 100,000 findings held on 64,000 dense files were the run's peak, 282 MB against 257-260 MB at
+ * the end of the facts pass (RSS sampled): the rules phase's first seconds held them, until they
+ * went to the file all at once.
+ */
+const FINDINGS_IN_MEMORY_LARGE = 10_000;
 
 /** Native tree-sitter trees are freed only when the event loop turns: never parse in one long synchronous loop. */
 const YIELD_EVERY = 8;
@@ -112,7 +119,7 @@ async function analyseLazily(
   cwd: string,
   perf: PerfOptions = {},
   reports?: (sources: SourceFile[], skipped: Skipped[], cache: DiskCache) => ReportCache | undefined,
-): Promise<{ files: LazyFile[]; skipped: Skipped[]; close(): void; replay?: AuditResult['replay']; report?: ReportCache }> {
+): Promise<{ files: LazyFile[]; skipped: Skipped[]; close(): void; replay?: AuditResult['replay']; report?: ReportCache; large?: boolean }> {
   const roots = paths.length > 0 ? paths : ['.'];
   // the main thread's young generation is held small from the start (listing 32,000 files grows it
   // to its largest) and let go when there are too few files for that to pay (src/perf/young-generation.ts)
@@ -220,7 +227,7 @@ async function analyseLazily(
       if (perf.stats) countUnread(perf.stats, manifest);
     }
     skipped.sort(bySkippedPath);
-    return { files, skipped, close: closing(engine.facts), ...(report ? { report } : {}) };
+    return { files, skipped, close: closing(engine.facts), ...(report ? { report } : {}), large: admitted.dropTexts };
   } catch (e) {
     engine.facts.close();
     throw e;
@@ -412,10 +419,10 @@ export async function audit(paths: string[], cfg: Config, opts: AuditOptions): P
           ),
         );
   // one file's facts at a time: on large runs the rest wait on disk (src/perf/facts-table.ts)
-  const { files, skipped, close, replay, report } = await analyseLazily(paths, cfg, opts.cwd, opts.perf, reports);
+  const { files, skipped, close, replay, report, large } = await analyseLazily(paths, cfg, opts.cwd, opts.perf, reports);
   if (replay) return { ...emptyAudit(replay.summary), replay, durationMs: performance.now() - started };
   try {
-    const result = await auditFiles(files, skipped, cfg, opts);
+    const result = await auditFiles(files, skipped, cfg, opts, large === true);
     return { ...result, ...(report ? { recordReport: () => report.recorder() } : {}), durationMs: performance.now() - started };
   } finally {
     close();
@@ -427,7 +434,8 @@ function emptyAudit(summary: RunSummary): Omit<AuditResult, 'durationMs'> {
   return { tool: { name: 'pgready', version: VERSION }, files: [], findings: [], skipped: [], rules: [], summary, sources: new Map() };
 }
 
-async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, opts: AuditOptions): Promise<Omit<AuditResult, 'durationMs'>> {
+/** large: the run let its texts go (analyseLazily) */
+async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, opts: AuditOptions, large: boolean): Promise<Omit<AuditResult, 'durationMs'>> {
   // the runner filters by configuration itself: it must tell a rule turned off from an unknown id
   const rules = opts.rules ?? allRules;
   const summaries: FileSummary[] = [];
@@ -441,7 +449,8 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
   const cache = openCache(opts.cwd, perf);
   const runKey = cache ? sha1(CACHE_VERSION, configHash(cfg), rules.map((r) => r.id).join(','), JSON.stringify([...ctx.schema])) : '';
   // a large run asked to stream its findings writes them to disk once there are many
-  const sink = new FindingSink(opts.streamFindings ? (perf?.findingsInMemory ?? FINDINGS_IN_MEMORY) : Infinity, () => perf?.scratchDir ?? cache?.prepare() ?? tmpdir());
+  const inMemory = perf?.findingsInMemory ?? (large ? FINDINGS_IN_MEMORY_LARGE : FINDINGS_IN_MEMORY);
+  const sink = new FindingSink(opts.streamFindings ? inMemory : Infinity, () => perf?.scratchDir ?? cache?.prepare() ?? tmpdir());
   try {
     for (const { source, digest, factsHash, load } of files) {
       // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run

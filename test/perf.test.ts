@@ -1564,6 +1564,25 @@ describe('findings kept on disk', () => {
     expect(readdirSync(scratch)).toEqual([]);
   }, 60_000);
 
+  it('a run large enough to let its texts go keeps 10,000 findings in memory, not 100,000', async () => {
+    const root = tempDir();
+    const scratch = tempDir();
+    // four `?` findings a line (SQL201), 2,600 lines: more than 10,000
+    const line = 'cur.execute("SELECT a FROM t WHERE b = ? AND c = ? AND d = ? AND e = ?", (1, 2, 3, 4))\n';
+    writeFileSync(join(root, 'app.py'), `import sqlite3\nconn = sqlite3.connect("app.db")\ncur = conn.cursor()\n${line.repeat(2_600)}`);
+    const streamed = (dropTexts: boolean) => audit(['.'], defaultConfig(root), { cwd: root, perf: { jobs: 1, scratchDir: scratch, dropTexts }, streamFindings: true });
+    const small = await streamed(false);
+    expect(small.findingsFile).toBeUndefined();
+    expect(small.findings.length).toBeGreaterThan(10_000);
+    const large = await streamed(true);
+    try {
+      expect(large.findingsFile).toBeDefined();
+      expect([...reportOrder(large)]).toEqual(small.findings);
+    } finally {
+      large.findingsFile?.close();
+    }
+  }, 60_000);
+
   it('findings that cannot be read back stop the report with an error naming the file', async () => {
     const scratch = tempDir();
     const streamed = await run({ scratchDir: scratch, findingsInMemory: 10 }, true);

@@ -56,7 +56,8 @@ export interface PerfOptions {
   stats?: EngineStats;
   /**
    * An audit asked to stream its findings (the JSON and SARIF reports) writes them to a scratch
-   * directory once there are more than this many (src/perf/findings-file.ts). Default 100,000 (about 46 MB of heap).
+   * directory once there are more than this many (src/perf/findings-file.ts). Default 100,000 (about 46 MB of heap),
+   * and 10,000 in a run large enough to let its texts go (dropTexts).
    */
   findingsInMemory?: number;
   /**
