@@ -12,6 +12,8 @@ import type { Reporter } from '../report/types.js';
 import { summarise } from '../runner.js';
 import { readBaselineFor, withoutOwnFiles } from './baseline.js';
 import type { PerfOptions } from '../perf/engine.js';
+import { DEFAULT_CACHE_DIR } from '../perf/engine.js';
+import { cacheDirProblem, cacheDirUnwritable } from '../perf/cache.js';
 import type { ReportRecorder } from '../perf/report-cache.js';
 import { terminalProgress } from '../perf/progress.js';
 import { UsageError } from '../util/errors.js';
@@ -182,15 +184,34 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** The speed options of a run; progress goes to stderr on a terminal outside CI. */
-export function perfOptions(args: Pick<AuditArgs, 'prefilter' | 'jobs' | 'cache' | 'cacheDir'>, ctx: Pick<CliContext, 'env' | 'stderr'>): PerfOptions {
+/**
+ * The speed options of a run; progress goes to stderr on a terminal outside CI. A cache directory
+ * that is not pgready's to write in stops the run (UsageError); one that cannot be made or written
+ * is reported, and the run goes without it.
+ */
+export function perfOptions(args: Pick<AuditArgs, 'prefilter' | 'jobs' | 'cache' | 'cacheDir'>, ctx: Pick<CliContext, 'env' | 'stderr' | 'cwd'>): PerfOptions {
   if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) {
     throw new UsageError(`--jobs must be a whole number of at least 1, not ${String(args.jobs)}.`);
+  }
+  let cache = args.cache !== false;
+  if (cache) {
+    if (args.cacheDir !== undefined && args.cacheDir.trim() === '') throw new UsageError('--cache-dir needs the name of a directory (or use --no-cache).');
+    const dir = resolve(ctx.cwd, args.cacheDir ?? DEFAULT_CACHE_DIR);
+    const named = args.cacheDir === undefined ? `The cache directory ${DEFAULT_CACHE_DIR}` : `--cache-dir ${args.cacheDir}`;
+    const problem = cacheDirProblem(dir);
+    if (problem !== undefined) {
+      throw new UsageError(`${named} (${dir}) ${problem}. Name a directory for the cache alone (pgready makes it when missing), or use --no-cache.`);
+    }
+    const unwritable = cacheDirUnwritable(dir);
+    if (unwritable !== undefined) {
+      ctx.stderr.write(`pgready: warning: ${named} (${dir}) ${unwritable}; this run goes without the cache.\n`);
+      cache = false;
+    }
   }
   return {
     prefilter: args.prefilter !== false,
     jobs: args.jobs,
-    cache: args.cache !== false,
+    cache,
     cacheDir: args.cacheDir,
     progress: terminalProgress(ctx.stderr, ctx.env),
     capYoungGeneration: true,

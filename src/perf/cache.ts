@@ -1,6 +1,6 @@
 import { createHash, hash, randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { writeAll } from '../util/write-all.js';
 
@@ -20,6 +20,62 @@ export function sha1(...parts: string[]): string {
     h.update('\0');
   }
   return h.digest('hex');
+}
+
+/** Marks a directory as pgready's cache (the cache directory tag convention: https://bford.info/cachedir/). */
+const TAG_FILE = 'CACHEDIR.TAG';
+const TAG_SIGNATURE = 'Signature: 8a477f597d28d172789f06886806bc55';
+const TAG = `${TAG_SIGNATURE}\n# This file is a cache directory tag created by pgready.\n# For information about cache directory tags see https://bford.info/cachedir/\n`;
+/** What pgready puts in its cache directory's .gitignore (all that a cache made before the tag has to show it is one). */
+const GITIGNORE = '*\n';
+
+/**
+ * Why pgready must not write its cache in `dir`, or undefined when it may: `dir` does not exist
+ * (pgready makes it), is empty, or is a cache pgready made (its tag, or, made before the tag, its
+ * .gitignore). A cache written into another directory (`--cache-dir .`, `--cache-dir src`) would
+ * put its .gitignore there, which hides every file in it from git, and its packs beside the files.
+ */
+export function cacheDirProblem(dir: string): string | undefined {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) return 'is not a directory';
+    names = readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // missing (or under a file): making it is the cache's to try, and it goes without when it cannot
+    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : `cannot be read (${code ?? String(e)})`;
+  }
+  if (names.length === 0) return undefined;
+  const read = (name: string): string | undefined => {
+    try {
+      return readFileSync(join(dir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  if (names.includes(TAG_FILE) && read(TAG_FILE)?.startsWith(`${TAG_SIGNATURE}\n# This file is a cache directory tag created by pgready.`)) return undefined;
+  if (names.includes('.gitignore') && !names.includes(TAG_FILE) && read('.gitignore') === GITIGNORE) return undefined;
+  return 'holds files pgready did not write: it is not a pgready cache';
+}
+
+/**
+ * Why pgready could not make or write its cache directory `dir` (checked without making it), or
+ * undefined when it can: the directory, or else the nearest directory above it that exists, must
+ * be writable.
+ */
+export function cacheDirUnwritable(dir: string): string | undefined {
+  for (let at = dir; ; ) {
+    try {
+      if (!statSync(at).isDirectory()) return `cannot be made: ${at} is a file`;
+      accessSync(at, constants.W_OK | constants.X_OK);
+      return undefined;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const up = dirname(at);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || up === at) return `cannot be written (${code ?? String(e)})`;
+      at = up;
+    }
+  }
 }
 
 /** A pack: one file per kind holding many entries (see DiskCache). */
@@ -333,14 +389,22 @@ export class DiskCache {
     }
   }
 
-  /** Makes a directory of the cache (the cache itself with its .gitignore); sets writeFailed when it cannot. */
+  /**
+   * Makes a directory of the cache (the cache itself with its tag and .gitignore); sets writeFailed
+   * when it cannot, or when the cache directory is not one pgready may write in (cacheDirProblem).
+   */
   ensureDir(dir: string): void {
-    if (this.made.has(dir)) return;
+    if (this.made.has(dir) || this.writeFailed) return;
     try {
       if (!this.made.has(this.dir)) {
+        if (cacheDirProblem(this.dir) !== undefined) {
+          this.writeFailed = true;
+          return;
+        }
         mkdirSync(this.dir, { recursive: true });
+        if (!existsSync(join(this.dir, TAG_FILE))) writeFileSync(join(this.dir, TAG_FILE), TAG);
         // the cache never belongs in version control
-        if (!existsSync(join(this.dir, '.gitignore'))) writeFileSync(join(this.dir, '.gitignore'), '*\n');
+        if (!existsSync(join(this.dir, '.gitignore'))) writeFileSync(join(this.dir, '.gitignore'), GITIGNORE);
         this.made.add(this.dir);
       }
       mkdirSync(dir, { recursive: true });
