@@ -56,6 +56,9 @@ const FINDINGS_IN_MEMORY = 100_000;
  */
 const FINDINGS_IN_MEMORY_LARGE = 10_000;
 
+/** Files the rules phase runs between two turns of the event loop (a turn costs some microseconds). */
+const RULES_TURN_EVERY = 64;
+
 /** Native tree-sitter trees are freed only when the event loop turns: never parse in one long synchronous loop. */
 const YIELD_EVERY = 8;
 const turn = () => new Promise<void>((r) => setImmediate(r));
@@ -452,7 +455,10 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
   const inMemory = perf?.findingsInMemory ?? (large ? FINDINGS_IN_MEMORY_LARGE : FINDINGS_IN_MEMORY);
   const sink = new FindingSink(opts.streamFindings ? inMemory : Infinity, () => perf?.scratchDir ?? cache?.prepare() ?? tmpdir());
   try {
+    let n = 0;
     for (const { source, digest, factsHash, load } of files) {
+      // the event loop turns now and then, so that an interrupt is heard (exitingOnSignals)
+      if (++n % RULES_TURN_EVERY === 0) await turn();
       // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run
       if (digest.factless) {
         summaries.push({ path: source.path, language: source.language, counts: countsOf(emptyFacts(source.path, source.language), []), usesSqlite: false });

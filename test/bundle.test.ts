@@ -1,7 +1,7 @@
 // The built command line (npm ci builds it): bin/pgready.cjs, dist/bundle and V8's code cache
 // (scripts/bundle.mjs, bin/load-bundle.cjs). The rest of the suite runs the TypeScript sources.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +143,40 @@ describe('the built command line', () => {
     expect((await headed(...audit, '--fail-on', 'never')).code).toBe(0);
     // fix --check: its diff (108 KB) goes out after the verdict too
     expect((await headed('fix', '--check', 'fixtures/legacy-trading')).code).toBe(1);
+  }, 60_000);
+
+  it('an interrupted audit exits with 130 (143 for SIGTERM) and leaves no scratch directory or temporary pack behind', async () => {
+    // 1.7 MB of Python: enough for worker threads and a scratch directory in the cache (engine.ts)
+    const dir = mkdtempSync(join(tmpdir(), 'pgready-interrupt-'));
+    scratch.push(dir);
+    for (let i = 0; i < 15; i++) cpSync(join(repoRoot, 'fixtures', 'legacy-trading'), join(dir, `copy${i}`), { recursive: true });
+    const cache = join(dir, 'cache');
+    const leftovers = () => readdirSync(cache).filter((n) => n.startsWith('pgready-trees-') || n.endsWith('.tmp'));
+    // the scratch directory is there from the index pass on; the findings pack's temporary file from the rules phase on
+    const during = { index: (n: string) => n.startsWith('pgready-trees-'), rules: (n: string) => n.startsWith('findings') && n.endsWith('.tmp') };
+    for (const [signal, expected, phase] of [['SIGINT', 130, 'index'], ['SIGTERM', 143, 'index'], ['SIGINT', 130, 'rules']] as const) {
+      rmSync(cache, { recursive: true, force: true });
+      const child = spawn(process.execPath, [bin, 'audit', '.', '--cache-dir', cache, '--format', 'json'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      const closed = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+      let sent = false;
+      for (let waited = 0; waited < 30_000 && !sent; waited += 5) {
+        if (existsSync(cache) && leftovers().some(during[phase])) {
+          child.kill(signal);
+          sent = true;
+        } else await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(sent).toBe(true);
+      // the rules phase turns the event loop every few files: the signal is heard there too
+      expect(await closed).toBe(expected);
+      expect(stderr).toBe('');
+      expect(leftovers()).toEqual([]);
+    }
   }, 60_000);
 
   it('holds its young generation at 4 MB semi-spaces from 8,000 files on (src/perf/young-generation.ts)', () => {

@@ -9,6 +9,7 @@ import type { RunRefusal, RunResult } from '../model/run.js';
 import { FileChangedError } from '../perf/manifest.js';
 import type { Replay, ReportRecorder } from '../perf/report-cache.js';
 import { ConfigError, ScratchError, UsageError } from '../util/errors.js';
+import { removeAtExit } from '../util/interrupt.js';
 
 export type AuditFn = (
   paths: string[],
@@ -81,6 +82,8 @@ export function useColor(opts: {
 /** Writes `text` to a temporary file next to `path`, then renames it over `path`. */
 export async function writeAtomically(path: string, text: string | Iterable<string | Uint8Array>): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // an interrupted run leaves no half-written report beside the file (exitingOnSignals)
+  const forget = removeAtExit(tmp);
   try {
     await writeFile(tmp, text, 'utf8');
     await rename(tmp, path);
@@ -88,6 +91,8 @@ export async function writeAtomically(path: string, text: string | Iterable<stri
     await unlink(tmp).catch(() => undefined);
     const why = e instanceof Error ? e.message : String(e);
     throw new UsageError(`cannot write the report to ${path}: ${why}`);
+  } finally {
+    forget();
   }
 }
 

@@ -18,6 +18,7 @@ import { rulesBuilder, runRulesCommand } from './rules.js';
 import type { RulesArgs } from './rules.js';
 import { runVerify, verifyBuilder } from './verify.js';
 import type { VerifyArgs } from './verify.js';
+import { exitingOnSignals } from '../util/interrupt.js';
 
 /**
  * yargs renders the command's whole help text each time a command handler starts (it caches it
@@ -64,7 +65,8 @@ function defaultContext(): CliContext {
 
 /**
  * Runs one pgready command line and resolves to its exit code: 0 clean, 1 findings at or above
- * the threshold, 2 usage, configuration or internal error. Never exits the process and never throws.
+ * the threshold, 2 usage, configuration or internal error. Never throws, and never exits the process
+ * but on an interrupt of a command that analyses (exitingOnSignals: 130 for Ctrl-C).
  */
 export async function main(argv: string[], overrides: Partial<CliContext> = {}): Promise<number> {
   const ctx: CliContext = { ...defaultContext(), ...overrides };
@@ -79,7 +81,7 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
         'Report every SQLite dependency; exit 1 when a finding reaches --fail-on',
         auditBuilder,
         async (args) => {
-          code = await runAudit(args, ctx);
+          code = await exitingOnSignals(() => runAudit(args, ctx));
         },
       )
       .command<ReportArgs>(
@@ -87,7 +89,7 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
         'Write the inventory and checklist (markdown, json, sarif or github annotations)',
         reportBuilder,
         async (args) => {
-          code = await runReport(args, ctx);
+          code = await exitingOnSignals(() => runReport(args, ctx));
         },
       )
       .command<BaselineArgs>(
@@ -95,7 +97,7 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
         "Record today's findings so that audit --baseline fails only on new ones",
         baselineBuilder,
         async (args) => {
-          code = await runBaseline(args, ctx);
+          code = await exitingOnSignals(() => runBaseline(args, ctx));
         },
       )
       .command<FixArgs>(
@@ -103,7 +105,7 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
         'Rewrite SQLite usage for PostgreSQL; --dry-run prints the diff and writes nothing',
         fixBuilder,
         async (args) => {
-          code = await runFixCommand(args, ctx);
+          code = await exitingOnSignals(() => runFixCommand(args, ctx));
         },
       )
       .command<VerifyArgs>(

@@ -2,6 +2,7 @@ import { createHash, hash, randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { removeAtExit } from '../util/interrupt.js';
 import { writeAll } from '../util/write-all.js';
 
 /** Inputs shorter than this (UTF-16 code units) are hashed in one call. */
@@ -90,7 +91,8 @@ interface Pack {
   used: Set<string>;
   /** keys written this run: their lines go straight to `out`, the next pack's temporary file */
   added: Set<string>;
-  out?: { fd: number; tmp: string; pending: string; headerBytes: number };
+  /** forget: lets the temporary file be, once renamed or removed (it is removed at exit otherwise: an interrupted run) */
+  out?: { fd: number; tmp: string; pending: string; headerBytes: number; forget: () => void };
 }
 
 const PACK_HEADER = 'pgready-pack 1';
@@ -245,7 +247,7 @@ export class DiskCache {
       const tmp = `${join(this.dir, `${kind}.pack`)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         const header = `${PACK_HEADER} ${pack.gen + 1}\n`;
-        pack.out = { fd: openSync(tmp, 'w'), tmp, pending: header, headerBytes: Buffer.byteLength(header) };
+        pack.out = { fd: openSync(tmp, 'w'), tmp, pending: header, headerBytes: Buffer.byteLength(header), forget: removeAtExit(tmp) };
       } catch {
         this.writeFailed = true;
         return;
@@ -327,6 +329,8 @@ export class DiskCache {
       } catch {
         this.writeFailed = true;
         removeQuietly(out.tmp);
+      } finally {
+        out.forget();
       }
     }
   }
@@ -373,6 +377,7 @@ export class DiskCache {
     } finally {
       for (const fd of [from, to]) if (fd !== undefined) closeSync(fd);
       removeQuietly(out.tmp);
+      out.forget();
     }
   }
 

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readSync, rmS
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
+import { removeAtExit } from '../util/interrupt.js';
 import { writeAll } from '../util/write-all.js';
 
 const PREFIX = 'pgready-trees-';
@@ -38,11 +39,11 @@ export function makeScratch(parent: string): { dir: string; remove: () => void }
   const dir = makeSpillDir(parent);
   if (dir === undefined) return undefined;
   // made out here, not in a caller's scope: the exit hook keeps it alive until removed
+  const forget = removeAtExit(dir, true);
   const remove = (): void => {
+    forget();
     rmSync(dir, { recursive: true, force: true });
-    process.removeListener('exit', remove);
   };
-  process.once('exit', remove);
   return { dir, remove };
 }
 
