@@ -454,9 +454,12 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
   // a large run asked to stream its findings writes them to disk once there are many
   const inMemory = perf?.findingsInMemory ?? (large ? FINDINGS_IN_MEMORY_LARGE : FINDINGS_IN_MEMORY);
   const sink = new FindingSink(opts.streamFindings ? inMemory : Infinity, () => perf?.scratchDir ?? cache?.prepare() ?? tmpdir());
+  // the rules phase is a large run's longest: counted on the terminal as the analysis was
+  const checking = perf?.progress?.stage?.('checked', files.length);
   try {
     let n = 0;
     for (const { source, digest, factsHash, load } of files) {
+      checking?.advance(1);
       // the event loop turns now and then, so that an interrupt is heard (exitingOnSignals)
       if (++n % RULES_TURN_EVERY === 0) await turn();
       // most files of a large tree hold no fact at all: rules read facts, so there is nothing to run
@@ -511,6 +514,8 @@ async function auditFiles(files: LazyFile[], skipped: Skipped[], cfg: Config, op
   } catch (e) {
     sink.close();
     throw e;
+  } finally {
+    checking?.finish();
   }
   await cache?.flush();
   // the findings file reads cached findings where they lie in the pack: it closes the pack

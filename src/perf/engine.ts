@@ -18,7 +18,7 @@ import { mayBind } from './binds.js';
 import { mentionsWord } from './prefilter.js';
 import { PrefilterPass } from './prefilter-pass.js';
 import type { ParseAhead } from './parse-ahead.js';
-import type { ProgressSink } from './progress.js';
+import type { ProgressSink, StageProgress } from './progress.js';
 import { SILENT } from './progress.js';
 import type { ProjectInputs, Task, TaskResult } from './tasks.js';
 import { shipTask, TaskRunner } from './tasks.js';
@@ -344,6 +344,8 @@ export async function analyseFiles(
       return n;
     };
     const parsed = new Set<string>();
+    /** the index pass's count on the terminal, while the selected files are indexed */
+    let indexing: StageProgress | undefined;
     /**
      * Runs the tasks, handing each result to `take` with its task's place as it comes: in no fixed
      * order on worker threads, or `inOrder`, in the order of the tasks (a result that comes early
@@ -364,6 +366,7 @@ export async function analyseFiles(
       const onResult = (r: TaskResult, at: number): void => {
         taken[at] = 1;
         if (count) progress.advance(1);
+        else indexing?.advance(1);
         if (r.changed && (changedAt < 0 || at < changedAt)) changedAt = at;
         const ok = r.changed ? undefined : r;
         if (!inOrder) {
@@ -426,6 +429,7 @@ export async function analyseFiles(
         if (hit && hit.index?.file === p && Array.isArray(hit.index.functions) && Array.isArray(hit.queried)) {
           indexed.set(p, hit.index);
           indexQueries?.set(p, hit.queried);
+          indexing?.advance(1);
         }
         else {
           const held = textHeld(s) ? s.text : aheadTexts.get(p);
@@ -517,6 +521,7 @@ export async function analyseFiles(
     const grown = cache?.getPacked<{ joined?: unknown; settled?: unknown }>('grow', growKey);
     const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((p) => typeof p === 'string');
     const reuse = grown && strings(grown.joined) && strings(grown.settled) && grown.joined.every((p) => byPath.has(p)) ? grown : undefined;
+    indexing = progress.stage?.('indexed', selected.size);
     if (reuse) {
       for (const p of reuse.joined as string[]) {
         candidates.add(p);
@@ -525,6 +530,8 @@ export async function analyseFiles(
       await indexFiles([...selected].sort());
       rebuild();
     } else await grow();
+    indexing?.finish();
+    indexing = undefined;
 
     // 3. facts
     // what the project index answers about a file: from its index when indexed, else from its text.
