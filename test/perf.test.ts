@@ -1,7 +1,7 @@
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -960,6 +960,33 @@ describe('spilled trees and facts', () => {
     const made = makeSpillDir(parent)!;
     expect(readdirSync(parent).sort()).toEqual(['not-ours', 'pgready-trees-recent', made.slice(parent.length + 1)].sort());
     expect(makeSpillDir(join(parent, 'missing'))).toBeUndefined();
+  });
+
+  it('a scratch directory whose run is gone (killed: no exit handler ran) is removed at once; a live run\'s is not', async () => {
+    const parent = tempDir();
+    // this process's own: its name gives the PID space (host, PID namespace) and the PID
+    const own = makeSpillDir(parent)!.slice(parent.length + 1);
+    const m = /^pgready-trees-([A-Za-z0-9_]+)\.(\d+)-[A-Za-z0-9]{6}$/.exec(own);
+    expect(m?.[2]).toBe(String(process.pid));
+    const space = m![1]!;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const names = {
+        gone: `pgready-trees-${space}.${dead}-aaaaaa`,
+        live: `pgready-trees-${space}.${sleeper.pid}-bbbbbb`,
+        elsewhere: `pgready-trees-otherhost_1.${dead}-cccccc`,
+        unnamed: 'pgready-trees-dddddd',
+      };
+      for (const n of Object.values(names)) {
+        mkdirSync(join(parent, n));
+        writeFileSync(join(join(parent, n), 'trees-1.bin'), 'x');
+      }
+      const made = makeSpillDir(parent)!.slice(parent.length + 1);
+      expect(readdirSync(parent).sort()).toEqual([own, made, names.live, names.elsewhere, names.unnamed].sort());
+    } finally {
+      sleeper.kill();
+    }
   });
 
   /** app.py holding `text`, and a TaskRunner with a fresh scratch directory */

@@ -1,7 +1,7 @@
 // A warm audit whose inputs did not change prints the last report again (src/perf/report-cache.ts):
 // the same bytes and exit code as an analysis (the terminal report's time row aside), and an
 // analysis whenever anything it depends on changed.
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -136,5 +136,20 @@ describe('reports kept in the cache', () => {
     writeFileSync(join(cwd, 'app', 'db.js'), "const Database = require('better-sqlite3');\nnew Database('app.db');\n");
     await audit(cwd, '--format', 'json');
     expect(() => readdirSync(join(cwd, 'cache', 'reports'))).toThrow();
+  });
+  it('a report a killed run was writing is removed an hour on, when a run next writes one', async () => {
+    const cwd = project();
+    await audit(cwd, '--format', 'json');
+    const reports = join(cwd, 'cache', 'reports');
+    const old = join(reports, '0123.out.4242.tmp');
+    const recent = join(reports, '4567.out.4243.tmp');
+    for (const f of [old, recent]) writeFileSync(f, '{"half": ');
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    // another format: a report to write
+    await audit(cwd, '--format', 'sarif');
+    const left = readdirSync(reports);
+    expect(left).not.toContain('0123.out.4242.tmp');
+    expect(left).toContain('4567.out.4243.tmp');
   });
 });

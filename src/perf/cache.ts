@@ -264,21 +264,7 @@ export class DiskCache {
   private sweep(): void {
     if (this.swept) return;
     this.swept = true;
-    let names: string[];
-    try {
-      names = readdirSync(this.dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (!/\.pack\.\d+\.[0-9a-f]+\.tmp$/.test(name)) continue;
-      try {
-        const path = join(this.dir, name);
-        if (Date.now() - statSync(path).mtimeMs > STALE_MS) unlinkSync(path);
-      } catch {
-        // another run removed it first
-      }
-    }
+    removeStale(this.dir, /\.pack\.\d+\.[0-9a-f]+\.tmp$/);
   }
 
   private drain(pack: Pack): void {
@@ -594,6 +580,28 @@ function appendable(pack: Pack): boolean {
     if (!pack.used.has(key) || pack.added.has(key)) unused += length;
   }
   return unused <= total * APPEND_UNUSED_SHARE;
+}
+
+/**
+ * Removes the files in `dir` named like `pattern` (temporary files) that were last written over an
+ * hour ago: what a run that died (killed, out of memory: no exit handler ran) left.
+ */
+export function removeStale(dir: string, pattern: RegExp): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!pattern.test(name)) continue;
+    try {
+      const path = join(dir, name);
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) unlinkSync(path);
+    } catch {
+      // another run removed it first
+    }
+  }
 }
 
 function removeQuietly(file: string): void {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { writeAll } from '../util/write-all.js';
 import type { RunSummary } from '../model/run.js';
-import { sha1 } from './cache.js';
+import { removeStale, sha1 } from './cache.js';
 import type { DiskCache } from './cache.js';
 
 /**
@@ -80,6 +80,8 @@ export class ReportCache {
     let fd: number;
     try {
       this.cache.ensureDir(join(dir, 'reports'));
+      // a report a killed run was writing (a JSON report of 64,000 dense files: 558 MB)
+      removeStale(join(dir, 'reports'), /\.out\.\d+\.tmp$/);
       fd = openSync(tmp, 'w');
     } catch {
       return undefined;

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readlinkSync, readSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
@@ -10,8 +11,49 @@ const PREFIX = 'pgready-trees-';
 const STALE_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * Where a PID names this process and no other: the host and, on Linux, the PID namespace (two
+ * containers with one hostname, sharing a cache, each have a process 40), as a name part.
+ */
+function pidSpace(): string {
+  let ns = '';
+  try {
+    ns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '';
+  } catch {
+    // not Linux
+  }
+  return `${hostname().replace(/[^A-Za-z0-9]/g, '_')}_${ns}`;
+}
+
+let ownSpace: string | undefined;
+
+/** This process as a scratch directory's name gives it: `<pid space>.<pid>-`. */
+function ownerPart(): string {
+  return `${(ownSpace ??= pidSpace())}.${process.pid}-`;
+}
+
+/**
+ * Whether a scratch directory's name says its run is gone: made by a process of this PID space
+ * that no longer exists. A name that says nothing (made before session 25, or elsewhere) waits for
+ * STALE_MS.
+ */
+function ownerGone(name: string): boolean {
+  const m = /^pgready-trees-([A-Za-z0-9_]+)\.(\d+)-[^.]+$/.exec(name);
+  if (!m || m[1] !== (ownSpace ??= pidSpace())) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    // EPERM: it exists, another user's
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
  * A new scratch directory under `parent`, or undefined when none can be made. Directories a
- * killed run left behind (a signal skips exit handlers) are removed first.
+ * killed run left behind (SIGKILL, out of memory: no exit handler ran) are removed first: at once
+ * when the process that made it is gone, else after a day.
  */
 export function makeSpillDir(parent: string): string | undefined {
   try {
@@ -19,12 +61,12 @@ export function makeSpillDir(parent: string): string | undefined {
       if (!name.startsWith(PREFIX)) continue;
       try {
         const dir = join(parent, name);
-        if (Date.now() - statSync(dir).mtimeMs > STALE_MS) rmSync(dir, { recursive: true, force: true });
+        if (ownerGone(name) || Date.now() - statSync(dir).mtimeMs > STALE_MS) rmSync(dir, { recursive: true, force: true });
       } catch {
         // another user's, or gone already
       }
     }
-    return mkdtempSync(join(parent, PREFIX));
+    return mkdtempSync(join(parent, PREFIX + ownerPart()));
   } catch {
     return undefined;
   }
