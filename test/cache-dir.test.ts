@@ -1,23 +1,14 @@
 // The cache directory is pgready's alone: `--cache-dir` naming a directory with other files in it
 // (`.`, `src`) stops the run before anything is written there (a cache's `.gitignore` of `*` would
 // hide every file in it from git), and one that cannot be made is reported and the run goes without.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cacheDirProblem, cacheDirUnwritable, DiskCache } from '../src/perf/cache.js';
 import { runCli } from './helpers/cli.js';
+import { tempDirs } from './helpers/temp.js';
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pgready-cache-dir-'));
-  temps.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('pgready-cache-dir-');
 
 /** A small project: one Python file with findings, and a README. */
 function project(): string {

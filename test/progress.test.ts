@@ -47,6 +47,13 @@ describe('terminalProgress', () => {
     }
   });
 
+  /** After `ms` more, `advance` runs; then the terminal's line is `line`. */
+  const after = (stream: ReturnType<typeof terminal>, ms: number, advance: () => void, line: string) => {
+    vi.advanceTimersByTime(ms);
+    advance();
+    expect(stream.line).toBe(line);
+  };
+
   it('draws nothing in the first second, then the count and, after half a second, the rate; at most ten times a second', () => {
     const stream = terminal();
     const p = terminalProgress(stream, { CI: 'false' });
@@ -54,15 +61,9 @@ describe('terminalProgress', () => {
     vi.advanceTimersByTime(900);
     p.advance(10);
     expect(stream.writes).toEqual([]);
-    vi.advanceTimersByTime(100);
-    p.advance(10);
-    expect(stream.line).toBe('pgready: 20/100 files analysed, 20 files/s');
-    vi.advanceTimersByTime(50);
-    p.advance(10);
-    expect(stream.line).toBe('pgready: 20/100 files analysed, 20 files/s');
-    vi.advanceTimersByTime(50);
-    p.advance(1);
-    expect(stream.line).toBe('pgready: 31/100 files analysed, 28 files/s');
+    after(stream, 100, () => p.advance(10), 'pgready: 20/100 files analysed, 20 files/s');
+    after(stream, 50, () => p.advance(10), 'pgready: 20/100 files analysed, 20 files/s');
+    after(stream, 50, () => p.advance(1), 'pgready: 31/100 files analysed, 28 files/s');
     p.finish();
     expect(stream.line).toBe('');
   });
@@ -71,25 +72,17 @@ describe('terminalProgress', () => {
     const stream = terminal();
     const p = terminalProgress(stream, {});
     p.start(50);
-    vi.advanceTimersByTime(1500);
-    p.advance(30);
-    expect(stream.line).toBe('pgready: 30/50 files analysed, 20 files/s');
+    after(stream, 1500, () => p.advance(30), 'pgready: 30/50 files analysed, 20 files/s');
     p.finish();
     const checking = p.stage!('checked', 50);
-    vi.advanceTimersByTime(200);
-    checking.advance(1);
     // the stage's first moments: no rate yet
-    expect(stream.line).toBe('pgready: 1/50 files checked');
-    vi.advanceTimersByTime(800);
-    checking.advance(49);
-    expect(stream.line).toBe('pgready: 50/50 files checked, 50 files/s');
+    after(stream, 200, () => checking.advance(1), 'pgready: 1/50 files checked');
+    after(stream, 800, () => checking.advance(49), 'pgready: 50/50 files checked, 50 files/s');
     checking.finish();
     expect(stream.line).toBe('');
     // files that join a stage as it goes raise its total rather than count past it
     const indexing = p.stage!('indexed', 2);
-    vi.advanceTimersByTime(1000);
-    indexing.advance(3);
-    expect(stream.line).toBe('pgready: 3/3 files indexed, 3 files/s');
+    after(stream, 1000, () => indexing.advance(3), 'pgready: 3/3 files indexed, 3 files/s');
   });
 });
 
