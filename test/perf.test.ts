@@ -1704,6 +1704,26 @@ describe('findings kept on disk', () => {
     expect([...spilled.file!.each()]).toEqual([{ file: 'a.py', unparsed: true }, f('b.py', 1, 'info'), f('b.py', 2, 'error'), f('c.py', 1, 'warning')]);
     expect(budget.tally.bySeverity).toEqual({ error: 1, warning: 2, info: 1 });
     spilled.file!.close();
+    // cached JSON held in memory is parsed at the end if it stays there, never if it goes to the file
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      // room for c.py's JSON, not for a.py's after it
+      const lazy = new FindingSink(1000, () => scratch, JSON.stringify(c).length + 10);
+      lazy.addJson('c.py', JSON.stringify(c), tally(c));
+      lazy.addJson('a.py', JSON.stringify([f('a.py', 1, 'warning')]), tally([f('a.py', 1, 'warning')]));
+      expect(parse).not.toHaveBeenCalled();
+      const lazyFile = lazy.finish().file!;
+      expect(parse).not.toHaveBeenCalled();
+      expect([...lazyFile.each()]).toEqual([f('a.py', 1, 'warning'), f('c.py', 1, 'warning')]);
+      lazyFile.close();
+      const stays = new FindingSink(1000, () => scratch);
+      stays.addJson('c.py', JSON.stringify(c), tally(c));
+      expect(parse).toHaveBeenCalledTimes(2);
+      expect(stays.finish()).toEqual({ findings: c });
+      expect(parse).toHaveBeenCalledTimes(3);
+    } finally {
+      parse.mockRestore();
+    }
     // findings cached in a pack: past the limit the file refers to them there; below it they are parsed
     const cacheDir = tempDir();
     const packing = new DiskCache(cacheDir);
