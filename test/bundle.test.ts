@@ -145,16 +145,24 @@ describe('the built command line', () => {
     expect((await headed('fix', '--check', 'fixtures/legacy-trading')).code).toBe(1);
   }, 60_000);
 
-  it('an interrupted audit exits with 130 (143 for SIGTERM) and leaves no scratch directory or temporary pack behind', async () => {
+  it('an interrupted audit exits with 130 (143 for SIGTERM, 129 for SIGHUP) and leaves no scratch directory or temporary pack behind', async () => {
     // 1.7 MB of Python: enough for worker threads and a scratch directory in the cache (engine.ts)
     const dir = mkdtempSync(join(tmpdir(), 'pgready-interrupt-'));
     scratch.push(dir);
     for (let i = 0; i < 15; i++) cpSync(join(repoRoot, 'fixtures', 'legacy-trading'), join(dir, `copy${i}`), { recursive: true });
     const cache = join(dir, 'cache');
     const leftovers = () => readdirSync(cache).filter((n) => n.startsWith('pgready-trees-') || n.endsWith('.tmp'));
+
     // the scratch directory is there from the index pass on; the findings pack's temporary file from the rules phase on
-    const during = { index: (n: string) => n.startsWith('pgready-trees-'), rules: (n: string) => n.startsWith('findings') && n.endsWith('.tmp') };
-    for (const [signal, expected, phase] of [['SIGINT', 130, 'index'], ['SIGTERM', 143, 'index'], ['SIGINT', 130, 'rules']] as const) {
+    // (and the workers write their trees in it: they still run while the exit listeners do)
+    const scratchOf = (n: string) => n.startsWith('pgready-trees-');
+    const during = {
+      index: scratchOf,
+      writing: (n: string) => scratchOf(n) && readdirSync(join(cache, n)).length > 0,
+      rules: (n: string) => n.startsWith('findings') && n.endsWith('.tmp'),
+    };
+    const cases = [['SIGINT', 130, 'index'], ['SIGTERM', 143, 'index'], ['SIGHUP', 129, 'writing'], ['SIGINT', 130, 'writing'], ['SIGINT', 130, 'rules']] as const;
+    for (const [signal, expected, phase] of cases) {
       rmSync(cache, { recursive: true, force: true });
       const child = spawn(process.execPath, [bin, 'audit', '.', '--cache-dir', cache, '--format', 'json'], {
         cwd: dir,

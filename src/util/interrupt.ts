@@ -1,4 +1,4 @@
-import { rmSync, unlinkSync } from 'node:fs';
+import { renameSync, rmSync, unlinkSync } from 'node:fs';
 
 /** The signals that end a run early, and the exit code each ends it with (128 + its number, as a shell reports it). */
 const SIGNALS = [
@@ -34,10 +34,17 @@ const atExit = new Map<string, boolean>();
 function removeAll(): void {
   for (const [path, dir] of atExit) {
     try {
-      if (dir) rmSync(path, { recursive: true, force: true, maxRetries: 2 });
-      else unlinkSync(path);
+      if (!dir) unlinkSync(path);
+      else {
+        // worker threads still run while the exit listeners do, and may make a file in the
+        // directory as it is removed (rmSync then fails, ENOTEMPTY): moved first, the directory
+        // takes no new file by its name
+        const moved = `${path}-gone`;
+        renameSync(path, moved);
+        rmSync(moved, { recursive: true, force: true });
+      }
     } catch {
-      // gone already, or (a worker still writing) left for the next run's sweep
+      // gone already, or left for the next run's sweep
     }
   }
   atExit.clear();
