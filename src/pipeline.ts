@@ -156,7 +156,10 @@ async function analyseLazily(
   // with the prefilter on, a Python file the screen settles is left unread (an UnreadSource: read
   // again, as a file a stat manifest hands out, only if something asks for its text)
   const reading = { screen: nativeScreen(), reader: nativeReader(), lazy: perf.prefilter !== false, hash: dir !== undefined };
+  // 64,000 files take seconds to read: counted on the terminal as the analysis is
+  const readCount = perf.progress?.stage?.('read', toRead.length);
   for await (const batch of readAhead(toRead.map((k) => listing![k]!), cfg, reading)) {
+    readCount?.advance(batch.length);
     for (const r of batch) {
       young?.check();
       const slot = toRead[at++]!;
@@ -174,6 +177,7 @@ async function analyseLazily(
       }
     }
   }
+  readCount?.finish();
   listing = undefined;
   // the pool threads' malloc arenas keep what the reading freed (engine.ts gives back the rest later)
   if (reading.reader) trimReaderMemory();
