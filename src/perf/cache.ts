@@ -25,8 +25,9 @@ export function sha1(...parts: string[]): string {
 
 /** Marks a directory as pgready's cache (the cache directory tag convention: https://bford.info/cachedir/). */
 const TAG_FILE = 'CACHEDIR.TAG';
-const TAG_SIGNATURE = 'Signature: 8a477f597d28d172789f06886806bc55';
-const TAG = `${TAG_SIGNATURE}\n# This file is a cache directory tag created by pgready.\n# For information about cache directory tags see https://bford.info/cachedir/\n`;
+/** the tag's signature line and the line that says pgready made it: what tells pgready's cache */
+const TAG_HEAD = 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by pgready.';
+const TAG = `${TAG_HEAD}\n# For information about cache directory tags see https://bford.info/cachedir/\n`;
 /** What pgready puts in its cache directory's .gitignore (all that a cache made before the tag has to show it is one). */
 const GITIGNORE = '*\n';
 
@@ -54,7 +55,7 @@ export function cacheDirProblem(dir: string): string | undefined {
       return undefined;
     }
   };
-  if (names.includes(TAG_FILE) && read(TAG_FILE)?.startsWith(`${TAG_SIGNATURE}\n# This file is a cache directory tag created by pgready.`)) return undefined;
+  if (names.includes(TAG_FILE) && read(TAG_FILE)?.startsWith(TAG_HEAD)) return undefined;
   if (names.includes('.gitignore') && !names.includes(TAG_FILE) && read('.gitignore') === GITIGNORE) return undefined;
   return 'holds files pgready did not write: it is not a pgready cache';
 }

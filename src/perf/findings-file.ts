@@ -144,12 +144,12 @@ export class FindingSink {
   readonly tally: FindingTally = emptyTally();
   private held: Finding[] = [];
   /**
-   * Cached findings held as the JSON the cache gave (a file's path, its JSON, how many findings):
+   * Cached findings held as the JSON the cache gave (a file's path and its JSON):
    * parsed only if they stay in memory to the end (finish), written as they are if they go to a
    * file (open). Parsed when they came, a warm run with a file changed on 8,000 dense files parsed
    * 8 MB of them and made them JSON again for the file once its budget of cached JSON ran out.
    */
-  private heldJson: [string, string, number][] = [];
+  private heldJson: [string, string][] = [];
   /** findings held in memory: in `held` and in `heldJson` */
   private heldCount = 0;
   private file: FindingsFile | undefined;
@@ -269,7 +269,7 @@ export class FindingSink {
     for (const [s, n] of Object.entries(counted.bySeverity)) this.tally.bySeverity[s as keyof FindingTally['bySeverity']] += n;
     for (const [c, n] of Object.entries(counted.byCategory)) this.tally.byCategory[c as keyof FindingTally['byCategory']] += n;
     if (this.file || counted.findings === 0) return;
-    this.heldJson.push([path, json(), counted.findings]);
+    this.heldJson.push([path, json()]);
     this.heldCount += counted.findings;
   }
 

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { removeAtExit } from '../util/interrupt.js';
 import { writeAll } from '../util/write-all.js';
 import type { RunSummary } from '../model/run.js';
 import { removeStale, sha1 } from './cache.js';
@@ -90,10 +91,13 @@ export class ReportCache {
     let crc = 0;
     let failed = false;
     let done = false;
+    // `pgready audit --format json | head` ends the process from its EPIPE handler, an interrupt
+    // through process.exit (exitingOnSignals): no half report stays
+    const forget = removeAtExit(tmp);
     const drop = (): void => {
       if (done) return;
       done = true;
-      process.removeListener('exit', drop);
+      forget();
       try {
         closeSync(fd);
       } catch {
@@ -105,8 +109,6 @@ export class ReportCache {
         // never made
       }
     };
-    // `pgready audit --format json | head` ends the process from its EPIPE handler: no half report stays
-    process.once('exit', drop);
     return {
       add: (piece) => {
         if (failed) return;
@@ -127,7 +129,7 @@ export class ReportCache {
           return drop();
         }
         done = true;
-        process.removeListener('exit', drop);
+        forget();
         this.cache.set('reports', this.entry, { key: this.key, summary, bytes, crc } satisfies StoredReport);
       },
       abort: drop,

@@ -26,9 +26,14 @@ function pidSpace(): string {
 
 let ownSpace: string | undefined;
 
+/** This process's PID space (pidSpace), found once. */
+function space(): string {
+  return (ownSpace ??= pidSpace());
+}
+
 /** This process as a scratch directory's name gives it: `<pid space>.<pid>-`. */
 function ownerPart(): string {
-  return `${(ownSpace ??= pidSpace())}.${process.pid}-`;
+  return `${space()}.${process.pid}-`;
 }
 
 /**
@@ -38,7 +43,7 @@ function ownerPart(): string {
  */
 function ownerGone(name: string): boolean {
   const m = /^pgready-trees-([A-Za-z0-9_]+)\.(\d+)-[^.]+$/.exec(name);
-  if (!m || m[1] !== (ownSpace ??= pidSpace())) return false;
+  if (!m || m[1] !== space()) return false;
   const pid = Number(m[2]);
   if (pid === process.pid) return false;
   try {
