@@ -5,11 +5,17 @@
 
 // `pgready audit | head`: a reader that stops early is not an error. The run ends with the exit code
 // its command settled before writing (audit's gate: context.ts, verdict), 0 when it settled none.
-// (Made before load-bundle.cjs sets V8's flags: see there.)
+// Any other failure to write (`> file` on a full disk: ENOSPC) leaves the output cut short: a
+// message saying so, no stack trace, and exit code 2, never the gate's 0 or 1. The exit listeners
+// run either way (temporary files removed). (Made before load-bundle.cjs sets V8's flags: see there.)
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err) => {
     if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    if (stream === process.stdout) {
+      const why = err && err.message ? err.message : String(err);
+      process.stderr.write(`pgready: cannot write to standard output (${why}); what was written is incomplete.\n`);
+    }
+    process.exit(2);
   });
 }
 

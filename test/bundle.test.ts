@@ -1,7 +1,7 @@
 // The built command line (npm ci builds it): bin/pgready.cjs, dist/bundle and V8's code cache
 // (scripts/bundle.mjs, bin/load-bundle.cjs). The rest of the suite runs the TypeScript sources.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +144,25 @@ describe('the built command line', () => {
     // fix --check: its diff (108 KB) goes out after the verdict too
     expect((await headed('fix', '--check', 'fixtures/legacy-trading')).code).toBe(1);
   }, 60_000);
+
+  it.runIf(existsSync('/dev/full'))('says that its output is cut short when standard output cannot take it (a full disk), and exits with 2', () => {
+    // /dev/full refuses every write with ENOSPC, as a redirect to a file on a full disk does
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const args of [
+        ['audit', 'fixtures/legacy-trading', '--no-cache', '--format', 'json'],
+        ['audit', 'fixtures/legacy-trading', '--no-cache', '--fail-on', 'never'],
+        ['rules'],
+      ]) {
+        const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8', env: { PATH: process.env.PATH }, stdio: ['ignore', full, 'pipe'] });
+        // not the gate's 0 or 1: the report is incomplete
+        expect(r.status, args.join(' ')).toBe(2);
+        expect(r.stderr).toBe('pgready: cannot write to standard output (ENOSPC: no space left on device, write); what was written is incomplete.\n');
+      }
+    } finally {
+      closeSync(full);
+    }
+  });
 
   it('an interrupted audit exits with 130 (143 for SIGTERM, 129 for SIGHUP) and leaves no scratch directory or temporary pack behind', async () => {
     // 1.7 MB of Python: enough for worker threads and a scratch directory in the cache (engine.ts)
