@@ -1,11 +1,14 @@
 // The cache directory is pgready's alone: `--cache-dir` naming a directory with other files in it
 // (`.`, `src`) stops the run before anything is written there (a cache's `.gitignore` of `*` would
 // hide every file in it from git), and one that cannot be made is reported and the run goes without.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheDirProblem, cacheDirUnwritable, DiskCache } from '../src/perf/cache.js';
+import { makeDirs } from '../src/util/make-dirs.js';
 import { runCli } from './helpers/cli.js';
+import { repoRoot } from './helpers/paths.js';
 import { tempDirs } from './helpers/temp.js';
 
 const tempDir = tempDirs('pgready-cache-dir-');
@@ -31,6 +34,18 @@ function snapshot(dir: string): string[] {
   walk(dir);
   return out.sort();
 }
+
+describe('makeDirs', () => {
+  it('makes the missing directories, accepts those that exist, and throws on a file in the way', () => {
+    const dir = tempDir();
+    makeDirs(join(dir, 'a', 'b', 'c'));
+    expect(statSync(join(dir, 'a', 'b', 'c')).isDirectory()).toBe(true);
+    makeDirs(join(dir, 'a', 'b'));
+    writeFileSync(join(dir, 'f'), 'x');
+    expect(() => makeDirs(join(dir, 'f', 'g'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+    expect(() => makeDirs(join(dir, 'f'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+  });
+});
 
 describe('cacheDirProblem', () => {
   it('lets pgready make a missing directory and write in an empty one', () => {
@@ -140,6 +155,44 @@ describe('pgready audit --cache-dir', () => {
     expect(r.code).toBe(uncached.code);
     expect(r.out).toBe(uncached.out);
   });
+
+  it('a write to the cache that fails (a full disk, a permission) is reported once, after the report, and the run goes on', async () => {
+    const dir = project();
+    const uncached = await runCli(dir, 'audit', '.', '--no-cache', '--format', 'json');
+    // a cache whose packs cannot be written: a directory where the facts pack's file goes
+    // (permissions do not stop root, who runs CI here)
+    const cache = join(dir, 'c');
+    expect((await runCli(dir, 'audit', '.', '--cache-dir', 'c', '--format', 'json')).err).toBe('');
+    for (const name of readdirSync(cache)) if (name.endsWith('.pack') || name === 'reports' || name === 'manifest') rmSync(join(cache, name), { recursive: true });
+    mkdirSync(join(cache, 'facts.pack'));
+    writeFileSync(join(cache, 'manifest'), 'in the way');
+    writeFileSync(join(dir, 'app.py'), `${readFileSync(join(dir, 'app.py'), 'utf8')}# changed\n`);
+    const changed = await runCli(dir, 'audit', '.', '--no-cache', '--format', 'json');
+    const r = await runCli(dir, 'audit', '.', '--cache-dir', 'c', '--format', 'json');
+    expect(r.out).toBe(changed.out);
+    expect(r.code).toBe(uncached.code);
+    const warnings = r.err.split('\n').filter(Boolean);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`^pgready: warning: the cache in ${cache.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} could not be written \\(E[A-Z]+: .+\\); this run's results were not kept there\\. Make room or fix the directory's permissions, or use --no-cache\\.$`));
+  });
+
+  it.runIf(existsSync('/proc/self'))('a cache directory under /proc, where mkdir fails and Node 20 retries it forever, is reported and the run ends', () => {
+    // in a process of its own: a run that hangs would hang the test file, which no timeout stops;
+    // SIGKILL, since a run stuck in mkdir never gets to act on the SIGTERM it handles
+    const dir = project();
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'pgready.cjs'), 'audit', '.', '--cache-dir', '/proc/pgready-cache', '--format', 'json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+      timeout: 30_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "pgready: warning: the cache in /proc/pgready-cache could not be written (ENOENT: no such file or directory, mkdir '/proc/pgready-cache'); this run's results were not kept there. Make room or fix the directory's permissions, or use --no-cache.\n",
+    );
+  }, 40_000);
 
   it('a new directory becomes a tagged cache that later runs use', async () => {
     const dir = project();

@@ -68,6 +68,7 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
     const paths = args.paths !== undefined && args.paths.length > 0 ? args.paths : ['.'];
     const compare = readBaselineFor(args.baseline, cfg, ctx.cwd);
     const perf = perfOptions(args, ctx);
+    const warnings = lateWarnings(perf, ctx);
     const color = useColor({ flag: args.color, env: ctx.env, isTTY: ctx.stdout.isTTY === true, toFile: args.output !== undefined });
     // the JSON and SARIF reports read the findings once, in order: a large run keeps them on disk
     const streamFindings = (args.format === 'json' || args.format === 'sarif') && compare === undefined;
@@ -79,7 +80,9 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
     // for `npm run bench`: what the run parsed, skipped and took from the cache
     if (ctx.env.PGREADY_STATS) ctx.stderr.write(`pgready-stats ${JSON.stringify(perf.stats)}\n`);
     try {
-      return await reportAudit(args, ctx, cfg, compare, result, color);
+      const code = await reportAudit(args, ctx, cfg, compare, result, color);
+      warnings.print();
+      return code;
     } finally {
       result.findingsFile?.close();
     }
@@ -216,6 +219,22 @@ export function perfOptions(args: Pick<AuditArgs, 'prefilter' | 'jobs' | 'cache'
     progress: terminalProgress(ctx.stderr, ctx.env),
     capYoungGeneration: true,
     stats: { files: 0, parsed: 0, skipped: 0, cacheHits: 0, workers: 0 },
+  };
+}
+
+/**
+ * What the run has to tell the user besides its report, written after it (a warning in the middle
+ * of the run would land on its progress line): the first write to the cache that failed.
+ */
+function lateWarnings(perf: PerfOptions, ctx: Pick<CliContext, 'stderr'>): { print(): void } {
+  let cache: string | undefined;
+  perf.onCacheWriteError = (dir, error) => {
+    cache ??= `pgready: warning: the cache in ${dir} could not be written (${error}); this run's results were not kept there. Make room or fix the directory's permissions, or use --no-cache.\n`;
+  };
+  return {
+    print: () => {
+      if (cache) ctx.stderr.write(cache);
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { CONFIG_FILE } from '../config.js';
@@ -7,6 +7,7 @@ import { defaultJsTarget, defaultTarget } from '../edit/target.js';
 import { DB_MODULE_TEMPLATE } from '../edit/templates/db-module.js';
 import type { Target } from '../model/codemod.js';
 import { UsageError } from '../util/errors.js';
+import { makeDirs } from '../util/make-dirs.js';
 import type { CliContext } from './context.js';
 import { reportError } from './context.js';
 
@@ -55,7 +56,12 @@ export function starterConfig(target: Target): string {
 
 /** Creates `path` with `text`; refuses an existing file unless `force` (then replaces it atomically). */
 async function writeNew(path: string, shown: string, text: string, force: boolean): Promise<void> {
-  await mkdir(dirname(path), { recursive: true }).catch(() => undefined);
+  try {
+    // not Node's recursive mkdir, which never ends under /proc (make-dirs.ts)
+    makeDirs(dirname(path));
+  } catch {
+    // the write below says what is wrong
+  }
   if (!force) {
     try {
       await writeFile(path, text, { encoding: 'utf8', flag: 'wx' });

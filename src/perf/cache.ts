@@ -1,8 +1,9 @@
 import { createHash, hash, randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { removeAtExit } from '../util/interrupt.js';
+import { makeDirs } from '../util/make-dirs.js';
 import { writeAll } from '../util/write-all.js';
 
 /** Inputs shorter than this (UTF-16 code units) are hashed in one call. */
@@ -121,14 +122,24 @@ const APPEND_UNUSED_SHARE = 0.25;
  * a while. A rewritten pack is renamed into place, so a reader never sees half of one (two runs at
  * once: the last one's pack stands, the other's new entries are misses next time); an append writes
  * whole lines, and one cut short spoils only its last line; an entry that cannot be read or parsed
- * is a miss. Nothing here throws: a cache that cannot be written is no cache.
+ * is a miss. Nothing here throws: a cache that cannot be written is no cache, and the first write
+ * that failed is told to `onWriteError` (what the system said: a full disk, a permission).
  */
 export class DiskCache {
   private readonly made = new Set<string>();
   private readonly packs = new Map<string, Pack>();
   writeFailed = false;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly onWriteError?: (error: string) => void,
+  ) {}
+
+  /** A write failed (`e`, what was thrown): nothing more is written, and the first failure is told. */
+  failed(e: unknown): void {
+    if (!this.writeFailed) this.onWriteError?.(e instanceof Error ? e.message : String(e));
+    this.writeFailed = true;
+  }
 
   /** The cache directory, made (with its .gitignore) if need be; undefined when it cannot be. */
   prepare(): string | undefined {
@@ -249,8 +260,8 @@ export class DiskCache {
       try {
         const header = `${PACK_HEADER} ${pack.gen + 1}\n`;
         pack.out = { fd: openSync(tmp, 'w'), tmp, pending: header, headerBytes: Buffer.byteLength(header), forget: removeAtExit(tmp) };
-      } catch {
-        this.writeFailed = true;
+      } catch (e) {
+        this.failed(e);
         return;
       }
     }
@@ -272,8 +283,8 @@ export class DiskCache {
     if (!pack.out || pack.out.pending === '') return;
     try {
       writeSync(pack.out.fd, pack.out.pending);
-    } catch {
-      this.writeFailed = true;
+    } catch (e) {
+      this.failed(e);
     }
     pack.out.pending = '';
   }
@@ -308,13 +319,14 @@ export class DiskCache {
         // an entry that cannot be read back is dropped
         copy.entry(`${key}\t${keepAs}\t`, at, length);
       }
-      if (!copy.finish()) this.writeFailed = true;
+      const copyError = copy.finish();
+      if (copyError !== undefined) this.failed(copyError);
       try {
         closeSync(out.fd);
         if (this.writeFailed) throw new Error('not written');
         renameSync(out.tmp, path);
-      } catch {
-        this.writeFailed = true;
+      } catch (e) {
+        this.failed(e);
         removeQuietly(out.tmp);
       } finally {
         out.forget();
@@ -359,8 +371,8 @@ export class DiskCache {
         }
         if (got === 0) break;
       }
-    } catch {
-      this.writeFailed = true;
+    } catch (e) {
+      this.failed(e);
     } finally {
       for (const fd of [from, to]) if (fd !== undefined) closeSync(fd);
       removeQuietly(out.tmp);
@@ -389,20 +401,21 @@ export class DiskCache {
     if (this.made.has(dir) || this.writeFailed) return;
     try {
       if (!this.made.has(this.dir)) {
-        if (cacheDirProblem(this.dir) !== undefined) {
-          this.writeFailed = true;
+        const problem = cacheDirProblem(this.dir);
+        if (problem !== undefined) {
+          this.failed(`${this.dir} ${problem}`);
           return;
         }
-        mkdirSync(this.dir, { recursive: true });
+        makeDirs(this.dir);
         if (!existsSync(join(this.dir, TAG_FILE))) writeFileSync(join(this.dir, TAG_FILE), TAG);
         // the cache never belongs in version control
         if (!existsSync(join(this.dir, '.gitignore'))) writeFileSync(join(this.dir, '.gitignore'), GITIGNORE);
         this.made.add(this.dir);
       }
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
       this.made.add(dir);
-    } catch {
-      this.writeFailed = true;
+    } catch (e) {
+      this.failed(e);
     }
   }
 
@@ -415,8 +428,8 @@ export class DiskCache {
     try {
       writeFileSync(tmp, JSON.stringify(value));
       renameSync(tmp, file);
-    } catch {
-      this.writeFailed = true;
+    } catch (e) {
+      this.failed(e);
       try {
         unlinkSync(tmp);
       } catch {
@@ -502,7 +515,8 @@ function indexPack(fd: number, entries: Map<string, [number, number, number]>): 
 class EntryCopy {
   readonly #buf = Buffer.allocUnsafe(PACK_CHUNK);
   #used = 0;
-  #failed = false;
+  /** what the first write that failed threw */
+  #failed: unknown = undefined;
 
   constructor(
     private readonly from: number | undefined,
@@ -510,7 +524,7 @@ class EntryCopy {
   ) {}
 
   entry(head: string, at: number, length: number): void {
-    if (this.from === undefined || this.#failed) return;
+    if (this.from === undefined || this.#failed !== undefined) return;
     const need = Buffer.byteLength(head) + length + 1;
     if (this.#used + need > this.#buf.length) this.#flush();
     // a line longer than the buffer gets one of its own
@@ -528,10 +542,10 @@ class EntryCopy {
     else this.#used += need;
   }
 
-  /** Writes what is left; false when a write failed. */
-  finish(): boolean {
+  /** Writes what is left; what the first write that failed threw, or undefined when none did. */
+  finish(): unknown {
     this.#flush();
-    return !this.#failed;
+    return this.#failed;
   }
 
   #flush(): void {
@@ -540,11 +554,11 @@ class EntryCopy {
   }
 
   #write(bytes: Buffer, length: number): void {
-    if (this.#failed) return;
+    if (this.#failed !== undefined) return;
     try {
       writeAll(this.to, bytes, length);
-    } catch {
-      this.#failed = true;
+    } catch (e) {
+      this.#failed = e ?? new Error('write failed');
     }
   }
 }

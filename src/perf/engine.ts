@@ -37,6 +37,11 @@ export interface PerfOptions {
   cache?: boolean;
   /** Cache directory, relative to the working directory (default `.pgready-cache`). */
   cacheDir?: string;
+  /**
+   * Told when a write to the cache directory `dir` fails (a full disk, a permission): the run goes
+   * on and nothing more is written there. Once for each of the run's DiskCaches (the CLI warns once).
+   */
+  onCacheWriteError?: (dir: string, error: string) => void;
   progress?: ProgressSink;
   /**
    * Write the index pass's trees to a scratch directory until the facts pass reads them, and the
@@ -106,8 +111,11 @@ export interface EngineResult {
 export const DEFAULT_CACHE_DIR = '.pgready-cache';
 
 /** The run's cache directory, when the options turn the cache on. */
-export function openCache(cwd: string, opts: Pick<PerfOptions, 'cache' | 'cacheDir'> = {}): DiskCache | undefined {
-  return opts.cache ? new DiskCache(resolve(cwd, opts.cacheDir ?? DEFAULT_CACHE_DIR)) : undefined;
+export function openCache(cwd: string, opts: Pick<PerfOptions, 'cache' | 'cacheDir' | 'onCacheWriteError'> = {}): DiskCache | undefined {
+  if (!opts.cache) return undefined;
+  const dir = resolve(cwd, opts.cacheDir ?? DEFAULT_CACHE_DIR);
+  const told = opts.onCacheWriteError;
+  return new DiskCache(dir, told && ((error) => told(dir, error)));
 }
 /** Below this much text to parse, starting workers costs more than it saves. */
 export const WORKER_MIN_BYTES = 1.5 * 1024 * 1024;

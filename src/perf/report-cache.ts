@@ -84,7 +84,8 @@ export class ReportCache {
       // a report a killed run was writing (a JSON report of 64,000 dense files: 558 MB)
       removeStale(join(dir, 'reports'), /\.out\.\d+\.tmp$/);
       fd = openSync(tmp, 'w');
-    } catch {
+    } catch (e) {
+      this.cache.failed(e);
       return undefined;
     }
     let bytes = 0;
@@ -116,8 +117,9 @@ export class ReportCache {
           writeAll(fd, piece);
           bytes += piece.length;
           crc = crc32(piece, crc);
-        } catch {
+        } catch (e) {
           failed = true;
+          this.cache.failed(e);
         }
       },
       commit: (summary) => {
@@ -125,7 +127,8 @@ export class ReportCache {
         try {
           closeSync(fd);
           renameSync(tmp, this.out);
-        } catch {
+        } catch (e) {
+          this.cache.failed(e);
           return drop();
         }
         done = true;
