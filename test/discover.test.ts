@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -210,6 +211,35 @@ describe('discover: symbolic links', () => {
       ['vendored', 'outside-root'],
     ]);
     expect(skipped.find((s) => s.path === 'vendored')!.detail).toContain(join(outside, 'lib'));
+  });
+});
+
+describe('discover: named pipes and devices', () => {
+  // reading a FIFO blocks until a writer comes, /dev/zero never ends: neither is read
+  const mkfifo = (path: string) => spawnSync('mkfifo', [path]).status === 0;
+
+  it.runIf(existsSync('/dev/zero'))('names them in skipped when the walk meets them under a name it reads, and ignores them under other names', async () => {
+    const root = tree({ 'app.py': '' });
+    const fifo = mkfifo(join(root, 'pipe.py')) && mkfifo(join(root, 'pipe.bin'));
+    symlinkSync('/dev/zero', join(root, 'zero.py'));
+    symlinkSync('/dev/zero', join(root, 'zero.bin'));
+    const { files, skipped } = await discover([], cfgFor(root), root);
+    expect(files.map((f) => f.path)).toEqual(['app.py']);
+    expect(skipped.map((s: Skipped) => [s.path, s.reason, s.detail])).toEqual([
+      ...(fifo ? [['pipe.py', 'unsupported', 'is a named pipe (FIFO), not a file; it is not read.']] : []),
+      ['zero.py', 'unsupported', 'symbolic link points at /dev/zero, a character device, not a file; it is not read.'],
+    ]);
+  });
+
+  it.runIf(existsSync('/dev/zero'))('refuses one named on the command line, as a gate must not pass on nothing read', async () => {
+    const root = tree({ 'app.py': '' });
+    symlinkSync('/dev/zero', join(root, 'zero.py'));
+    const err = await discover(['zero.py'], cfgFor(root), root).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(`Path "zero.py" is a character device, not a file or a directory (resolved from ${root}). Pass a file or a directory.`);
+    if (mkfifo(join(root, 'pipe.py'))) {
+      await expect(discover(['pipe.py'], cfgFor(root), root)).rejects.toThrow('Path "pipe.py" is a named pipe (FIFO), not a file or a directory');
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { readdirSync } from 'node:fs';
 import { lstat, open, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -87,6 +87,9 @@ export async function discover(
       await walkDir(w, root.abs, await realpath(root.abs), stack);
     } else if (st.isFile()) {
       await addExplicitFile(w, root.abs);
+    } else {
+      // a FIFO would block the read for ever, a device would never end: a gate must not pass on nothing
+      throw new UsageError(`Path "${root.given}" is ${specialKind(st)}, not a file or a directory (resolved from ${cwd}). Pass a file or a directory.`);
     }
   }
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -141,6 +144,10 @@ async function walkDir(w: Walk, dir: string, realDir: string, parentStack: reado
       const rel = relPath(w.cwd, abs);
       const kind = await classify(abs, rel);
       if (kind) w.files.set(abs, { path: rel, absPath: abs, ...kind });
+    } else if (!isSkippedByRules(w, stack, abs, false) && isIncluded(w, abs)) {
+      // a FIFO or a device under a name pgready reads (reading it would block or never end)
+      const rel = relPath(w.cwd, abs);
+      if (classifyPath(rel)) w.skipped.set(abs, { path: rel, reason: 'unsupported', detail: `is ${specialKind(entry)}, not a file; it is not read.` });
     }
   }
 }
@@ -169,10 +176,21 @@ async function visitSymlink(w: Walk, abs: string, realDir: string, stack: readon
     }
     return;
   }
-  let isDir: boolean;
+  let st: Stats;
   try {
-    isDir = (await stat(target)).isDirectory();
+    st = await stat(target);
   } catch {
+    return;
+  }
+  const isDir = st.isDirectory();
+  if (!isDir && !st.isFile()) {
+    if (classifyPath(rel)) {
+      w.skipped.set(abs, {
+        path: rel,
+        reason: 'unsupported',
+        detail: `symbolic link points at ${target}, ${specialKind(st)}, not a file; it is not read.`,
+      });
+    }
     return;
   }
   const inside = w.realRoots.some((r) => isWithin(target, r));
@@ -200,6 +218,15 @@ async function visitSymlink(w: Walk, abs: string, realDir: string, stack: readon
       detail: `symbolic link points outside the scanned paths (to ${target}); scan that file explicitly to include it.`,
     });
   }
+}
+
+/** What a path that is neither a file nor a directory is, in words. */
+function specialKind(st: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): string {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'a special file';
 }
 
 /** Excluded by a .gitignore or by the config's `exclude` globs (relative to cfg.root). */
