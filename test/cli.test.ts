@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
@@ -282,6 +282,33 @@ describe('usage errors', () => {
     expect(h.err()).toContain('Run `pgready --help` for usage.\n');
     expect(h.err()).not.toContain('    at ');
     expect(h.auditCalls).toEqual([]);
+  });
+
+  it.each([['0'], ['1.5'], ['-2']])('--jobs %s exits 2 naming what it takes', async (n) => {
+    const h = harness({});
+    expect(await main(['audit', '--jobs', n, '--no-cache'], h.ctx)).toBe(2);
+    expect(h.err()).toContain(`pgready: --jobs must be a whole number of at least 1, not ${n}.`);
+    expect(h.auditCalls).toEqual([]);
+  });
+
+  it('--jobs beyond the cores pgready may use is held to them, with a warning', async () => {
+    const cores = availableParallelism();
+    const jobsOf = async (n: number): Promise<{ jobs: number | undefined; err: string }> => {
+      let jobs: number | undefined;
+      const h = harness({
+        audit: async (_paths, _cfg, o) => {
+          jobs = o.perf?.jobs;
+          return { ...sampleRun(), sources: SOURCES };
+        },
+      });
+      await main(['audit', '--jobs', String(n), '--no-cache', '--fail-on', 'never'], h.ctx);
+      return { jobs, err: h.err() };
+    };
+    expect(await jobsOf(cores)).toEqual({ jobs: cores, err: '' });
+    expect(await jobsOf(cores + 62)).toEqual({
+      jobs: cores,
+      err: `pgready: warning: --jobs ${cores + 62} is more than the ${cores} core${cores === 1 ? '' : 's'} this machine lets pgready use; using ${cores}.\n`,
+    });
   });
 
   it('prints help and the version to stdout and exits 0', async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Config } from '../model/config.js';
@@ -196,6 +197,14 @@ export function perfOptions(args: Pick<AuditArgs, 'prefilter' | 'jobs' | 'cache'
   if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) {
     throw new UsageError(`--jobs must be a whole number of at least 1, not ${String(args.jobs)}.`);
   }
+  let jobs = args.jobs;
+  const cores = availableParallelism();
+  if (jobs !== undefined && jobs > cores) {
+    // the work is all CPU: threads beyond the cores only share them, and each holds a heap of its own
+    // (2,000 dense files on 2 cores: --jobs 2 152 MB, 3.5 s; --jobs 16 412 MB, 3.8 s; --jobs 64 1.25 GB, 7.8 s)
+    ctx.stderr.write(`pgready: warning: --jobs ${jobs} is more than the ${cores} core${cores === 1 ? '' : 's'} this machine lets pgready use; using ${cores}.\n`);
+    jobs = cores;
+  }
   let cache = args.cache !== false;
   if (cache) {
     if (args.cacheDir !== undefined && args.cacheDir.trim() === '') throw new UsageError('--cache-dir needs the name of a directory (or use --no-cache).');
@@ -213,7 +222,7 @@ export function perfOptions(args: Pick<AuditArgs, 'prefilter' | 'jobs' | 'cache'
   }
   return {
     prefilter: args.prefilter !== false,
-    jobs: args.jobs,
+    jobs,
     cache,
     cacheDir: args.cacheDir,
     progress: terminalProgress(ctx.stderr, ctx.env),
