@@ -623,6 +623,25 @@ describe('worker threads', () => {
     expect(two).toEqual(one);
   }, 120_000);
 
+  it('a file nested too deep for the main thread\'s stack is analysed on a worker with a worker\'s stack: the same results on 1 and 2 workers', async () => {
+    // a concatenation of 40,000 strings nests the tree 40,000 deep: past V8's stack on a main thread
+    // (under 1 MB: 2,500 strings ran out of it) and Node's default worker stack (4 MB: 16,000), within
+    // the workers' 64 MB. Before session 26, skipped as an internal error, on one thread or on both.
+    const root = tempDir();
+    const parts = Array.from({ length: 40_000 }, (_, i) => (i === 0 ? '"SELECT * FROM t WHERE a = ?"' : '" AND a = ?"')).join(' + ');
+    writeTree(root, {
+      'deep.py': `import sqlite3\nconn = sqlite3.connect("a.db")\nq = ${parts}\nconn.execute(q, (1,))\n`,
+      'app.py': 'import sqlite3\nconn = sqlite3.connect("b.db")\nconn.execute("INSERT OR REPLACE INTO t VALUES (?)", (1,))\n',
+    });
+    const one = await outcome(['.'], root, { jobs: 1 });
+    expect(one.skipped).toEqual([]);
+    // a placeholder finding for each `?` of the 40,000 strings: the statement was read whole
+    const deep = one.findings.filter((f) => f.file === 'deep.py' && f.line === 3);
+    expect(deep.length).toBeGreaterThanOrEqual(40_000);
+    const two = await outcome(['.'], root, { jobs: 2 });
+    expect(two).toEqual(one);
+  }, 120_000);
+
   it('a worker that dies leaves the tasks it did not finish to the main thread: the same results', async () => {
     const one = await outcome(['fixtures/legacy-trading'], repoRoot, { jobs: 1, prefilter: false });
     const real = WorkerExecutor.prototype.run;

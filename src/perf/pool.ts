@@ -24,19 +24,31 @@ export interface Executor {
   close(): Promise<void>;
 }
 
+/**
+ * Runs the tasks on this thread. A file whose analysis runs out of this thread's stack (V8's
+ * default, under 1 MB: a concatenation of 2,500 strings, which CPython still compiles, nests that
+ * deep) is analysed again on a worker thread with the stack every worker has (WORKER_STACK_MB),
+ * started for it: so a run's findings do not depend on whether it ran on workers (before session
+ * 26 such a file was analysed on workers and skipped as an internal error on this thread).
+ */
 export class InlineExecutor implements Executor {
   private readonly runner = new TaskRunner();
   private tableSize = -1;
+  private inputs: ProjectInputs | undefined;
+  /** the worker for files too deep for this thread, once one came; set up with the latest inputs */
+  private deep: { executor: WorkerExecutor; inputs: ProjectInputs | undefined } | undefined;
 
   setup(inputs: ProjectInputs): void {
     this.runner.setup(inputs, inputs.table.length !== this.tableSize);
     this.tableSize = inputs.table.length;
+    this.inputs = inputs;
   }
 
   async run(tasks: Task[], onResult: OnResult): Promise<void> {
     try {
       for (let at = 0; at < tasks.length; at++) {
-        onResult(this.runner.run(shipTask(tasks[at]!)), at);
+        const result = this.runner.run(shipTask(tasks[at]!));
+        onResult(result.overflow ? await this.runDeep(tasks[at]!) : result, at);
         if ((at + 1) % YIELD_EVERY === 0) await turn();
       }
     } finally {
@@ -44,7 +56,22 @@ export class InlineExecutor implements Executor {
     }
   }
 
-  async close(): Promise<void> {}
+  /** The task's result from the worker with a worker's stack. */
+  private async runDeep(task: Task): Promise<TaskResult> {
+    this.deep ??= { executor: new WorkerExecutor(1), inputs: undefined };
+    if (this.deep.inputs !== this.inputs && this.inputs) {
+      this.deep.executor.setup(this.inputs);
+      this.deep.inputs = this.inputs;
+    }
+    let out: TaskResult | undefined;
+    await this.deep.executor.run([task], (r) => (out = r));
+    return out!;
+  }
+
+  async close(): Promise<void> {
+    await this.deep?.executor.close();
+    this.deep = undefined;
+  }
 }
 
 /**
@@ -70,6 +97,13 @@ function workerSpec(): { url: URL; workerData?: unknown } {
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
+/**
+ * A worker's stack, in MB (Node's default: 4). The analysis recurses once or more for each level of
+ * a syntax tree: on 4 MB a concatenation of 16,000 strings ran out of it, at most 2,990 compile in
+ * CPython 3.11. Only the part used takes memory.
+ */
+export const WORKER_STACK_MB = 64;
+
 /** Batches of files go to whichever worker is free; results are put back in task order. */
 export class WorkerExecutor implements Executor {
   private readonly workers: Worker[] = [];
@@ -82,7 +116,7 @@ export class WorkerExecutor implements Executor {
   constructor(count: number, private readonly interner?: Interner) {
     const spec = workerSpec();
     for (let i = 0; i < count; i++) {
-      const w = new Worker(spec.url, { workerData: spec.workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+      const w = new Worker(spec.url, { workerData: spec.workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, stackSizeMb: WORKER_STACK_MB } });
       w.on('message', (m: FromWorker) => {
         const done = this.pending.get(m.id);
         this.pending.delete(m.id);

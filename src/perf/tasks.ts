@@ -52,7 +52,8 @@ export type Task = { kind: 'index'; source: SourceFile | SourceRef; tree?: Uint3
 export type TaskResult =
   /** queried: what the index pass asked about other files (a forecast of the facts pass's questions) */
   /** changed: the file's text, read again, was not the text the run read first (FileChangedError) */
-  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string; changed?: true; tree?: Uint32Array | SpillRef }
+  /** overflow: the analysis ran out of stack (a tree nested thousands deep): see InlineExecutor */
+  | { kind: 'index'; path: string; index?: PythonModuleIndex; queried: string[]; error?: string; changed?: true; overflow?: true; tree?: Uint32Array | SpillRef }
   /**
    * asked: the files whose exports the analysis asked about (RecordingProject), sorted: what its
    * facts depend on besides the file's own text;
@@ -70,6 +71,7 @@ export type TaskResult =
       unanswered: string[];
       error?: string;
       changed?: true;
+      overflow?: true;
       /** with unanswered questions, the tree the analysis read: the file is analysed again once they are answered */
       tree?: Uint32Array;
     };
@@ -196,7 +198,7 @@ export class TaskRunner {
         a.run();
         return { kind: 'index', path: source.path, index: a.index(), queried: [...project.queried].sort(), tree: this.spill?.write(tree.words) ?? tree.words };
       } catch (e) {
-        return { kind: 'index', path: source.path, queried: [], error: message(e) };
+        return { kind: 'index', path: source.path, queried: [], error: message(e), ...overflowed(e) };
       }
     }
     const project = this.project;
@@ -222,7 +224,7 @@ export class TaskRunner {
       if (this.lean || this.alwaysLean) for (const sql of facts.sqlStrings) sql.tokens = [];
       return { kind: 'facts', path: source.path, facts, ...asked(), ...again };
     } catch (e) {
-      return { kind: 'facts', path: source.path, ...asked(), error: message(e) };
+      return { kind: 'facts', path: source.path, ...asked(), error: message(e), ...overflowed(e) };
     }
   }
 }
@@ -243,6 +245,11 @@ function withText(s: SourceFile | SourceRef): SourceFile {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** `{ overflow: true }` when `e` is V8's stack overflow ("Maximum call stack size exceeded"). */
+function overflowed(e: unknown): { overflow?: true } {
+  return e instanceof RangeError && /call stack/i.test(e.message) ? { overflow: true } : {};
 }
 
 /** The tree buffers a message carries: moved to the other thread, not copied. */
