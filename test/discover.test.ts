@@ -243,6 +243,27 @@ describe('discover: named pipes and devices', () => {
   });
 });
 
+describe('discover: names that are not UTF-8', () => {
+  it('lists such a directory, and such a file under a name it reads, as unreadable saying why', async () => {
+    const root = tree({ 'app.py': '' });
+    // café.py, its é in Latin-1: Node decodes the byte to U+FFFD, a name that opens nothing
+    const latin1 = (name: string) => Buffer.concat([Buffer.from(`${root}/`), Buffer.from(name, 'latin1')]);
+    try {
+      writeFileSync(latin1('caf\u00e9.py'), 'import sqlite3\n');
+      writeFileSync(latin1('caf\u00e9.png'), '');
+      mkdirSync(latin1('d\u00e9r'));
+    } catch {
+      return; // a file system that refuses such names (APFS) has none to find
+    }
+    const { files, skipped } = await discover([], cfgFor(root), root);
+    expect(files.map((f) => f.path)).toEqual(['app.py']);
+    expect(skipped.map((s: Skipped) => [s.path, s.reason, s.detail])).toEqual([
+      ['caf\uFFFD.py', 'unreadable', 'its name is not valid UTF-8 (shown with \uFFFD where its bytes are not), and pgready opens files by their UTF-8 names; rename the file (convmv), or add it to "exclude".'],
+      ['d\uFFFDr', 'unreadable', 'its name is not valid UTF-8 (shown with \uFFFD where its bytes are not), and pgready opens files by their UTF-8 names; rename the directory (convmv), or add it to "exclude".'],
+    ]);
+  });
+});
+
 describe('glob patterns', () => {
   it('matches gitignore-style patterns', () => {
     const m = (p: string, path: string, dir = false) => patternMatches(compilePattern(p, { negation: true })!, path, dir);

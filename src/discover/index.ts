@@ -1,5 +1,5 @@
 import type { Dirent, Stats } from 'node:fs';
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { lstat, open, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Language, TextKind } from '../model/facts.js';
@@ -134,6 +134,7 @@ async function walkDir(w: Walk, dir: string, realDir: string, parentStack: reado
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const abs = join(dir, entry.name);
+    if (entry.name.includes('\uFFFD') && misnamed(w, stack, abs, entry)) continue;
     if (entry.isSymbolicLink()) {
       await visitSymlink(w, abs, realDir, stack);
     } else if (entry.isDirectory()) {
@@ -218,6 +219,30 @@ async function visitSymlink(w: Walk, abs: string, realDir: string, stack: readon
       detail: `symbolic link points outside the scanned paths (to ${target}); scan that file explicitly to include it.`,
     });
   }
+}
+
+/**
+ * Whether `abs` is a name that is not valid UTF-8 on disk (Node decodes each such byte to U+FFFD,
+ * so the name it gives opens nothing); such a directory, or file under a name pgready reads, is
+ * listed in skipped saying so (before session 26: "no longer exists", from the reader).
+ */
+function misnamed(w: Walk, stack: readonly IgnoreFile[], abs: string, entry: Dirent): boolean {
+  try {
+    lstatSync(abs);
+    return false;
+  } catch {
+    // the name as decoded names nothing: its bytes are not UTF-8
+  }
+  const dir = entry.isDirectory();
+  const rel = relPath(w.cwd, abs);
+  if (!isSkippedByRules(w, stack, abs, dir) && (dir || classifyPath(rel))) {
+    w.skipped.set(abs, {
+      path: rel,
+      reason: 'unreadable',
+      detail: `its name is not valid UTF-8 (shown with \uFFFD where its bytes are not), and pgready opens files by their UTF-8 names; rename the ${dir ? 'directory' : 'file'} (convmv), or add it to "exclude".`,
+    });
+  }
+  return true;
 }
 
 /** What a path that is neither a file nor a directory is, in words. */
