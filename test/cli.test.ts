@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -201,6 +202,47 @@ describe('pgready audit', () => {
       expect(h.out()).toBe('');
       expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toBe(pretty(sampleRun(), { ...plainOpts, cwd: dir }));
       expect(readdirSync(dir)).toEqual(['report.txt']);
+    });
+
+    it('writes into a device or a named pipe in place, and through a symbolic link, never putting a file where they were', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'pgready-cli-'));
+      const expected = pretty(sampleRun(), { ...plainOpts, cwd: dir });
+      const run = async (output: string): Promise<number> => {
+        const h = harness({});
+        h.ctx.cwd = dir;
+        return main(['audit', '--output', output], h.ctx);
+      };
+      // a named pipe: its reader gets the report, and it stays a pipe (renamed over, it became a file)
+      if (spawnSync('mkfifo', [join(dir, 'pipe')]).status === 0) {
+        const read = new Promise<string>((done, fail) => {
+          let got = '';
+          createReadStream(join(dir, 'pipe'), 'utf8').on('data', (c) => (got += c)).on('end', () => done(got)).on('error', fail);
+        });
+        expect(await run('pipe')).toBe(1);
+        expect(await read).toBe(expected);
+        expect(lstatSync(join(dir, 'pipe')).isFIFO()).toBe(true);
+      }
+      // a device made here, as /dev/null is one (root only: `--output /dev/null` as root replaced it)
+      if (spawnSync('mknod', ['-m', '666', join(dir, 'null'), 'c', '1', '3']).status === 0) {
+        expect(await run('null')).toBe(1);
+        expect(lstatSync(join(dir, 'null')).isCharacterDevice()).toBe(true);
+      }
+      writeFileSync(join(dir, 'real.txt'), 'old');
+      symlinkSync('real.txt', join(dir, 'link.txt'));
+      expect(await run('link.txt')).toBe(1);
+      expect(lstatSync(join(dir, 'link.txt')).isSymbolicLink()).toBe(true);
+      expect(readFileSync(join(dir, 'real.txt'), 'utf8')).toBe(expected);
+      expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    });
+
+    it('refuses a directory before writing anything', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'pgready-cli-'));
+      mkdirSync(join(dir, 'out'));
+      const h = harness({});
+      h.ctx.cwd = dir;
+      expect(await main(['audit', '--output', 'out'], h.ctx)).toBe(2);
+      expect(h.err()).toBe(`pgready: cannot write the report to ${join(dir, 'out')}: it is a directory; name a file.\n`);
+      expect(readdirSync(dir)).toEqual(['out']);
     });
 
     it('exits 2 naming the file when it cannot be written', async () => {

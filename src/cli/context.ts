@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { randomBytes } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Config } from '../model/config.js';
 import type { PerfOptions } from '../perf/engine.js';
@@ -81,16 +81,33 @@ export function useColor(opts: {
 
 /** Writes `text` to a temporary file next to `path`, then renames it over `path`. */
 export async function writeAtomically(path: string, text: string | Iterable<string | Uint8Array>): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const failed = (e: unknown): UsageError => new UsageError(`cannot write the report to ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  // what is there already: a new file's place is the path itself
+  let target = path;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new UsageError(`cannot write the report to ${path}: it is a directory; name a file.`);
+    if (!st.isFile()) {
+      // /dev/null, /dev/stdout, a named pipe: written in place, as `>` does. A file renamed over one
+      // would put a regular file where the device was (as root, --output /dev/null replaced it).
+      await writeFile(path, text, 'utf8').catch((e: unknown) => Promise.reject(failed(e)));
+      return;
+    }
+    // a symbolic link: the file it names is replaced, the link kept
+    target = await realpath(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    // missing (or under a missing directory, said by the write below)
+  }
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // an interrupted run leaves no half-written report beside the file (exitingOnSignals)
   const forget = removeAtExit(tmp);
   try {
     await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
+    await rename(tmp, target);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    const why = e instanceof Error ? e.message : String(e);
-    throw new UsageError(`cannot write the report to ${path}: ${why}`);
+    throw failed(e);
   } finally {
     forget();
   }
