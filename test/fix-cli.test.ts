@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -153,6 +153,24 @@ describe('pgready fix usage', () => {
     const allowed = await run(dir, 'fix', 'basic.input.py', '--allow-dirty');
     expect(allowed.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('id = %s AND org = %s');
+  });
+
+  it('refuses to rewrite a file named through a symbolic link, before writing anything', async () => {
+    const dir = join(scratch, 'link');
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(resolve(repoRoot, 'fixtures/codemods/qmark-to-target-placeholders'), dir, { recursive: true });
+    cpSync(join(dir, 'basic.input.py'), join(dir, 'other.py'));
+    symlinkSync('basic.input.py', join(dir, 'link.py'));
+    const before = snapshot(dir);
+    const r = await run(dir, 'fix', 'other.py', 'link.py', '--allow-dirty');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`pgready: link.py is a symbolic link (to ${realpathSync(join(dir, 'basic.input.py'))}); fix the file it names instead. Nothing was written.\n`);
+    // the link is still a link (the rename put a file in its place), and other.py was not written either
+    expect(lstatSync(join(dir, 'link.py')).isSymbolicLink()).toBe(true);
+    expect(snapshot(dir)).toEqual(before);
+    // the file it names is fixed as itself
+    expect((await run(dir, 'fix', 'basic.input.py', '--allow-dirty')).code).toBe(0);
+    expect(readFileSync(join(dir, 'link.py'), 'utf8')).toContain('id = %s AND org = %s');
   });
 
   it('reports a bad target in the config with its key path, exit 2', async () => {

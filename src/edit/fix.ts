@@ -9,7 +9,7 @@ import { fixFile } from './engine.js';
 import type { FileFix } from './engine.js';
 import { projectSchema } from './schema.js';
 import { resolveTarget, targetFor } from './target.js';
-import { assertClean, encodeLike, writeFileAtomically } from './write.js';
+import { assertClean, assertNoLinks, encodeLike, writeFileAtomically } from './write.js';
 
 export interface FixInput {
   source: SourceFile;
@@ -117,6 +117,10 @@ export async function runFix(
       changed.map((f) => f.source.absPath),
       opts.cwd,
       opts.allowDirty,
+      (abs) => shownPath(opts.cwd, abs),
+    );
+    assertNoLinks(
+      changed.map((f) => f.source.absPath),
       (abs) => shownPath(opts.cwd, abs),
     );
     // encode every file first: a file that cannot be written stops the run before anything is written

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodeSource } from '../discover/read.js';
 import { UsageError } from '../util/errors.js';
@@ -16,6 +16,7 @@ const git = (): ChildProcess => (childProcess ??= createRequire(import.meta.url)
  * leaves either the old file or the new one, never a half-written file.
  */
 export function writeFileAtomically(absPath: string, data: string | Buffer): void {
+  assertNoLinks([absPath], (p) => p);
   const mode = statSync(absPath).mode & 0o7777;
   const tmp = join(dirname(absPath), `.${basename(absPath)}.pgready-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -31,6 +32,18 @@ export function writeFileAtomically(absPath: string, data: string | Buffer): voi
     }
     const why = e instanceof Error ? e.message : String(e);
     throw new UsageError(`${absPath}: cannot write the fixed file (${why}); the file was left as it was.`);
+  }
+}
+
+/**
+ * Throws UsageError when one of `absPaths` is a symbolic link: one named on the command line (the
+ * walk never reads one). The rename would put a file in its place (before session 26 `fix link.py`
+ * did), and writing through it could reach a file outside the project.
+ */
+export function assertNoLinks(absPaths: readonly string[], shown: (abs: string) => string): void {
+  for (const p of absPaths) {
+    if (!lstatSync(p).isSymbolicLink()) continue;
+    throw new UsageError(`${shown(p)} is a symbolic link (to ${realpathSync(p)}); fix the file it names instead. Nothing was written.`);
   }
 }
 
