@@ -156,4 +156,38 @@ describe('pretty reporter', () => {
       '',
     ]);
   });
+
+  it('shows a long line in part, around the finding, with … where it goes on', () => {
+    // a generated line: 300 units of data, then the finding, then 300 more
+    const line = `x = "${'a'.repeat(300)}"; cur.execute(q, ?); y = "${'b'.repeat(300)}"`;
+    const at = line.indexOf('?');
+    const finding = (start: number, end: number): Finding => ({
+      ruleId: 'SQL201',
+      ruleName: 'qmark-placeholder',
+      category: 'placeholder',
+      severity: 'error',
+      file: 'g.py',
+      range: { start, end },
+      line: 1,
+      column: start + 1,
+      endLine: 1,
+      endColumn: end + 1,
+      message: 'm',
+      snippet: '',
+      fingerprint: String(start),
+    });
+    const frameOf = (f: Finding): string[] => {
+      const run = { ...cleanRun(), findings: [f], summary: { ...cleanRun().summary, findings: 1, filesWithSqlite: 1, bySeverity: { error: 1, warning: 0, info: 0 } } };
+      return pretty(run, { color: false, cwd: '/repo', sources: new Map([['g.py', line]]) }).split('\n').slice(1, 3);
+    };
+    // in the middle: 40 units before it, 160 in all, an ellipsis at each end
+    const [middle, carets] = frameOf(finding(at, at + 1));
+    expect(middle).toBe(` 1 | …${line.slice(at - 40, at + 120)}…`);
+    expect(carets).toBe(`   | ${' '.repeat(41)}^`);
+    // at the start: no ellipsis before; at the end: the last 160 units, none after
+    expect(frameOf(finding(0, 1))).toEqual([` 1 | ${line.slice(0, 160)}…`, '   | ^']);
+    expect(frameOf(finding(line.length - 1, line.length))).toEqual([` 1 | …${line.slice(-160)}`, `   | ${' '.repeat(160)}^`]);
+    // a range running past the part shown is cut at its end
+    expect(frameOf(finding(at, line.length))[1]).toBe(`   | ${' '.repeat(41)}${'^'.repeat(120)}`);
+  });
 });

@@ -76,14 +76,43 @@ function headline(f: Finding, opts: ReportOptions, c: ChalkInstance): string {
 function frame(f: Finding, idx: LineIndex | null, gutter: number, c: ChalkInstance): string[] {
   const bar = (label: string): string => c.dim(` ${label.padStart(gutter)} |`);
   if (!idx) return f.snippet ? [`${bar(String(f.line))} ${f.snippet}`] : [];
-  const text = idx.lineText(f.line);
-  const from = Math.min(Math.max(1, f.column), text.length + 1) - 1;
-  const to = f.endLine === f.line ? Math.min(f.endColumn - 1, text.length) : text.length;
+  const line = idx.lineText(f.line);
+  const start = Math.min(Math.max(1, f.column), line.length + 1) - 1;
+  const end = f.endLine === f.line ? Math.min(f.endColumn - 1, line.length) : line.length;
+  const { text, from, to } = windowed(line, start, end);
   const width = Math.max(1, to - from);
   let pad = '';
   for (let i = 0; i < from; i++) pad += text[i] === '\t' ? '\t' : ' ';
   const carets = severityColour(f.severity, c)('^'.repeat(width));
   return [`${bar(String(f.line))} ${text}`, `${bar('')} ${pad}${carets}`];
+}
+
+/** A line longer than this many code units is shown in part, around the finding. */
+export const FRAME_WIDTH = 160;
+/** How much of the line before the finding such a part shows. */
+const FRAME_LEAD = 40;
+
+/**
+ * The part of `line` shown for a finding from `from` to `to`: all of it when it is short; else
+ * FRAME_WIDTH code units from a little before the finding, with `…` where the line goes on. A
+ * generated or minified line of a megabyte printed whole, with a caret line as long, made a 13 MB
+ * terminal report of one file's six findings (before session 26).
+ */
+function windowed(line: string, from: number, to: number): { text: string; from: number; to: number } {
+  if (line.length <= FRAME_WIDTH) return { text: line, from, to };
+  let start = Math.max(0, Math.min(from - FRAME_LEAD, line.length - FRAME_WIDTH));
+  // never half of a surrogate pair
+  if (start > 0 && isLowSurrogate(line.charCodeAt(start))) start++;
+  let end = Math.min(line.length, start + FRAME_WIDTH);
+  if (end < line.length && isLowSurrogate(line.charCodeAt(end))) end++;
+  const before = start > 0 ? '…' : '';
+  const text = `${before}${line.slice(start, end)}${end < line.length ? '…' : ''}`;
+  const shift = before.length - start;
+  return { text, from: from + shift, to: Math.min(to, end) + shift };
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 function summary(run: RunResult, opts: ReportOptions, c: ChalkInstance): string[] {
