@@ -67,13 +67,27 @@ function shown(cwd: string, abs: string): string {
 
 /** The file's text; undefined when it does not exist and is not required. */
 function readText(abs: string, label: string, required: boolean): string | undefined {
+  let bytes: Buffer;
   try {
-    return readFileSync(abs, 'utf8');
+    bytes = readFileSync(abs);
   } catch (e) {
     const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : 'unknown error';
     if (code === 'ENOENT' && !required) return undefined;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
     throw new ConfigError(`${label}: the config file ${why}. Check the path given to --config.`, label);
+  }
+  // an editor that saves UTF-16 (with its byte order mark) or a legacy code page: say so, rather
+  // than "unexpected character" at a replacement character
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16) throw new ConfigError(`${label}: the config file is saved as UTF-16; save it as UTF-8.`, label);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // where: the first character the lenient decoding replaced
+    const lenient = bytes.toString('utf8');
+    const before = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD'))).split('\n');
+    const where = `${label}:${before.length}:${before[before.length - 1]!.length + 1}`;
+    throw new ConfigError(`${where}: the config file is not valid UTF-8 (a legacy code page?); save it as UTF-8.`, label);
   }
 }
 

@@ -106,6 +106,34 @@ describe('loadConfig: where the config comes from', () => {
   });
 });
 
+describe('loadConfig: a config file not saved as UTF-8', () => {
+  const errorOf = (bytes: Buffer): string => {
+    const root = dir({});
+    writeFileSync(join(root, 'pgready.config.json'), bytes);
+    try {
+      loadConfig(root, { knownRules });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as Error).message;
+    }
+    throw new Error('no ConfigError');
+  };
+
+  it('says UTF-16 (as Windows editors save it), and where a byte of a legacy code page is', () => {
+    const json = '{\n  "exclude": ["caf\u00e9"]\n}\n';
+    expect(errorOf(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]))).toBe('pgready.config.json: the config file is saved as UTF-16; save it as UTF-8.');
+    expect(errorOf(Buffer.from(json, 'latin1'))).toBe('pgready.config.json:2:19: the config file is not valid UTF-8 (a legacy code page?); save it as UTF-8.');
+  });
+
+  it('reads UTF-8 with or without its byte order mark', () => {
+    for (const bom of [[], [0xef, 0xbb, 0xbf]]) {
+      const root = dir({});
+      writeFileSync(join(root, 'pgready.config.json'), Buffer.concat([Buffer.from(bom), Buffer.from('{"exclude": ["caf\u00e9"]}', 'utf8')]));
+      expect(loadConfig(root, { knownRules }).exclude).toEqual(['café']);
+    }
+  });
+});
+
 describe('loadConfig: errors name the file, the key and what to do', () => {
   it('unknown top-level key, with a suggestion', () => {
     const e = errorFor('{"exclud": []}');
