@@ -1,14 +1,14 @@
 import type { RunRefusal } from '../model/run.js';
 import { LineIndex } from '../util/lines.js';
 import type { FileFix } from './engine.js';
-import { offsetMapper } from './offsets.js';
+import { offsetMappers } from './offsets.js';
 
 /**
  * What `fix` leaves to a person, placed in the files as they are on disk: refusals are
  * planned against the text of the last edit pass, so their ranges are mapped back; a file
  * whose rewrite failed a check is one manual item of its own.
  */
-export function manualItems(fixes: readonly FileFix[]): RunRefusal[] {
+export function manualItems(fixes: readonly FileFix[], toDiskOf = offsetMappers()): RunRefusal[] {
   const out: RunRefusal[] = [];
   for (const fix of fixes) {
     const before = fix.source.text;
@@ -26,7 +26,8 @@ export function manualItems(fixes: readonly FileFix[]): RunRefusal[] {
       });
       continue;
     }
-    const toDisk = offsetMapper(before, fix.text);
+    if (fix.refusals.length === 0) continue;
+    const toDisk = toDiskOf(fix.source.path, before, fix.text);
     for (const r of fix.refusals) {
       out.push({ codemod: r.codemod, reason: r.reason, detail: r.detail, ...place(toDisk(r.range.start), toDisk(r.range.end)) });
     }

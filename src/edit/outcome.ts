@@ -8,7 +8,7 @@ import { runRules } from '../runner.js';
 import { LineIndex } from '../util/lines.js';
 import type { FileFix } from './engine.js';
 import { manualItems } from './manual.js';
-import { offsetMapper } from './offsets.js';
+import { offsetMappers } from './offsets.js';
 import { projectSchema } from './schema.js';
 
 export interface FixOutcome {
@@ -42,9 +42,11 @@ export async function fixOutcome(
   const key = (file: string, ruleId: string, line: number) => `${file}\0${ruleId}\0${line}`;
   const byPath = new Map(fixes.map((f) => [f.source.path, f]));
   const ctx = { schema: projectSchema(after.map((f) => f.facts)) };
+  // one mapper a file, for its findings here and its refusals (manualItems)
+  const toDiskOf = offsetMappers();
   for (const { source, facts } of after) {
     const before = byPath.get(source.path)?.source.text ?? source.text;
-    const toDisk = offsetMapper(before, source.text);
+    const toDisk = toDiskOf(source.path, before, source.text);
     const lines = new LineIndex(before);
     for (const f of runRules(rules, facts, source, cfg, ctx).findings) {
       const k = key(f.file, f.ruleId, lines.position(toDisk(f.range.start)).line);
@@ -61,5 +63,5 @@ export async function fixOutcome(
       if (n > 0) left.set(k, n - 1);
     }
   }
-  return { refusals: manualItems(fixes), remains: remains.sort() };
+  return { refusals: manualItems(fixes, toDiskOf), remains: remains.sort() };
 }
