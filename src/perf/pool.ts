@@ -102,7 +102,7 @@ const WORKER_YOUNG_GENERATION_MB = 8;
  * a syntax tree: on 4 MB a concatenation of 16,000 strings ran out of it, at most 2,990 compile in
  * CPython 3.11. Only the part used takes memory.
  */
-export const WORKER_STACK_MB = 64;
+const WORKER_STACK_MB = 64;
 
 /** Batches of files go to whichever worker is free; results are put back in task order. */
 export class WorkerExecutor implements Executor {
