@@ -19,6 +19,15 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// a shell left in a directory that was removed (a checkout deleted and made again): every path is
+// resolved from here, and yargs asks for it as it loads (a stack trace before session 26)
+try {
+  process.cwd();
+} catch (err) {
+  process.stderr.write(`pgready: the current directory cannot be read (${err && err.code ? err.code : err}): it was removed or renamed. cd into the project again and rerun.\n`);
+  process.exit(2);
+}
+
 // all of pgready in one script, compiled with V8's code cache when there is one (load-bundle.cjs)
 const { loadBundle } = require('./load-bundle.cjs');
 const { main } = loadBundle().exports;

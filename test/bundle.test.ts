@@ -164,6 +164,14 @@ describe('the built command line', () => {
     }
   });
 
+  it('says so, and exits 2, when the current directory was removed', () => {
+    const gone = mkdtempSync(join(tmpdir(), 'pgready-gone-'));
+    // the shell enters it, then removes it: the process starts in a directory that no longer exists
+    const r = spawnSync('sh', ['-c', `cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${bin}" audit .`], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('pgready: the current directory cannot be read (ENOENT): it was removed or renamed. cd into the project again and rerun.\n');
+  });
+
   it('an interrupted audit exits with 130 (143 for SIGTERM, 129 for SIGHUP) and leaves no scratch directory or temporary pack behind', async () => {
     // 1.7 MB of Python: enough for worker threads and a scratch directory in the cache (engine.ts)
     const dir = mkdtempSync(join(tmpdir(), 'pgready-interrupt-'));
