@@ -88,7 +88,7 @@ function frame(f: Finding, idx: LineIndex | null, gutter: number, c: ChalkInstan
 }
 
 /** A line longer than this many code units is shown in part, around the finding. */
-export const FRAME_WIDTH = 160;
+const FRAME_WIDTH = 160;
 /** How much of the line before the finding such a part shows. */
 const FRAME_LEAD = 40;
 
