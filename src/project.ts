@@ -3,6 +3,7 @@ import { extractPythonFacts, indexPython, ModuleTable } from './lang/python/inde
 import { LazyProjectIndex } from './lang/python/project.js';
 import type { PythonModuleIndex } from './lang/python/index.js';
 import { extractTextFacts } from './lang/text/index.js';
+import type { Tree } from './lang/python/parser.js';
 import type { JsModuleIndex } from './lang/typescript/index.js';
 import type { ExternalSqlUse, FileFacts, SourceFile } from './model/facts.js';
 import { emptyFacts } from './model/facts.js';
@@ -39,7 +40,7 @@ export async function projectExtractor(
   rootOf: (file: string) => string,
   /** the audit's verdict: a file it says cannot hold a fact defines no factory, and is indexed only when asked about */
   mayHoldFacts: (file: string) => boolean = () => true,
-): Promise<(s: SourceFile) => FileFacts> {
+): Promise<(s: SourceFile, tree?: Tree) => FileFacts> {
   const python = sources.filter((s) => s.language === 'python');
   const table = new ModuleTable(python.map((s) => ({ path: s.path, root: rootOf(s.path) })));
   const byPath = new Map(python.map((s) => [s.path, s]));
@@ -62,7 +63,7 @@ export async function projectExtractor(
     return s && !mayHoldFacts(file) ? index(s) : undefined;
   });
   const js = sources.filter((s) => s.language === 'javascript' || s.language === 'typescript');
-  if (js.length === 0) return (source) => (source.language === 'python' ? extractPythonFacts(source, project) : extractTextFacts(source));
+  if (js.length === 0) return (source, tree) => (source.language === 'python' ? extractPythonFacts(source, project, tree) : extractTextFacts(source));
   const { extractJsFacts, indexJs, JsModuleTable, JsProjectIndex } = await import('./lang/typescript/index.js');
   const jsTable = new JsModuleTable(js.map((s) => ({ path: s.path, root: rootOf(s.path), absPath: s.absPath })));
   const jsIndexes: JsModuleIndex[] = [];
@@ -74,9 +75,9 @@ export async function projectExtractor(
     }
   }
   const jsProject = new JsProjectIndex(jsTable, jsIndexes);
-  return (source) =>
+  return (source, tree) =>
     source.language === 'python'
-      ? extractPythonFacts(source, project)
+      ? extractPythonFacts(source, project, tree)
       : source.language === 'javascript' || source.language === 'typescript'
         ? extractJsFacts(source, jsProject)
         : extractTextFacts(source);

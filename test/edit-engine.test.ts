@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import qmark from '../codemods/qmark-to-target-placeholders.js';
-import { applyEdits, dominantEol, mergeChanges, psycopgToPostgres } from '../src/edit/engine.js';
+import { applyEdits, dominantEol, fixFile, mergeChanges, psycopgToPostgres } from '../src/edit/engine.js';
+import { extractPythonFacts, ProjectIndex } from '../src/lang/python/index.js';
+import type { Tree } from '../src/lang/python/parser.js';
 import { projectSchema } from '../src/edit/schema.js';
 import { analyseAlone, fixText } from '../src/edit/standalone.js';
-import { defaultTarget, resolveTarget } from '../src/edit/target.js';
+import { defaultTarget, resolveTarget, targetFor } from '../src/edit/target.js';
 import { assertClean, encodeLike, writeFileAtomically } from '../src/edit/write.js';
 import { defineCodemod } from '../src/model/codemod.js';
 import type { Change, Codemod } from '../src/model/codemod.js';
@@ -110,6 +112,26 @@ describe('fixFile checks', () => {
     const on = await fixText('u.py', src, [qmark], { unsafeFixes: true });
     expect(on.text).toContain('WHERE b = %s", args)');
     expect(on.pendingUnsafe).toEqual([]);
+  });
+
+  it('hands the analysis after a pass the tree its syntax check parsed, and gets the same facts as from the text', async () => {
+    const trees: (Tree | undefined)[] = [];
+    const source = { path: 't.py', absPath: '/t.py', language: 'python' as const, text: SELECT };
+    const facts = analyseAlone(source);
+    const fix = await fixFile(source, facts, {
+      codemods: [qmark],
+      ctx: { target: targetFor('python', defaultTarget()), schema: projectSchema([facts]) },
+      reanalyse: (s, tree) => {
+        trees.push(tree);
+        const mine = extractPythonFacts(s, ProjectIndex.empty(), tree);
+        // the tree is the text's: the facts are those a fresh parse gives
+        expect(mine).toEqual(extractPythonFacts(s, ProjectIndex.empty()));
+        return mine;
+      },
+    });
+    expect(fix.text).toContain('WHERE b = %s", (1,))');
+    expect(trees).toHaveLength(1);
+    expect(trees[0]?.text).toBe(fix.text);
   });
 
   it('leaves the file untouched when a change adds a Python syntax error', async () => {

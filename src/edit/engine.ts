@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Change, Codemod, CodemodContext, Edit, Refusal, Target } from '../model/codemod.js';
 import type { FileFacts, Range, SourceFile, SqlString } from '../model/facts.js';
 import { parsePython } from '../lang/python/parser.js';
+import type { Tree } from '../lang/python/parser.js';
 import { tokensOf } from '../sql/analyze.js';
 import { tokenize } from '../sql/tokenize.js';
 import { isSqlToCheck } from '../sql/rulekit.js';
@@ -181,7 +182,11 @@ function oldOffset(edits: readonly Edit[], spans: readonly Range[], offset: numb
 
 /** The number of ERROR and MISSING nodes tree-sitter recovered from. */
 export function syntaxErrorCount(text: string): number {
-  const tree = parsePython(text);
+  return syntaxErrorsIn(parsePython(text));
+}
+
+/** syntaxErrorCount of a tree parsed already. */
+function syntaxErrorsIn(tree: Tree): number {
   if (!tree.rootNode.hasError) return 0;
   let count = 0;
   for (let i = 0; i < tree.nodeCount; i++) {
@@ -377,8 +382,11 @@ export interface FileFix {
 export interface FixFileOptions {
   codemods: readonly Codemod[];
   ctx: PlanContext;
-  /** Facts of the file as it would read with `text` (the pipeline re-runs its adapter). */
-  reanalyse: (source: SourceFile) => FileFacts;
+  /**
+   * Facts of the file as it would read with `text` (the pipeline re-runs its adapter); `tree`: a
+   * Python file's text parsed already (by the syntax check), which the adapter may take as it is.
+   */
+  reanalyse: (source: SourceFile, tree?: Tree) => FileFacts;
   unsafeFixes?: boolean;
   /** Applying one pass can unblock a change that overlapped; stop after this many. */
   maxPasses?: number;
@@ -441,8 +449,17 @@ export async function fixFile(source: SourceFile, facts: FileFacts, opts: FixFil
     const nextSource: SourceFile = { ...current, text: next };
 
     const parsed = source.language === 'python' ? 'Python' : source.language === 'javascript' ? 'JavaScript' : source.language === 'typescript' ? 'TypeScript' : undefined;
+    // the rewritten Python text's tree: parsed once, for the syntax check and the analysis after it
+    let nextTree: Tree | undefined;
     if (parsed) {
-      const count = parsed === 'Python' ? syntaxErrorCount : await jsSyntaxErrorCounter(source.path);
+      const count =
+        parsed === 'Python'
+          ? (t: string) => {
+              if (t !== next) return syntaxErrorCount(t);
+              nextTree = parsePython(t);
+              return syntaxErrorsIn(nextTree);
+            }
+          : await jsSyntaxErrorCounter(source.path);
       errorsBefore ??= count(text);
       const errorsAfter = count(next);
       if (errorsAfter > errorsBefore) {
@@ -460,7 +477,7 @@ export async function fixFile(source: SourceFile, facts: FileFacts, opts: FixFil
       errorsBefore = errorsAfter;
     }
 
-    const nextFacts = opts.reanalyse(nextSource);
+    const nextFacts = opts.reanalyse(nextSource, nextTree);
     const oldByStart = new Map<number, SqlString>();
     for (const s of currentFacts.sqlStrings) if (!oldByStart.has(s.range.start)) oldByStart.set(s.range.start, s);
     for (const sql of nextFacts.sqlStrings) {

@@ -7,6 +7,7 @@ import { summariseFixes } from './diff.js';
 import type { FixSummary } from './diff.js';
 import { fixFile } from './engine.js';
 import type { FileFix } from './engine.js';
+import type { Tree } from '../lang/python/parser.js';
 import { projectSchema } from './schema.js';
 import { resolveTarget, targetFor } from './target.js';
 import { assertClean, assertNoLinks, encodeLike, writeFileAtomically } from './write.js';
@@ -20,8 +21,8 @@ export interface FixFilesOptions {
   codemods: readonly Codemod[];
   target: Target;
   unsafeFixes: boolean;
-  /** The facts of a file as its adapter reads it, before cross-file linking. */
-  extract: (source: SourceFile) => FileFacts;
+  /** The facts of a file as its adapter reads it, before cross-file linking (`tree`: see FixFileOptions.reanalyse). */
+  extract: (source: SourceFile, tree?: Tree) => FileFacts;
 }
 
 /**
@@ -56,7 +57,7 @@ export async function fixFiles(files: readonly FixInput[], opts: FixFilesOptions
         await fixFile(source, facts, {
           codemods: opts.codemods,
           ctx: { target: targetFor(source.language, opts.target), schema },
-          reanalyse: (s) => relink(opts.extract(s), uses),
+          reanalyse: (s, tree) => relink(opts.extract(s, tree), uses),
           unsafeFixes: opts.unsafeFixes,
         }),
       );
@@ -105,7 +106,7 @@ export async function runFix(
   files: readonly FixInput[],
   skipped: Skipped[],
   cfg: { target?: unknown; source?: string },
-  opts: FixRunOptions & { extract: (source: SourceFile) => FileFacts },
+  opts: FixRunOptions & { extract: FixFilesOptions['extract'] },
 ): Promise<FixRunResult> {
   const target = resolveTarget(cfg.target, cfg.source ? shownPath(opts.cwd, cfg.source) : 'pgready.config.json');
   const fixes = await fixFiles(files, { codemods: opts.codemods, target, unsafeFixes: opts.unsafeFixes, extract: opts.extract });
