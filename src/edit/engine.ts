@@ -452,16 +452,10 @@ export async function fixFile(source: SourceFile, facts: FileFacts, opts: FixFil
     // the rewritten Python text's tree: parsed once, for the syntax check and the analysis after it
     let nextTree: Tree | undefined;
     if (parsed) {
-      const count =
-        parsed === 'Python'
-          ? (t: string) => {
-              if (t !== next) return syntaxErrorCount(t);
-              nextTree = parsePython(t);
-              return syntaxErrorsIn(nextTree);
-            }
-          : await jsSyntaxErrorCounter(source.path);
+      const count = parsed === 'Python' ? syntaxErrorCount : await jsSyntaxErrorCounter(source.path);
       errorsBefore ??= count(text);
-      const errorsAfter = count(next);
+      if (parsed === 'Python') nextTree = parsePython(next);
+      const errorsAfter = nextTree ? syntaxErrorsIn(nextTree) : count(next);
       if (errorsAfter > errorsBefore) {
         return original(
           {
