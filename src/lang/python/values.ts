@@ -82,17 +82,55 @@ export const MAX_EXPORT_WEIGHT = 4;
 
 const MAX_ALTS = 8;
 
-/** Structural identity: the same source pieces in the same modes. */
-export function strKey(s: Str): string {
+/**
+ * A hash of a Str's structure, kept per object: a chain of `+=`, `.format()` or branches makes
+ * Strs thousands deep, and a key spelled out from the whole structure on every merge was cubic
+ * in the chain's length (400 `if c: q += "…"`: 1.4 s; before session 27).
+ */
+const hashes = new WeakMap<Str, number>();
+
+const MODE_CODE: Record<FormatMode, number> = { plain: 1, percent: 2, format: 3 };
+
+function mix(h: number, x: number): number {
+  return Math.imul(h ^ x, 0x9e3779b1) >>> 0;
+}
+
+function strHash(s: Str): number {
+  const known = hashes.get(s);
+  if (known !== undefined) return known;
+  let h: number;
   switch (s.t) {
     case 'node':
-      return `n${s.node.startIndex}:${s.node.endIndex}:${s.mode}`;
+      h = mix(mix(mix(1, s.node.startIndex), s.node.endIndex), MODE_CODE[s.mode]);
+      break;
     case 'hole':
-      return `h${s.start}:${s.end}`;
+      h = mix(mix(2, s.start), s.end);
+      break;
     case 'cat':
-      return `(${s.parts.map(strKey).join('+')})`;
+      h = 3;
+      for (const p of s.parts) h = mix(h, strHash(p));
+      break;
     case 'at':
-      return `@${s.start}:${s.end}${strKey(s.inner)}`;
+      h = mix(mix(mix(4, s.start), s.end), strHash(s.inner));
+      break;
+  }
+  hashes.set(s, h);
+  return h;
+}
+
+/** Structural identity: the same source pieces in the same modes. Shared pieces compare at once. */
+export function sameStr(a: Str, b: Str): boolean {
+  if (a === b) return true;
+  if (strHash(a) !== strHash(b)) return false;
+  switch (a.t) {
+    case 'node':
+      return b.t === 'node' && a.mode === b.mode && a.node.startIndex === b.node.startIndex && a.node.endIndex === b.node.endIndex;
+    case 'hole':
+      return b.t === 'hole' && a.start === b.start && a.end === b.end;
+    case 'cat':
+      return b.t === 'cat' && a.parts.length === b.parts.length && a.parts.every((p, i) => sameStr(p, b.parts[i]!));
+    case 'at':
+      return b.t === 'at' && a.start === b.start && a.end === b.end && sameStr(a.inner, b.inner);
   }
 }
 
@@ -106,12 +144,9 @@ export function mergeValues(a: Value, b: Value): Value {
   if (a === b) return a;
   if (a.k === 'str' && b.k === 'str') {
     const alts = [...a.alts];
-    const seen = new Set(alts.map(strKey));
     for (const s of b.alts) {
-      const key = strKey(s);
-      if (seen.has(key) || alts.length >= MAX_ALTS) continue;
-      seen.add(key);
-      alts.push(s);
+      if (alts.length >= MAX_ALTS) break;
+      if (!alts.some((t) => sameStr(t, s))) alts.push(s);
     }
     return { k: 'str', alts };
   }
@@ -130,16 +165,37 @@ export function concatStr(left: Str[], right: Str[]): Str[] {
   return out;
 }
 
-/** `"… %s …" % args` / `"… {} …".format(…)`: the literal pieces are templates. */
-export function withMode(s: Str, mode: FormatMode): Str {
+/** Strs with no 'plain' piece left: `withMode` returns them as they are. */
+const settled = new WeakSet<Str>();
+
+/**
+ * `"… %s …" % args` / `"… {} …".format(…)`: the literal pieces are templates. A piece that has a
+ * mode keeps it, so what has none left is returned as it is, and is known to be so without
+ * reading it again: a chain of `.format()` calls went through the whole chain at each call.
+ */
+export function withMode(s: Str, mode: Exclude<FormatMode, 'plain'>): Str {
+  if (settled.has(s)) return s;
+  let out: Str;
   switch (s.t) {
     case 'node':
-      return s.mode === 'plain' ? { ...s, mode } : s;
-    case 'cat':
-      return { t: 'cat', parts: s.parts.map((p) => withMode(p, mode)) };
+      out = s.mode === 'plain' ? { ...s, mode } : s;
+      break;
+    case 'cat': {
+      const was = s.parts;
+      const parts = was.map((p) => withMode(p, mode));
+      out = parts.every((p, i) => p === was[i]) ? s : { t: 'cat', parts };
+      break;
+    }
     case 'hole':
-      return s;
-    case 'at':
-      return { ...s, inner: withMode(s.inner, mode) };
+      out = s;
+      break;
+    case 'at': {
+      const was = s.inner;
+      const inner = withMode(was, mode);
+      out = inner === was ? s : { t: 'at', inner, start: s.start, end: s.end };
+      break;
+    }
   }
+  settled.add(out);
+  return out;
 }
