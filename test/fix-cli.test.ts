@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -171,6 +171,26 @@ describe('pgready fix usage', () => {
     // the file it names is fixed as itself
     expect((await run(dir, 'fix', 'basic.input.py', '--allow-dirty')).code).toBe(0);
     expect(readFileSync(join(dir, 'link.py'), 'utf8')).toContain('id = %s AND org = %s');
+  });
+
+  it('refuses to rewrite a read-only file, before writing anything', async () => {
+    const dir = join(scratch, 'readonly');
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(resolve(repoRoot, 'fixtures/codemods/qmark-to-target-placeholders'), dir, { recursive: true });
+    cpSync(join(dir, 'basic.input.py'), join(dir, 'other.py'));
+    chmodSync(join(dir, 'basic.input.py'), 0o444);
+    const before = snapshot(dir);
+    const r = await run(dir, 'fix', 'other.py', 'basic.input.py', '--allow-dirty');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      'pgready: 1 file(s) to fix cannot be written: basic.input.py is read-only (mode 0444; chmod u+w makes it writable). Make them writable, or leave them out of the paths to fix. Nothing was written.\n',
+    );
+    expect(snapshot(dir)).toEqual(before);
+    expect(statSync(join(dir, 'basic.input.py')).mode & 0o777).toBe(0o444);
+    // made writable again, it is fixed
+    chmodSync(join(dir, 'basic.input.py'), 0o644);
+    expect((await run(dir, 'fix', 'basic.input.py', '--allow-dirty')).code).toBe(0);
+    expect(readFileSync(join(dir, 'basic.input.py'), 'utf8')).toContain('id = %s AND org = %s');
   });
 
   it('reports a bad target in the config with its key path, exit 2', async () => {

@@ -10,7 +10,7 @@ import type { FileFix } from './engine.js';
 import type { Tree } from '../lang/python/parser.js';
 import { projectSchema } from './schema.js';
 import { resolveTarget, targetFor } from './target.js';
-import { assertClean, assertNoLinks, encodeLike, writeFileAtomically } from './write.js';
+import { assertClean, assertNoLinks, assertWritable, encodeLike, writeFileAtomically } from './write.js';
 
 export interface FixInput {
   source: SourceFile;
@@ -121,6 +121,10 @@ export async function runFix(
       (abs) => shownPath(opts.cwd, abs),
     );
     assertNoLinks(
+      changed.map((f) => f.source.absPath),
+      (abs) => shownPath(opts.cwd, abs),
+    );
+    assertWritable(
       changed.map((f) => f.source.absPath),
       (abs) => shownPath(opts.cwd, abs),
     );

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, lstatSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodeSource } from '../discover/read.js';
 import { UsageError } from '../util/errors.js';
@@ -44,6 +44,36 @@ export function assertNoLinks(absPaths: readonly string[], shown: (abs: string) 
   for (const p of absPaths) {
     if (!lstatSync(p).isSymbolicLink()) continue;
     throw new UsageError(`${shown(p)} is a symbolic link (to ${realpathSync(p)}); fix the file it names instead. Nothing was written.`);
+  }
+}
+
+/**
+ * Throws UsageError when one of `absPaths` cannot be written: a file without any write bit (a
+ * file made read-only on purpose, which the rename would replace even so: before session 27 it
+ * did, for root and for the file's owner alike), a file this user may not write, or a directory
+ * where the temporary file cannot be made. Checked for every file before the first is written.
+ */
+export function assertWritable(absPaths: readonly string[], shown: (abs: string) => string): void {
+  const refused: string[] = [];
+  for (const p of absPaths) {
+    const mode = statSync(p).mode & 0o7777;
+    if ((mode & 0o222) === 0) refused.push(`${shown(p)} is read-only (mode ${mode.toString(8).padStart(4, '0')}; chmod u+w makes it writable)`);
+    else if (!canAccess(p, constants.W_OK)) refused.push(`${shown(p)} may not be written by this user`);
+    else if (!canAccess(dirname(p), constants.W_OK | constants.X_OK)) refused.push(`the directory of ${shown(p)} may not be written by this user (the fixed file is written beside it, then renamed)`);
+  }
+  if (refused.length === 0) return;
+  const more = refused.length > 10 ? `; and ${refused.length - 10} more` : '';
+  throw new UsageError(
+    `${refused.length} file(s) to fix cannot be written: ${refused.slice(0, 10).join('; ')}${more}. Make them writable, or leave them out of the paths to fix. Nothing was written.`,
+  );
+}
+
+function canAccess(p: string, mode: number): boolean {
+  try {
+    accessSync(p, mode);
+    return true;
+  } catch {
+    return false;
   }
 }
 
