@@ -146,6 +146,19 @@ describe('readAhead with the native reader', () => {
     mkdirSync(join(dir, 'a-directory.py'));
     files.push({ path: 'a-directory.py', absPath: join(dir, 'a-directory.py'), language: 'python' });
     files.push({ ...file('with-kind.env', 'DATABASE_URL=sqlite:///app.db\n', 'text'), textKind: 'env' });
+    // pgready's own outputs are not read as config files; JSON that merely names pgready is
+    const json = (name: string, doc: unknown): ReadableFile => ({ ...file(name, JSON.stringify(doc, null, 2), 'text'), textKind: 'json' });
+    const finding = { fingerprint: 'f', ruleId: 'SQL401', file: 'a.py', line: 1, message: 'SQLite database file `app.db`' };
+    files.push(
+      json('old-baseline.json', { version: 1, tool: 'pgready', findings: [finding] }),
+      json('audit.json', { tool: { name: 'pgready', version: '0.1.0' }, summary: {}, findings: [finding] }),
+      json('verify.json', { tool: { name: 'pgready', version: '0.1.0' }, mode: 'fixed', statements: [] }),
+      json('results.sarif.json', { version: '2.1.0', runs: [{ tool: { driver: { name: 'pgready' } }, results: [] }] }),
+      json('package.json', { name: 'app', pgready: { baseline: 'b.json' }, db: 'app.db' }),
+      json('other-tool.json', { tool: 'pgready-lint', findings: [finding] }),
+      { ...file('broken.json', '{ "tool": "pgready", "findings": [', 'text'), textKind: 'json' },
+      { ...file('bom.json', bytes([0xef, 0xbb, 0xbf], JSON.stringify({ tool: 'pgready', findings: [] })), 'text'), textKind: 'json' },
+    );
     const got = await readAll(files);
     expectSameAsReadSource(files, got);
     await expectEveryMode(files, 10, 2);
@@ -155,6 +168,12 @@ describe('readAhead with the native reader', () => {
     expect(byPath.get('large.py')).toMatchObject({ reason: 'too-large' });
     expect(byPath.get('missing.py')).toMatchObject({ reason: 'unreadable' });
     expect(byPath.get('a-directory.py')).toMatchObject({ reason: 'unreadable' });
+    expect(byPath.get('old-baseline.json')).toMatchObject({ reason: 'pgready-output', detail: expect.stringMatching(/^a pgready baseline: it quotes what pgready found/) });
+    expect(byPath.get('bom.json')).toMatchObject({ reason: 'pgready-output', detail: expect.stringMatching(/^a pgready baseline:/) });
+    expect(byPath.get('audit.json')).toMatchObject({ reason: 'pgready-output', detail: expect.stringMatching(/^a pgready JSON report:/) });
+    expect(byPath.get('verify.json')).toMatchObject({ reason: 'pgready-output', detail: expect.stringMatching(/^a pgready verify report:/) });
+    expect(byPath.get('results.sarif.json')).toMatchObject({ reason: 'pgready-output', detail: expect.stringMatching(/^a pgready SARIF log:/) });
+    for (const p of ['package.json', 'other-tool.json', 'broken.json']) expect(byPath.get(p), p).toHaveProperty('text');
     expect(byPath.get('cookie.py')).toMatchObject({ text: 'name = "é"\n'.replace(/^/, '# -*- coding: latin-1 -*-\n') });
     expect(byPath.get('cookie-line2-utf8-bytes.py')).toMatchObject({ text: expect.stringContaining('"Ã©"') });
     expect(byPath.get('invalid.py')).toMatchObject({ text: 'x = "\ufffd("\n' });

@@ -79,6 +79,8 @@ export function readSource(f: ReadableFile, cfg: Pick<Config, 'maxFileBytes'>, s
 export function sourceOf(f: ReadableFile, bytes: Uint8Array, screened?: (bytes: Uint8Array) => number, screen?: Screen): ReadSource | Skipped {
   const decoded = decodeSource(bytes, f.language === 'python');
   if ('error' in decoded) return { path: f.path, reason: decoded.reason, detail: decoded.error };
+  const own = ownOutput(f, decoded.text);
+  if (own) return own;
   const file: ReadSource = { path: f.path, absPath: f.absPath, language: f.language, text: decoded.text };
   if (f.textKind !== undefined) file.textKind = f.textKind;
   if (f.language === 'python') {
@@ -87,6 +89,46 @@ export function sourceOf(f: ReadableFile, bytes: Uint8Array, screened?: (bytes: 
     } else if (screen) file.screened = screen(Buffer.from(decoded.text, 'utf8'));
   }
   return file;
+}
+
+/** A Skipped for a JSON file pgready wrote itself (pgreadyOutput), else undefined. */
+export function ownOutput(f: Pick<ReadableFile, 'path' | 'textKind'>, text: string): Skipped | undefined {
+  const own = f.textKind === 'json' ? pgreadyOutput(text) : undefined;
+  if (own === undefined) return undefined;
+  return {
+    path: f.path,
+    reason: 'pgready-output',
+    detail:
+      `${own}: it quotes what pgready found (database paths and SQL included), so reading it would report that again. ` +
+      'Add it to "exclude" in pgready.config.json to leave it out of this list.',
+  };
+}
+
+/**
+ * What pgready wrote, if this JSON is one of its own outputs: a baseline under another name than
+ * the one this run excludes (`baseline --output old-baseline.json`), a saved JSON report
+ * (`audit --format json > audit.json`), a verify report or a SARIF log. Each quotes findings'
+ * messages, which name `.db` files and `sqlite:` URLs: read as a config file, the next run
+ * reported them as the project's (before session 27).
+ */
+export function pgreadyOutput(text: string): string | undefined {
+  if (!text.includes('"pgready"')) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(doc)) return undefined;
+  if (doc.tool === 'pgready' && Array.isArray(doc.findings)) return 'a pgready baseline';
+  if (isObject(doc.tool) && doc.tool.name === 'pgready') return Array.isArray(doc.statements) ? 'a pgready verify report' : 'a pgready JSON report';
+  const runs = Array.isArray(doc.runs) ? doc.runs : [];
+  if (runs.some((r) => isObject(r) && isObject(r.tool) && isObject(r.tool.driver) && r.tool.driver.name === 'pgready')) return 'a pgready SARIF log';
+  return undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export type Decoded = { text: string; encoding: string } | { reason: 'binary' | 'decode-error'; error: string };

@@ -32,7 +32,7 @@ export interface FileSummary {
 
 export interface Skipped {
   path: string;
-  /** machine-readable: 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'outside-root' | 'decode-error' | 'unsupported' | 'internal-error' */
+  /** machine-readable: 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'outside-root' | 'decode-error' | 'unsupported' | 'internal-error' | 'pgready-output' (a baseline, report or SARIF log pgready wrote) */
   reason: string;
   /** what happened and what to do */
   detail: string;

@@ -1,7 +1,7 @@
 import type { Config } from '../model/config.js';
 import type { SourceFile } from '../model/facts.js';
 import type { Skipped } from '../model/run.js';
-import { readSource, sourceOf } from '../discover/read.js';
+import { ownOutput, readSource, sourceOf } from '../discover/read.js';
 import type { ReadableFile, ReadSource, ReadStat } from '../discover/read.js';
 import type { ReadFiles, Screen, SearchFiles } from './screen.js';
 
@@ -104,6 +104,11 @@ export async function* readAhead(
         if (f.textKind !== undefined) r.textKind = f.textKind;
       } else if (typeof item === 'string') {
         // plain UTF-8, decoded as decodeSource would
+        const own = ownOutput(f, item);
+        if (own) {
+          out.push(own);
+          continue;
+        }
         r = { path: f.path, absPath: f.absPath, language: f.language, text: item };
         if (f.textKind !== undefined) r.textKind = f.textKind;
         if (hash !== undefined) r.contentHash = hash;
