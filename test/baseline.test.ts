@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -116,6 +116,17 @@ describe('baseline round trip', () => {
     const audit = await pgready('audit');
     expect(audit.code).toBe(0);
     expect(audit.err).toContain('pgready: baseline ci/pgready-baseline.json: 0 new findings');
+  });
+
+  it('writes the baseline to standard output with --output -, and no file', async () => {
+    const toFile = await pgready('baseline', '--output', 'b.json');
+    // b.json is not read as a config file: its findings name app.db (it was, before session 27)
+    const toStdout = await pgready('baseline', '--output', '-');
+    expect(existsSync(join(dir, '-'))).toBe(false);
+    expect(toStdout.code).toBe(0);
+    expect(toStdout.out).toBe(readFileSync(join(dir, 'b.json'), 'utf8'));
+    expect(toStdout.err).toBe('pgready: wrote 8 findings to the baseline on standard output\n');
+    expect(toFile.out).toBe('');
   });
 
   it('names a missing or malformed baseline file and exits 2', async () => {

@@ -131,6 +131,21 @@ describe('pgready audit', () => {
     expect(h.configCalls).toEqual([{ cwd: '/repo', explicitPath: 'ci/pgready.json' }]);
   });
 
+  it('takes what follows `--` as paths, `-` and names like options included', async () => {
+    // yargs put them in `_`, and the current directory was scanned
+    const h = harness({ run: cleanRun() });
+    expect(await main(['audit', 'src', '--', '-odd.py', '--format', '-'], h.ctx)).toBe(0);
+    expect(h.auditCalls[0]!.paths).toEqual(['src', '-odd.py', '--format', '-']);
+    expect(h.out()).toBe(pretty(cleanRun(), plainOpts));
+  });
+
+  it('writes --output - to standard output', async () => {
+    const h = harness({});
+    expect(await main(['audit', '--output', '-', '--format', 'json'], h.ctx)).toBe(1);
+    expect(h.out()).toBe(json(sampleRun(), plainOpts));
+    expect(h.err()).toBe('');
+  });
+
   it('exits 0 when clean', async () => {
     const h = harness({ run: cleanRun() });
     expect(await main(['audit'], h.ctx)).toBe(0);
@@ -315,8 +330,18 @@ describe('usage errors', () => {
     [['audit', '--fail-on', 'fatal'], 'Invalid values'],
     [['audit', '--bogus'], 'Unknown argument: bogus'],
     [['audti'], 'Did you mean audit?'],
-    [[], 'Give a command: audit or rules.'],
+    [[], 'Give a command: audit, report, baseline, fix, verify, init or rules.'],
     [['audit', '--output'], 'Not enough arguments following: output'],
+    // yargs took these as empty strings, and the default was used
+    [['audit', '--format'], 'Not enough arguments following: format'],
+    [['audit', '--fail-on'], 'Not enough arguments following: fail-on'],
+    [['report', '--format'], 'Not enough arguments following: format'],
+    [['verify', '--format'], 'Not enough arguments following: format'],
+    [['rules', '--format'], 'Not enough arguments following: format'],
+    // yargs dropped a lone `-`, and the current directory was scanned
+    [['audit', '-'], '`-` (standard input) is not read: name the files or directories to scan'],
+    [['fix', 'a.py', '-', '--dry-run'], '`-` (standard input) is not read'],
+    [['rules', '--', 'SQL201'], '`rules` takes no paths: unexpected `SQL201` after `--`.'],
   ])('%j exits 2 with a clear message and no stack', async (argv, message) => {
     const h = harness({});
     expect(await main(argv, h.ctx)).toBe(2);

@@ -44,12 +44,13 @@ export interface AuditArgs {
 
 export function auditBuilder(y: Argv): Argv<AuditArgs> {
   return pathsAndConfig(y, 'audit')
-    .option('format', { choices: FORMATS, default: 'pretty' as const, description: 'Report format' })
+    .option('format', { choices: FORMATS, requiresArg: true, default: 'pretty' as const, description: 'Report format' })
     .option('fail-on', {
       choices: FAIL_ON,
+      requiresArg: true,
       description: 'Exit 1 when a finding is at or above this severity (default: config failOn, else warning)',
     })
-    .option('output', { type: 'string', requiresArg: true, description: 'Write the report to this file instead of stdout' })
+    .option('output', { type: 'string', requiresArg: true, description: 'Write the report to this file instead of stdout (- is stdout)' })
     .option('baseline', {
       type: 'string',
       requiresArg: true,

@@ -18,7 +18,7 @@ export function baselineBuilder(y: Argv): Argv<BaselineArgs> {
     .option('output', {
       type: 'string',
       requiresArg: true,
-      description: `Where to write the baseline (default: config "baseline", else ${DEFAULT_BASELINE_FILE})`,
+      description: `Where to write the baseline; - for standard output (default: config "baseline", else ${DEFAULT_BASELINE_FILE})`,
     }) as unknown as Argv<BaselineArgs>;
 }
 
@@ -26,9 +26,16 @@ export function baselineBuilder(y: Argv): Argv<BaselineArgs> {
 export async function runBaseline(args: BaselineArgs, ctx: CliContext): Promise<number> {
   try {
     const loaded = await ctx.loadConfig(ctx.cwd, { explicitPath: args.config, knownRules: ctx.rules });
-    const cfg = withoutOwnFiles(loaded, ctx.cwd, { baseline: args.output });
+    const toStdout = args.output === '-';
+    const cfg = withoutOwnFiles(loaded, ctx.cwd, { baseline: toStdout ? undefined : args.output });
     const paths = args.paths !== undefined && args.paths.length > 0 ? args.paths : ['.'];
     const result = await ctx.audit(paths, cfg, { cwd: ctx.cwd });
+    const n = result.findings.length;
+    if (toStdout) {
+      ctx.stdout.write(formatBaseline(makeBaseline(result.findings)));
+      ctx.stderr.write(`pgready: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline on standard output\n`);
+      return 0;
+    }
     const target =
       args.output !== undefined
         ? resolve(ctx.cwd, args.output)
@@ -36,7 +43,6 @@ export async function runBaseline(args: BaselineArgs, ctx: CliContext): Promise<
           ? resolve(cfg.root, cfg.baseline)
           : resolve(ctx.cwd, DEFAULT_BASELINE_FILE);
     await writeAtomically(target, formatBaseline(makeBaseline(result.findings)));
-    const n = result.findings.length;
     ctx.stderr.write(`pgready: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${shown(ctx.cwd, target)}\n`);
     return 0;
   } catch (e) {

@@ -64,6 +64,34 @@ function defaultContext(): CliContext {
 }
 
 /**
+ * `-` names standard input in many tools; pgready reads files, and yargs dropped a lone `-`, so
+ * `pgready audit -` scanned the current directory instead (before session 27). `--output -` is
+ * standard output, as it is elsewhere; after `--`, `-` is a file of that name.
+ */
+function refuseStdin(argv: readonly string[]): void {
+  const end = argv.indexOf('--');
+  const head = end < 0 ? argv : argv.slice(0, end);
+  head.forEach((a, i) => {
+    if (a !== '-' || head[i - 1] === '--output') return;
+    throw new UsageError('`-` (standard input) is not read: name the files or directories to scan (a file named `-` goes after `--`: `-- -`).');
+  });
+}
+
+/**
+ * What follows `--` is paths, for the commands that take them; the others take nothing there.
+ * `--output -` of audit and report is standard output, where they write without it (baseline
+ * writes there itself).
+ */
+function pathsAfterDashes(args: Record<string, unknown>): void {
+  if (args.output === '-' && args._ && (args._ as unknown[])[0] !== 'baseline') delete args.output;
+  const rest = args['--'];
+  delete args['--'];
+  if (!Array.isArray(rest) || rest.length === 0) return;
+  if (!Array.isArray(args.paths)) throw new UsageError(`\`${String(args._ && (args._ as unknown[])[0])}\` takes no paths: unexpected ${rest.map((r) => `\`${String(r)}\``).join(' ')} after \`--\`.`);
+  args.paths = [...(args.paths as unknown[]), ...rest.map(String)];
+}
+
+/**
  * Runs one pgready command line and resolves to its exit code: 0 clean, 1 findings at or above
  * the threshold, 2 usage, configuration or internal error. Never throws, and never exits the process
  * but on an interrupt of a command that analyses (exitingOnSignals: 130 for Ctrl-C).
@@ -72,8 +100,12 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
   const ctx: CliContext = { ...defaultContext(), ...overrides };
   let code = 0;
   try {
+    refuseStdin(argv);
     const parser = yargs()
       .scriptName('pgready')
+      // `pgready audit -- -odd-name.py`: what follows `--` is paths (yargs put them in `_` and scanned the directory)
+      .parserConfiguration({ 'populate--': true })
+      .middleware(pathsAfterDashes)
       .usage('$0 <command> [options]')
       .option('color', { type: 'boolean', description: 'Colour output (default: when stdout is a terminal and NO_COLOR is unset)' })
       .command<AuditArgs>(
@@ -132,7 +164,7 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
           code = runRulesCommand(args, ctx);
         },
       )
-      .demandCommand(1, 'Give a command: audit or rules.')
+      .demandCommand(1, 'Give a command: audit, report, baseline, fix, verify, init or rules.')
       .recommendCommands()
       .strict()
       .exitProcess(false)

@@ -26,8 +26,8 @@ export interface ReportArgs {
 
 export function reportBuilder(y: Argv): Argv<ReportArgs> {
   return pathsAndConfig(y, 'audit')
-    .option('format', { choices: REPORT_FORMATS, default: 'markdown' as const, description: 'Report format' })
-    .option('output', { type: 'string', requiresArg: true, description: 'Write the report to this file instead of stdout' })
+    .option('format', { choices: REPORT_FORMATS, requiresArg: true, default: 'markdown' as const, description: 'Report format' })
+    .option('output', { type: 'string', requiresArg: true, description: 'Write the report to this file instead of stdout (- is stdout)' })
     .option('baseline', {
       type: 'string',
       requiresArg: true,

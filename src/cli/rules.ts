@@ -12,7 +12,7 @@ export interface RulesArgs {
 export function rulesBuilder(y: Argv): Argv<RulesArgs> {
   return y
     .positional('rule', { type: 'string', description: 'A rule id (SQL201) or name (qmark-placeholder)' })
-    .option('format', { choices: ['pretty', 'json'] as const, default: 'pretty' as const, description: 'Output format' }) as unknown as Argv<RulesArgs>;
+    .option('format', { choices: ['pretty', 'json'] as const, requiresArg: true, default: 'pretty' as const, description: 'Output format' }) as unknown as Argv<RulesArgs>;
 }
 
 /** `pgready rules [id|name]`: the catalogue, or one rule's explanation. */

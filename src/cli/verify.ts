@@ -30,7 +30,7 @@ export function verifyBuilder(y: Argv): Argv<VerifyArgs> {
       description: 'Plan on this PostgreSQL server (postgres://…) in a throw-away schema, instead of the embedded one',
     })
     .option('parse-only', { type: 'boolean', description: 'Level 1 only: PostgreSQL’s parser, no embedded PostgreSQL' })
-    .option('format', { choices: VERIFY_FORMATS, default: 'pretty' as const, description: 'Output format' })
+    .option('format', { choices: VERIFY_FORMATS, requiresArg: true, default: 'pretty' as const, description: 'Output format' })
     .conflicts('parse-only', 'database-url') as unknown as Argv<VerifyArgs>;
 }
 
