@@ -134,6 +134,29 @@ describe('fixFile checks', () => {
     expect(trees[0]?.text).toBe(fix.text);
   });
 
+  it('counts the syntax errors the file had from its facts, parsing it again only when they list some', async () => {
+    // a syntax error the fix leaves as it is (a line the codemod does not touch)
+    const broken = `${SELECT}def broken(:\n    pass\n`;
+    const source = { path: 'b.py', absPath: '/b.py', language: 'python' as const, text: broken };
+    const facts = analyseAlone(source);
+    expect(facts.diagnostics.length).toBeGreaterThan(0);
+    const run = (f: typeof facts) =>
+      fixFile(source, f, {
+        codemods: [qmark],
+        ctx: { target: targetFor('python', defaultTarget()), schema: projectSchema([f]) },
+        reanalyse: (s, tree) => extractPythonFacts(s, ProjectIndex.empty(), tree),
+      });
+    // the errors listed: the text is parsed and its errors counted, so the pass adds none
+    const fixed = await run(facts);
+    expect(fixed.failure).toBeUndefined();
+    expect(fixed.text).toContain('WHERE b = %s", (1,))');
+    // facts that list none are taken at their word (no parse): the error then looks new, and the
+    // file is left as it was rather than risked
+    const trusted = await run({ ...facts, diagnostics: [] });
+    expect(trusted.failure?.check).toBe('syntax');
+    expect(trusted.text).toBe(broken);
+  });
+
   it('leaves the file untouched when a change adds a Python syntax error', async () => {
     const breaker = replacer('breaker', '(1,))', '(1,)');
     const fix = await fixText('s.py', SELECT, [breaker]);
