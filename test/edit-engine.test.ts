@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import qmark from '../codemods/qmark-to-target-placeholders.js';
 import { applyEdits, dominantEol, fixFile, mergeChanges, psycopgToPostgres } from '../src/edit/engine.js';
+import { fixFiles } from '../src/edit/fix.js';
 import { extractPythonFacts, ProjectIndex } from '../src/lang/python/index.js';
 import type { Tree } from '../src/lang/python/parser.js';
 import { projectSchema } from '../src/edit/schema.js';
@@ -155,6 +156,24 @@ describe('fixFile checks', () => {
     const trusted = await run({ ...facts, diagnostics: [] });
     expect(trusted.failure?.check).toBe('syntax');
     expect(trusted.text).toBe(broken);
+  });
+
+  it('says a file nested too deep for this thread\'s stack is one to rewrite by hand, not a bug to report', async () => {
+    const source = { path: 'deep.py', absPath: '/deep.py', language: 'python' as const, text: SELECT };
+    const run = (thrown: Error) =>
+      fixFiles([{ source, facts: analyseAlone(source) }], {
+        codemods: [qmark],
+        target: defaultTarget(),
+        unsafeFixes: false,
+        extract: () => {
+          throw thrown;
+        },
+      });
+    const [deep] = await run(new RangeError('Maximum call stack size exceeded'));
+    expect(deep!.text).toBe(SELECT);
+    expect(deep!.failure?.detail).toMatch(/^the file nests an expression too deeply for the fix .*; it was left untouched\. Rewrite that expression by hand/);
+    const [other] = await run(new TypeError('x is undefined'));
+    expect(other!.failure?.detail).toBe('fixing the file failed (x is undefined); it was left untouched. Please report this with the file attached.');
   });
 
   it('leaves the file untouched when a change adds a Python syntax error', async () => {

@@ -11,6 +11,7 @@ import type { Tree } from '../lang/python/parser.js';
 import { projectSchema } from './schema.js';
 import { resolveTarget, targetFor } from './target.js';
 import { assertClean, assertNoLinks, assertWritable, encodeLike, writeFileAtomically } from './write.js';
+import { isStackOverflow } from '../util/errors.js';
 
 export interface FixInput {
   source: SourceFile;
@@ -63,15 +64,11 @@ export async function fixFiles(files: readonly FixInput[], opts: FixFilesOptions
       );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      fixes.push({
-        source,
-        text: source.text,
-        applied: [],
-        pendingUnsafe: [],
-        refusals: [],
-        passes: 0,
-        failure: { check: 'internal', detail: `fixing the file failed (${message}); it was left untouched. Please report this with the file attached.` },
-      });
+      // the audit analyses such a file on a worker with a larger stack; fix runs on this thread
+      const detail = isStackOverflow(err)
+        ? 'the file nests an expression too deeply for the fix (thousands of levels: the stack ran out); it was left untouched. Rewrite that expression by hand (CPython itself stops compiling at about 3,000 levels).'
+        : `fixing the file failed (${message}); it was left untouched. Please report this with the file attached.`;
+      fixes.push({ source, text: source.text, applied: [], pendingUnsafe: [], refusals: [], passes: 0, failure: { check: 'internal', detail } });
     }
     // native tree-sitter trees are freed only when the event loop turns
     if (++n % 8 === 0) await new Promise<void>((r) => setImmediate(r));

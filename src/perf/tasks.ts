@@ -15,6 +15,7 @@ import type { SpillRef } from './spill.js';
 import { isSpillRef, Spill } from './spill.js';
 import type { FactsDigest } from './facts-table.js';
 import { digestOf } from './facts-table.js';
+import { isStackOverflow } from '../util/errors.js';
 
 /** What a worker (or the main thread) needs to analyse files: plain data, cloned into workers. */
 export interface ProjectInputs {
@@ -249,7 +250,7 @@ function message(e: unknown): string {
 
 /** `{ overflow: true }` when `e` is V8's stack overflow ("Maximum call stack size exceeded"). */
 function overflowed(e: unknown): { overflow?: true } {
-  return e instanceof RangeError && /call stack/i.test(e.message) ? { overflow: true } : {};
+  return isStackOverflow(e) ? { overflow: true } : {};
 }
 
 /** The tree buffers a message carries: moved to the other thread, not copied. */

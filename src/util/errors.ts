@@ -27,3 +27,8 @@ export class ConfigError extends Error {
 export class ScratchError extends Error {
   override name = 'ScratchError';
 }
+
+/** V8's stack overflow ("Maximum call stack size exceeded"): a file nested thousands of levels deep. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
