@@ -13,6 +13,8 @@ import {
 import { createTables } from '../src/sql/ddl.js';
 import { HOLE_TEXT, SqlBuilder, toFileRange } from '../src/sql/map.js';
 import { sqlRuleHits, sqlSnippet } from '../src/sql/rulekit.js';
+import { coversParam, paramRanges } from '../src/sql/rewrite.js';
+import { random } from './helpers/random.js';
 
 function sigOf(text: string) {
   return significant(sqlTextFixture(text).tokens);
@@ -238,6 +240,90 @@ describe('tokenRange, sqlTextFixture and toFileRange', () => {
     expect(toFileRange(sql, q)).toEqual({ start: 135, end: 136 });
     expect(toFileRange(sql, hole)).toEqual({ start: 116, end: 123 });
     expect(sqlSnippet(sql, { start: 0, end: sql.text.length })).toBe('SELECT * FROM {…} WHERE id = ?');
+  });
+});
+
+describe('sqlSnippet', () => {
+  /** What sqlSnippet gives, read the plain way: every token, each time. */
+  function reference(sql: SqlString, range: { start: number; end: number }, max = 60): string {
+    let out = '';
+    for (const t of sql.tokens) {
+      if (t.end <= range.start || t.start >= range.end) continue;
+      if (t.type === 'whitespace' || t.type === 'comment') {
+        if (out.length > 0 && !out.endsWith(' ')) out += ' ';
+      } else out += t.type === 'hole' ? '{…}' : t.text;
+    }
+    out = out.trimEnd();
+    return out.length > max ? `${out.slice(0, max - 1)}…` : out;
+  }
+
+  it('is the plain reading of the tokens in the range, on random SQL and ranges', () => {
+    const rnd = random(27);
+    const words = ['SELECT', ' ', '  ', '\n', 'a', 'b_1', ',', '(', ')', '?', ':name', "'it''s'", '"col"', '-- note\n', '/* c */', '1.5', 'datetime', '=', ';', 'INSERT OR REPLACE'];
+    for (let k = 0; k < 400; k++) {
+      const n = 1 + Math.floor(rnd() * 60);
+      const text = Array.from({ length: n }, () => words[Math.floor(rnd() * words.length)]).join('');
+      const sql = sqlTextFixture(text);
+      const a = Math.floor(rnd() * (text.length + 1));
+      const b = a + Math.floor(rnd() * (text.length + 1 - a));
+      const max = [5, 20, 60][k % 3]!;
+      expect(sqlSnippet(sql, { start: a, end: b }, max), `${JSON.stringify(text)} [${a}, ${b})`).toBe(reference(sql, { start: a, end: b }, max));
+    }
+  });
+
+  it('reads only the tokens near its range, not the whole script', () => {
+    // executescript of 20,000 INSERTs, a snippet for each finding: 43 s before session 27
+    const sql = sqlTextFixture("INSERT OR REPLACE INTO t VALUES (1, datetime('now'));\n".repeat(2000));
+    const tokens = sql.tokens;
+    let reads = 0;
+    sql.tokens = new Proxy(tokens, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const at = sql.text.lastIndexOf('INSERT');
+    expect(sqlSnippet(sql, { start: at, end: at + 17 })).toBe('INSERT OR REPLACE');
+    expect(reads).toBeLessThan(100);
+    expect(tokens.length).toBeGreaterThan(30_000);
+  });
+});
+
+describe('coversParam', () => {
+  it('is whether some parameter range overlaps, on random SQL and ranges', () => {
+    const rnd = random(2027);
+    const words = ['SELECT', ' ', 'a', ',', '(', ')', '?', ':name', '$1', '%s', '%(k)s', '%(?)s', '%', 's', "'?'", '-- ?\n', '='];
+    for (let k = 0; k < 600; k++) {
+      const n = 1 + Math.floor(rnd() * 30);
+      const text = Array.from({ length: n }, () => words[Math.floor(rnd() * words.length)]).join('');
+      const sql = sqlTextFixture(text);
+      const params = paramRanges(sql.tokens);
+      for (let j = 0; j < 5; j++) {
+        const a = Math.floor(rnd() * (text.length + 1));
+        const b = j === 0 ? a : a + Math.floor(rnd() * (text.length + 1 - a));
+        const want = params.some((p) => p.start < b && p.end > a);
+        expect(coversParam(sql, { start: a, end: b }), `${JSON.stringify(text)} [${a}, ${b})`).toBe(want);
+      }
+    }
+  });
+
+  it('reads the tokens once for all the edits of a rewrite', () => {
+    const sql = sqlTextFixture('INSERT INTO t VALUES (?, ?);\n'.repeat(1000));
+    const tokens = sql.tokens;
+    let reads = 0;
+    sql.tokens = new Proxy(tokens, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    for (let i = 0; i < 1000; i++) {
+      const at = i * 29;
+      expect(coversParam(sql, { start: at, end: at + 6 })).toBe(false);
+      expect(coversParam(sql, { start: at + 22, end: at + 23 })).toBe(true);
+    }
+    // one pass over the tokens (about 5 reads each); every call read them all before session 27
+    expect(reads).toBeLessThan(6 * tokens.length);
   });
 });
 

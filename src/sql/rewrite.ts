@@ -115,9 +115,39 @@ export function paramRanges(tokens: SqlToken[]): Range[] {
   return out;
 }
 
+/**
+ * paramRanges of each token list, those that overlap merged, kept: every edit of a rewrite asks
+ * (coversParam), and reading the whole list each time was quadratic in a script's length
+ * (executescript of 6,000 INSERTs: 2.8 s of a 9.8 s fix; before session 27). Token lists are not
+ * changed once made. Ranges that only touch stay apart: an insertion between them covers neither.
+ */
+const paramSpans = new WeakMap<SqlToken[], Range[]>();
+
+function paramSpansOf(tokens: SqlToken[]): Range[] {
+  const known = paramSpans.get(tokens);
+  if (known) return known;
+  const spans: Range[] = [];
+  for (const p of paramRanges(tokens).sort((a, b) => a.start - b.start)) {
+    const last = spans[spans.length - 1];
+    if (last && p.start < last.end) last.end = Math.max(last.end, p.end);
+    else spans.push({ ...p });
+  }
+  paramSpans.set(tokens, spans);
+  return spans;
+}
+
 /** Whether the SQL range `r` holds or touches the inside of a query parameter. */
 export function coversParam(sql: SqlString, r: Range): boolean {
-  return paramRanges(tokensOf(sql)).some((p) => p.start < r.end && p.end > r.start);
+  // the spans lie in order and apart: the first that ends after r starts is the only candidate
+  const spans = paramSpansOf(tokensOf(sql));
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]!.end <= r.start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < spans.length && spans[lo]!.start < r.end;
 }
 
 /** Collects the file edits of one rewrite of one SQL string; the first failure sticks. */

@@ -66,9 +66,22 @@ export function sqlRuleHits(
 
 /** The SQL of `range` for a message: whitespace and comments collapsed, holes as `{…}`, at most `max` characters. */
 export function sqlSnippet(sql: SqlString, range: Range, max = 60): string {
+  // the tokens lie in order, without gaps: from the first one that reaches into the range, and no
+  // further than the snippet's length. Reading every token for each finding was quadratic in a
+  // script's length (executescript of 20,000 INSERTs: 43 s; before session 27).
+  const tokens = tokensOf(sql);
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid]!.end <= range.start) lo = mid + 1;
+    else hi = mid;
+  }
   let out = '';
-  for (const t of tokensOf(sql)) {
-    if (t.end <= range.start || t.start >= range.end) continue;
+  for (let i = lo; i < tokens.length && out.length <= max + 1; i++) {
+    const t = tokens[i]!;
+    if (t.start >= range.end) break;
+    if (t.end <= range.start) continue;
     if (t.type === 'whitespace' || t.type === 'comment') {
       if (out.length > 0 && !out.endsWith(' ')) out += ' ';
     } else {
