@@ -68,7 +68,7 @@ function timestamp(
   sig: SqlToken[],
   args: Arg[],
   nowExpr: string,
-  params: Range[],
+  params: readonly Range[],
 ): { expr: string; now: boolean; localtime: boolean; binary: boolean; calendar: boolean; kept?: Arg } | Refused {
   const first = args[0];
   const now = !first || first.value?.toLowerCase() === 'now';
@@ -188,7 +188,7 @@ function typedStrftime(format: string, ts: Timestamp, into: Into): Replacement |
   );
 }
 
-function replacementOf(sig: SqlToken[], name: string, args: Arg[], driverPercent: boolean, params: Range[], into?: Into): Replacement | Refused {
+function replacementOf(sig: SqlToken[], name: string, args: Arg[], driverPercent: boolean, params: readonly Range[], into?: Into): Replacement | Refused {
   switch (name) {
     case 'DATETIME':
     case 'DATE':

@@ -22,7 +22,7 @@ type Rewrite = (rw: SqlRewrite) => void;
  * The edits for `SELECT name|tbl_name|COUNT(*)|1 FROM sqlite_master|sqlite_schema WHERE type = 'table'
  * [AND name|tbl_name <op> …]… [ORDER BY …]`, or undefined for any other shape.
  */
-function tableListing(sig: SqlToken[], at: number, params: Range[]): Rewrite[] | undefined {
+function tableListing(sig: SqlToken[], at: number, params: readonly Range[]): Rewrite[] | undefined {
   const stmt = statementAt(sig, at);
   const master = sig[at]!;
   if (!['SQLITE_MASTER', 'SQLITE_SCHEMA'].includes(identifierName(master).toUpperCase())) return undefined;

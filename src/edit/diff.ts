@@ -1,10 +1,13 @@
-import { createTwoFilesPatch, diffLines } from 'diff';
+import { createTwoFilesPatch } from 'diff';
+import { formatUnifiedDiff, lineChanges, lineNumberAt, setsLinesAside } from './line-diff.js';
 import type { Change, Refusal } from '../model/codemod.js';
 import type { FileFix } from './engine.js';
 
 /** A unified diff of one file, `a/<path>` against `b/<path>`, 3 lines of context; '' when equal. */
 export function unifiedDiff(path: string, before: string, after: string): string {
   if (before === after) return '';
+  // jsdiff's own patch, but for a file with thousands of changed lines (line-diff.ts)
+  if (setsLinesAside(before, after)) return formatUnifiedDiff(`a/${path}`, `b/${path}`, lineChanges(before, after), 3);
   return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3 });
 }
 
@@ -12,8 +15,8 @@ export function unifiedDiff(path: string, before: string, after: string): string
 export function changedLines(before: string, after: string): Set<number> {
   const lines = new Set<number>();
   let line = 0;
-  for (const part of diffLines(before, after)) {
-    const count = part.count ?? 0;
+  for (const part of lineChanges(before, after)) {
+    const count = part.count;
     if (part.added) for (let i = 0; i < count; i++) lines.add(line + i);
     if (!part.removed) line += count;
   }
@@ -57,11 +60,6 @@ export interface FixSummary {
   manual: ManualItem[];
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
 
 function byPathLine<T extends { path: string; line: number }>(a: T, b: T): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line;
@@ -87,7 +85,7 @@ export function summariseFixes(fixes: readonly FileFix[]): FixSummary {
       changesBySafety[c.safety]++;
       if (c.safety === 'unsafe') appliedUnsafe.push({ path, line: c.line, codemod: c.codemod, title: c.title });
     }
-    for (const c of fix.pendingUnsafe) pendingUnsafe.push({ path, line: lineAt(fix.text, firstStart(c)), codemod: c.codemod, title: c.title });
+    for (const c of fix.pendingUnsafe) pendingUnsafe.push({ path, line: lineNumberAt(fix.text, firstStart(c)), codemod: c.codemod, title: c.title });
     // one SQL constant executed at two call sites is refused twice: report it once
     const seen = new Set<string>();
     for (const r of fix.refusals) {
@@ -115,5 +113,5 @@ function firstStart(c: Change): number {
 }
 
 function manualItem(path: string, text: string, r: Refusal): ManualItem {
-  return { path, line: lineAt(text, r.range.start), codemod: r.codemod, reason: r.reason, detail: r.detail };
+  return { path, line: lineNumberAt(text, r.range.start), codemod: r.codemod, reason: r.reason, detail: r.detail };
 }

@@ -6,6 +6,7 @@ import type { Tree } from '../lang/python/parser.js';
 import { tokensOf } from '../sql/analyze.js';
 import { tokenize } from '../sql/tokenize.js';
 import { isSqlToCheck } from '../sql/rulekit.js';
+import { lineNumberAt } from './line-diff.js';
 
 const require = createRequire(import.meta.url);
 
@@ -488,7 +489,7 @@ export async function fixFile(source: SourceFile, facts: FileFacts, opts: FixFil
       const pgText = rewrittenToPostgres(sql, opts.ctx.target);
       const before = oldByStart.get(oldOffset(edits, spans, sql.range.start));
       if (before && postgresError(pg, sqliteToPostgres(before)) !== undefined && !('error' in pgText)) continue;
-      const line = lineOf(next, sql.range.start);
+      const line = lineNumberAt(next, sql.range.start);
       return original(
         {
           failure: {
@@ -501,15 +502,10 @@ export async function fixFile(source: SourceFile, facts: FileFacts, opts: FixFil
       );
     }
 
-    for (const c of accepted) applied.push({ ...c, line: lineOf(text, changeStart(c).start) });
+    for (const c of accepted) applied.push({ ...c, line: lineNumberAt(text, changeStart(c).start) });
     text = next;
     current = nextSource;
     currentFacts = nextFacts;
   }
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
