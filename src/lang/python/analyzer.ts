@@ -69,22 +69,50 @@ const SCOPES_AND_IMPORTS = ['function_definition', 'class_definition', 'import_s
 const KNOWN_MODULES = new Set(['sqlite3', 'aiosqlite', 'contextlib', 'functools', 'importlib', 'pandas']);
 const BARE_EXTENSION = /^\.(db|sqlite|sqlite3|db3)$/i;
 
-/** A Map that counts its changes: a cached view of it is still current while the count stands. */
+/**
+ * A Map that counts its changes: a cached view of it is still current while the count stands. It
+ * logs the keys set, so that a view can be brought up to date with them, until a key is removed.
+ */
 class CountingMap<K, V> extends Map<K, V> {
   changes = 0;
+  removals = 0;
+  readonly setKeys: K[] = [];
   override set(key: K, value: V): this {
     this.changes++;
+    // (Map's constructor sets its entries through here, before the fields exist)
+    this.setKeys?.push(key);
     return super.set(key, value);
   }
   override delete(key: K): boolean {
     this.changes++;
+    this.removals++;
     return super.delete(key);
   }
   override clear(): void {
     this.changes++;
+    this.removals++;
     super.clear();
   }
 }
+
+/**
+ * The module as a function body sees it: a view made in full (`base`, shared by the views made
+ * since) with the names bound since then over it. Only read, by name (`get`, `has`).
+ */
+class ModuleView extends Map<string, Value> {
+  constructor(readonly base: Map<string, Value>) {
+    super();
+  }
+  override get(key: string): Value | undefined {
+    return super.get(key) ?? this.base.get(key);
+  }
+  override has(key: string): boolean {
+    return super.has(key) || this.base.has(key);
+  }
+}
+
+/** Names a ModuleView takes over its base before the next view is made in full again. */
+const VIEW_OVERLAY_LIMIT = 64;
 
 class Scope {
   /** the names bound here; a fork's, only those bound since it was forked (the rest: `base`'s) */
@@ -175,8 +203,11 @@ export class ModuleAnalyzer {
   private readonly moduleScope = new Scope(undefined, 'module', new CountingMap<string, Value>());
   /** top-level names as bound after the whole module ran (seen from function bodies) */
   private finalModule = new CountingMap<string, Value>();
-  /** the last moduleView, with the change counts of the two maps it was built from */
-  private view: { vars: number; final: number; map: Map<string, Value> } | undefined;
+  /**
+   * the last moduleView, with the change counts of the two maps it was built from, the removals and
+   * the keys set in the module's bindings by then, and what it takes over its base
+   */
+  private view: { vars: number; final: number; removals: number; setKeys: number; base: Map<string, Value>; own: Map<string, Value>; map: Map<string, Value> } | undefined;
   private readonly recorded = new Set<string>();
   private readonly consumed = new Set<number>();
   private readonly constantOf = new Map<number, string>();
@@ -520,12 +551,30 @@ export class ModuleAnalyzer {
   private moduleView(scope: Scope): Map<string, Value> {
     // the methods of a class, and functions defined one after another, see the same module: one
     // view serves them all until a module binding changes (nobody writes to a view)
-    const vars = (scope.vars as CountingMap<string, Value>).changes;
+    const bound = scope.vars as CountingMap<string, Value>;
+    const vars = bound.changes;
     const final = this.finalModule.changes;
-    if (this.view && this.view.vars === vars && this.view.final === final) return this.view.map;
+    const last = this.view;
+    if (last && last.vars === vars && last.final === final) return last.map;
+    // Names bound since the last view, over that view's base: a module of 5,000 functions made a
+    // view of every name for each function, 6 s of a 7.8 s audit (before session 27). The last
+    // view stays as it was: a body analysed at the module's end still reads it.
+    if (last && last.final === final && last.removals === bound.removals && bound.setKeys.length - last.setKeys + last.own.size <= VIEW_OVERLAY_LIMIT) {
+      const own = new Map(last.own);
+      for (let i = last.setKeys; i < bound.setKeys.length; i++) {
+        const k = bound.setKeys[i]!;
+        const v = bound.get(k)!;
+        const settled = this.finalModule.get(k);
+        own.set(k, settled ? this.merge(settled, v) : v);
+      }
+      const map = new ModuleView(last.base);
+      for (const [k, v] of own) map.set(k, v);
+      this.view = { vars, final, removals: bound.removals, setKeys: bound.setKeys.length, base: last.base, own, map };
+      return map;
+    }
     const view = new Map(this.finalModule);
     for (const [k, v] of scope.vars) view.set(k, view.has(k) ? this.merge(view.get(k)!, v) : v);
-    this.view = { vars, final, map: view };
+    this.view = { vars, final, removals: bound.removals, setKeys: bound.setKeys.length, base: view, own: new Map(), map: view };
     return view;
   }
 
