@@ -96,23 +96,29 @@ class CountingMap<K, V> extends Map<K, V> {
 }
 
 /**
- * The module as a function body sees it: a view made in full (`base`, shared by the views made
- * since) with the names bound since then over it. Only read, by name (`get`, `has`).
+ * The module as a function body sees it: layers of bindings, the newest first, the last a view made
+ * in full. A new view puts the names bound since the last one over that one's layers, which it
+ * shares and never changes; a layer as large as half the one below it is merged into a copy of
+ * it, so there are few layers and each name is copied a few times. Only read, by name.
  */
 class ModuleView extends Map<string, Value> {
-  constructor(readonly base: Map<string, Value>) {
+  constructor(readonly layers: readonly Map<string, Value>[]) {
     super();
   }
   override get(key: string): Value | undefined {
-    return super.get(key) ?? this.base.get(key);
+    for (const layer of this.layers) {
+      const v = layer.get(key);
+      if (v !== undefined) return v;
+    }
+    return undefined;
   }
   override has(key: string): boolean {
-    return super.has(key) || this.base.has(key);
+    return this.layers.some((layer) => layer.has(key));
   }
 }
 
-/** Names a ModuleView takes over its base before the next view is made in full again. */
-const VIEW_OVERLAY_LIMIT = 64;
+/** Over the view made in full: with more layers than this, the next view is made in full again. */
+const VIEW_LAYERS_LIMIT = 24;
 
 class Scope {
   /** the names bound here; a fork's, only those bound since it was forked (the rest: `base`'s) */
@@ -207,7 +213,7 @@ export class ModuleAnalyzer {
    * the last moduleView, with the change counts of the two maps it was built from, the removals and
    * the keys set in the module's bindings by then, and what it takes over its base
    */
-  private view: { vars: number; final: number; removals: number; setKeys: number; base: Map<string, Value>; own: Map<string, Value>; map: Map<string, Value> } | undefined;
+  private view: { vars: number; final: number; removals: number; setKeys: number; layers: readonly Map<string, Value>[]; map: Map<string, Value> } | undefined;
   private readonly recorded = new Set<string>();
   private readonly consumed = new Set<number>();
   private readonly constantOf = new Map<number, string>();
@@ -556,25 +562,30 @@ export class ModuleAnalyzer {
     const final = this.finalModule.changes;
     const last = this.view;
     if (last && last.vars === vars && last.final === final) return last.map;
-    // Names bound since the last view, over that view's base: a module of 5,000 functions made a
+    // Names bound since the last view, over that view's layers: a module of 5,000 functions made a
     // view of every name for each function, 6 s of a 7.8 s audit (before session 27). The last
     // view stays as it was: a body analysed at the module's end still reads it.
-    if (last && last.final === final && last.removals === bound.removals && bound.setKeys.length - last.setKeys + last.own.size <= VIEW_OVERLAY_LIMIT) {
-      const own = new Map(last.own);
+    if (last && last.final === final && last.removals === bound.removals && last.layers.length < VIEW_LAYERS_LIMIT) {
+      const fresh = new Map<string, Value>();
       for (let i = last.setKeys; i < bound.setKeys.length; i++) {
         const k = bound.setKeys[i]!;
         const v = bound.get(k)!;
         const settled = this.finalModule.get(k);
-        own.set(k, settled ? this.merge(settled, v) : v);
+        fresh.set(k, settled ? this.merge(settled, v) : v);
       }
-      const map = new ModuleView(last.base);
-      for (const [k, v] of own) map.set(k, v);
-      this.view = { vars, final, removals: bound.removals, setKeys: bound.setKeys.length, base: last.base, own, map };
+      let layers = [fresh, ...last.layers];
+      while (layers.length > 1 && layers[0]!.size * 2 >= layers[1]!.size) {
+        const merged = new Map(layers[1]);
+        for (const [k, v] of layers[0]!) merged.set(k, v);
+        layers = [merged, ...layers.slice(2)];
+      }
+      const map = layers.length === 1 ? layers[0]! : new ModuleView(layers);
+      this.view = { vars, final, removals: bound.removals, setKeys: bound.setKeys.length, layers, map };
       return map;
     }
     const view = new Map(this.finalModule);
     for (const [k, v] of scope.vars) view.set(k, view.has(k) ? this.merge(view.get(k)!, v) : v);
-    this.view = { vars, final, removals: bound.removals, setKeys: bound.setKeys.length, base: view, own: new Map(), map: view };
+    this.view = { vars, final, removals: bound.removals, setKeys: bound.setKeys.length, layers: [view], map: view };
     return view;
   }
 
