@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareBaseline } from '../src/baseline.js';
-import type { RuleMeta, RunResult } from '../src/model/run.js';
-import { commonDirectory, inline, markdown } from '../src/report/markdown.js';
+import type { RuleMeta, RunRefusal, RunResult } from '../src/model/run.js';
+import { commonDirectory, inline, markdown, refusalFinder } from '../src/report/markdown.js';
+import { random } from './helpers/random.js';
 import { sampleRun } from './report-sample.js';
 
 const opts = { color: false, cwd: '/repo' };
@@ -335,5 +336,27 @@ describe('inline Markdown from messages', () => {
     expect(commonDirectory(['a/b/c.py', 'a/x.py'])).toBe('a');
     expect(commonDirectory(['.env', 'a/x.py'])).toBe('');
     expect(commonDirectory([])).toBe('');
+  });
+});
+
+describe('refusalFinder', () => {
+  it('finds what the first refusal of the codemod holding the offset is, as reading the list would', () => {
+    const rnd = random(42);
+    for (let k = 0; k < 300; k++) {
+      const refusals: RunRefusal[] = Array.from({ length: Math.floor(rnd() * 12) }, () => {
+        const start = Math.floor(rnd() * 40);
+        const end = start + Math.floor(rnd() * 12) - 2;
+        return { file: rnd() < 0.8 ? 'a.py' : 'b.py', codemod: rnd() < 0.7 ? 'one' : 'two', reason: `r${Math.floor(rnd() * 3)}`, detail: 'd', range: { start, end: Math.max(start, end) }, line: 1 } as RunRefusal;
+      }).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start));
+      const byFile = new Map<string, RunRefusal[]>();
+      for (const r of refusals) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+      const find = refusalFinder(byFile);
+      for (let at = 0; at < 55; at++) {
+        for (const codemod of ['one', 'two']) {
+          const want = (byFile.get('a.py') ?? []).find((r) => r.codemod === codemod && r.range.start <= at && at < Math.max(r.range.end, r.range.start + 1));
+          expect(find('a.py', codemod, at), `${JSON.stringify(refusals)} ${codemod} ${at}`).toBe(want);
+        }
+      }
+    }
   });
 });
