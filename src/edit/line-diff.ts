@@ -1,4 +1,5 @@
 import { diffArrays, diffLines } from 'diff';
+import { partitionPoint } from '../util/search.js';
 
 /** One run of a line diff, as jsdiff's diffLines gives it: lines kept, removed or added. */
 export interface LineChange {
@@ -181,13 +182,5 @@ export function lineNumberAt(text: string, offset: number): number {
     breaksOf.length = Math.min(breaksOf.length, 2);
   }
   // the number of line ends before offset
-  const { breaks } = entry;
-  let lo = 0;
-  let hi = breaks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (breaks[mid]! < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo + 1;
+  return partitionPoint(entry.breaks, (b) => b < offset) + 1;
 }

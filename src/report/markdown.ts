@@ -8,6 +8,7 @@ import type { FileCounts, FileSummary, RuleMeta, RunRefusal, RunResult } from '.
 import { sortFindings } from '../runner.js';
 import { defaultPriority, PRIORITIES } from './priority.js';
 import type { Reporter } from './types.js';
+import { partitionPoint } from '../util/search.js';
 
 /**
  * The team's inventory and checklist: one deterministic Markdown document to commit and work
@@ -503,14 +504,7 @@ export function refusalFinder(byFile: ReadonlyMap<string, readonly RunRefusal[]>
       index.set(key, found);
     }
     // the first to reach past `at` reaches past it itself, and none before it does
-    let lo = 0;
-    let hi = found.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (found.reach[mid]! <= at) lo = mid + 1;
-      else hi = mid;
-    }
-    const r = found.items[lo];
+    const r = found.items[partitionPoint(found.reach, (reach) => reach <= at)];
     return r && r.range.start <= at ? r : undefined;
   };
 }

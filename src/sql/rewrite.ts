@@ -3,6 +3,7 @@ import type { FileFacts, Range, SqlRun, SqlString, SqlToken } from '../model/fac
 import { significant, tokensOf } from './analyze.js';
 import { isVerbatim, toFileRange } from './map.js';
 import { isSqlToCheck } from './rulekit.js';
+import { partitionPoint } from '../util/search.js';
 
 /*
  * In-place SQL rewriting for the SQL3xx codemods: edits on SQL offsets become edits on the file
@@ -145,14 +146,8 @@ function paramSpansOf(tokens: SqlToken[]): Range[] {
 export function coversParam(sql: SqlString, r: Range): boolean {
   // the spans lie in order and apart: the first that ends after r starts is the only candidate
   const spans = paramSpansOf(tokensOf(sql));
-  let lo = 0;
-  let hi = spans.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (spans[mid]!.end <= r.start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < spans.length && spans[lo]!.start < r.end;
+  const first = spans[partitionPoint(spans, (p) => p.end <= r.start)];
+  return first !== undefined && first.start < r.end;
 }
 
 /** Collects the file edits of one rewrite of one SQL string; the first failure sticks. */

@@ -3,6 +3,7 @@ import type { RuleHit } from '../model/rule.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { significant, tokensOf } from './analyze.js';
 import { toFileRange } from './map.js';
+import { partitionPoint } from '../util/search.js';
 
 const sqlVerdicts = new WeakMap<SqlString, boolean>();
 /** Every SQL rule filters the same token lists: keep one significant list per token list. */
@@ -70,15 +71,8 @@ export function sqlSnippet(sql: SqlString, range: Range, max = 60): string {
   // further than the snippet's length. Reading every token for each finding was quadratic in a
   // script's length (executescript of 20,000 INSERTs: 43 s; before session 27).
   const tokens = tokensOf(sql);
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (tokens[mid]!.end <= range.start) lo = mid + 1;
-    else hi = mid;
-  }
   let out = '';
-  for (let i = lo; i < tokens.length && out.length <= max + 1; i++) {
+  for (let i = partitionPoint(tokens, (t) => t.end <= range.start); i < tokens.length && out.length <= max + 1; i++) {
     const t = tokens[i]!;
     if (t.start >= range.end) break;
     if (t.end <= range.start) continue;
