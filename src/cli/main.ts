@@ -83,11 +83,12 @@ function refuseStdin(argv: readonly string[]): void {
  * writes there itself).
  */
 function pathsAfterDashes(args: Record<string, unknown>): void {
-  if (args.output === '-' && args._ && (args._ as unknown[])[0] !== 'baseline') delete args.output;
+  const command = String((args._ as unknown[] | undefined)?.[0]);
+  if (args.output === '-' && command !== 'baseline') delete args.output;
   const rest = args['--'];
   delete args['--'];
   if (!Array.isArray(rest) || rest.length === 0) return;
-  if (!Array.isArray(args.paths)) throw new UsageError(`\`${String(args._ && (args._ as unknown[])[0])}\` takes no paths: unexpected ${rest.map((r) => `\`${String(r)}\``).join(' ')} after \`--\`.`);
+  if (!Array.isArray(args.paths)) throw new UsageError(`\`${command}\` takes no paths: unexpected ${rest.map((r) => `\`${String(r)}\``).join(' ')} after \`--\`.`);
   args.paths = [...(args.paths as unknown[]), ...rest.map(String)];
 }
 

@@ -487,8 +487,8 @@ function cmp(a: string, b: string): number {
 
 /**
  * The first refusal (in each list's order, which must be by start) by `codemod` in `file` whose
- * range holds `at` (an empty range: the character at its start). Searched, not read through: 20,000 findings
- * each reading 20,000 refusals took 4 s of a report (before session 27).
+ * range holds `at` (an empty range: the character at its start). Searched, not read through:
+ * 20,000 findings each reading 20,000 refusals took 4 s of a report (before session 27).
  */
 export function refusalFinder(byFile: ReadonlyMap<string, readonly RunRefusal[]>): (file: string, codemod: string, at: number) => RunRefusal | undefined {
   const index = new Map<string, { items: RunRefusal[]; reach: number[] }>();

@@ -211,7 +211,7 @@ export class ModuleAnalyzer {
   private finalModule = new CountingMap<string, Value>();
   /**
    * the last moduleView, with the change counts of the two maps it was built from, the removals and
-   * the keys set in the module's bindings by then, and what it takes over its base
+   * the number of keys set in the module's bindings by then, and its layers (ModuleView)
    */
   private view: { vars: number; final: number; removals: number; setKeys: number; layers: readonly Map<string, Value>[]; map: Map<string, Value> } | undefined;
   private readonly recorded = new Set<string>();
