@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import qmark from '../codemods/qmark-to-target-placeholders.js';
-import { applyEdits, dominantEol, fixFile, mergeChanges, psycopgToPostgres } from '../src/edit/engine.js';
+import { applyEdits, dominantEol, editsOverlap, fixFile, mergeChanges, psycopgToPostgres } from '../src/edit/engine.js';
 import { fixFiles } from '../src/edit/fix.js';
 import { extractPythonFacts, ProjectIndex } from '../src/lang/python/index.js';
 import type { Tree } from '../src/lang/python/parser.js';
@@ -13,8 +13,9 @@ import { analyseAlone, fixText } from '../src/edit/standalone.js';
 import { defaultTarget, resolveTarget, targetFor } from '../src/edit/target.js';
 import { assertClean, encodeLike, writeFileAtomically } from '../src/edit/write.js';
 import { defineCodemod } from '../src/model/codemod.js';
-import type { Change, Codemod } from '../src/model/codemod.js';
+import type { Change, Codemod, Refusal } from '../src/model/codemod.js';
 import { ConfigError, UsageError } from '../src/util/errors.js';
+import { random } from './helpers/random.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pgready-engine-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -47,7 +48,57 @@ function replacer(name: string, from: string, to: string, safety: 'safe' | 'unsa
 
 const SELECT = 'import sqlite3\nconn = sqlite3.connect("a.db")\ncur = conn.cursor()\ncur.execute("SELECT a FROM t WHERE b = ?", (1,))\n';
 
+/** mergeChanges as it was before session 27: each change compared with every edit taken before it. */
+function mergeByReading(changes: readonly Change[]): { accepted: Change[]; refusals: Refusal[] } {
+  const byRange = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start - b.start || a.end - b.end;
+  const first = (c: Change) => c.edits.map((e) => e.range).sort(byRange)[0]!;
+  const accepted: Change[] = [];
+  const refusals: Refusal[] = [];
+  const taken: { start: number; end: number }[] = [];
+  const seen = new Set<string>();
+  for (const c of [...changes].sort((a, b) => byRange(first(a), first(b)))) {
+    const key = JSON.stringify(c.edits.map((e) => [e.range.start, e.range.end, e.text]).sort());
+    if (seen.has(key)) continue;
+    const own = c.edits.map((e) => e.range);
+    const selfOverlap = own.some((r, i) => own.some((q, j) => j > i && editsOverlap(r, q)));
+    const clash = taken.find((t) => own.some((r) => editsOverlap(r, t)));
+    if (selfOverlap || clash) {
+      const other = clash ? accepted.find((a) => a.edits.some((e) => e.range === clash || (e.range.start === clash.start && e.range.end === clash.end))) : undefined;
+      refusals.push({
+        codemod: c.codemod,
+        range: first(c),
+        reason: 'overlap',
+        detail: selfOverlap
+          ? `the change "${c.title}" has edits that overlap each other; it was not applied. Please report this.`
+          : `the change "${c.title}" overlaps "${other?.title ?? 'another change'}"${other ? ` (${other.codemod})` : ''}; it was not applied in this pass.`,
+      });
+      continue;
+    }
+    accepted.push(c);
+    seen.add(key);
+    taken.push(...own);
+  }
+  return { accepted, refusals };
+}
+
 describe('mergeChanges', () => {
+  it('decides as comparing each change with every edit taken before it did, on random changes', () => {
+    const rnd = random(99);
+    for (let k = 0; k < 500; k++) {
+      const changes = Array.from({ length: 1 + Math.floor(rnd() * 14) }, (_, i) =>
+        change(
+          `c${i % 3}`,
+          `t${i}`,
+          Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => {
+            const start = Math.floor(rnd() * 30);
+            return [start, start + (rnd() < 0.3 ? 0 : Math.floor(rnd() * 5)), rnd() < 0.5 ? 'x' : 'y'] as [number, number, string];
+          }),
+        ),
+      );
+      expect(mergeChanges(changes), JSON.stringify(changes.map((c) => c.edits))).toEqual(mergeByReading(changes));
+    }
+  });
+
   it('drops a change that overlaps an accepted one, whole, as an overlap refusal', () => {
     const a = change('one', 'first', [[0, 5, 'x'], [20, 22, 'y']]);
     const b = change('two', 'second', [[4, 8, 'z'], [30, 31, 'w']]);

@@ -7,6 +7,7 @@ import { tokensOf } from '../sql/analyze.js';
 import { tokenize } from '../sql/tokenize.js';
 import { isSqlToCheck } from '../sql/rulekit.js';
 import { lineNumberAt } from './line-diff.js';
+import { partitionPoint } from '../util/search.js';
 
 const require = createRequire(import.meta.url);
 
@@ -100,7 +101,7 @@ export function editsOverlap(a: Range, b: Range): boolean {
 export function mergeChanges(changes: readonly Change[]): { accepted: Change[]; refusals: Refusal[] } {
   const accepted: Change[] = [];
   const refusals: Refusal[] = [];
-  const taken: Range[] = [];
+  const taken = new TakenEdits();
   const seen = new Set<string>();
   const ordered = [...changes].sort((a, b) => byRange(changeStart(a), changeStart(b)));
   for (const c of ordered) {
@@ -109,9 +110,9 @@ export function mergeChanges(changes: readonly Change[]): { accepted: Change[]; 
     if (seen.has(key)) continue;
     const own = c.edits.map((e) => e.range);
     const selfOverlap = own.some((r, i) => own.some((q, j) => j > i && editsOverlap(r, q)));
-    const clash = taken.find((t) => own.some((r) => editsOverlap(r, t)));
+    const clash = taken.firstColliding(own);
     if (selfOverlap || clash) {
-      const other = clash ? accepted.find((a) => a.edits.some((e) => e.range === clash || (e.range.start === clash.start && e.range.end === clash.end))) : undefined;
+      const other = clash?.change;
       refusals.push({
         codemod: c.codemod,
         range: changeStart(c),
@@ -124,9 +125,43 @@ export function mergeChanges(changes: readonly Change[]): { accepted: Change[]; 
     }
     accepted.push(c);
     seen.add(key);
-    taken.push(...own);
+    taken.add(c);
   }
   return { accepted, refusals };
+}
+
+/**
+ * The edits of the changes accepted so far, by position. No two of them collide, so in (start,
+ * end) order their ends only grow, and the ones a range collides with lie together around it:
+ * found by binary search, where comparing each change with every edit taken before it was
+ * quadratic (20,000 rewritten statements in one file: 3 s of a report; before session 27).
+ */
+class TakenEdits {
+  /** by (start, end); `seq`: the order they were taken in */
+  private readonly edits: { range: Range; seq: number; change: Change }[] = [];
+  private count = 0;
+
+  add(change: Change): void {
+    for (const e of change.edits) {
+      const entry = { range: e.range, seq: this.count++, change };
+      const at = partitionPoint(this.edits, (t) => byRange(t.range, e.range) < 0);
+      if (at === this.edits.length) this.edits.push(entry);
+      else this.edits.splice(at, 0, entry);
+    }
+  }
+
+  /** The edit taken first of those any of `ranges` collides with (editsOverlap). */
+  firstColliding(ranges: readonly Range[]): { range: Range; change: Change } | undefined {
+    let first: { range: Range; seq: number; change: Change } | undefined;
+    for (const r of ranges) {
+      // a colliding edit ends at or after r starts, and starts at or before r ends
+      for (let i = partitionPoint(this.edits, (t) => t.range.end < r.start); i < this.edits.length && this.edits[i]!.range.start <= r.end; i++) {
+        const t = this.edits[i]!;
+        if ((!first || t.seq < first.seq) && editsOverlap(r, t.range)) first = t;
+      }
+    }
+    return first;
+  }
 }
 
 /** '\r\n' when CRLF line ends outnumber bare LF ones, else '\n'. */
