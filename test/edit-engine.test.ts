@@ -13,7 +13,7 @@ import { analyseAlone, fixText } from '../src/edit/standalone.js';
 import { defaultTarget, resolveTarget, targetFor } from '../src/edit/target.js';
 import { assertClean, encodeLike, writeFileAtomically } from '../src/edit/write.js';
 import { defineCodemod } from '../src/model/codemod.js';
-import type { Change, Codemod, Refusal } from '../src/model/codemod.js';
+import type { Change, Codemod } from '../src/model/codemod.js';
 import { ConfigError, UsageError } from '../src/util/errors.js';
 import { random } from './helpers/random.js';
 
@@ -48,37 +48,34 @@ function replacer(name: string, from: string, to: string, safety: 'safe' | 'unsa
 
 const SELECT = 'import sqlite3\nconn = sqlite3.connect("a.db")\ncur = conn.cursor()\ncur.execute("SELECT a FROM t WHERE b = ?", (1,))\n';
 
-/** mergeChanges as it was before session 27: each change compared with every edit taken before it. */
-function mergeByReading(changes: readonly Change[]): { accepted: Change[]; refusals: Refusal[] } {
+/**
+ * What mergeChanges decided before session 27, comparing each change with every edit taken
+ * before it: the titles accepted, and for each refused change the title of the change it was
+ * found to overlap (the first taken), or 'self' when its own edits overlap.
+ */
+function decidedByReading(changes: readonly Change[]): { accepted: string[]; refused: [string, string][] } {
   const byRange = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start - b.start || a.end - b.end;
   const first = (c: Change) => c.edits.map((e) => e.range).sort(byRange)[0]!;
-  const accepted: Change[] = [];
-  const refusals: Refusal[] = [];
-  const taken: { start: number; end: number }[] = [];
+  const taken: { range: { start: number; end: number }; title: string }[] = [];
+  const accepted: string[] = [];
+  const refused: [string, string][] = [];
   const seen = new Set<string>();
   for (const c of [...changes].sort((a, b) => byRange(first(a), first(b)))) {
     const key = JSON.stringify(c.edits.map((e) => [e.range.start, e.range.end, e.text]).sort());
     if (seen.has(key)) continue;
     const own = c.edits.map((e) => e.range);
-    const selfOverlap = own.some((r, i) => own.some((q, j) => j > i && editsOverlap(r, q)));
-    const clash = taken.find((t) => own.some((r) => editsOverlap(r, t)));
-    if (selfOverlap || clash) {
-      const other = clash ? accepted.find((a) => a.edits.some((e) => e.range === clash || (e.range.start === clash.start && e.range.end === clash.end))) : undefined;
-      refusals.push({
-        codemod: c.codemod,
-        range: first(c),
-        reason: 'overlap',
-        detail: selfOverlap
-          ? `the change "${c.title}" has edits that overlap each other; it was not applied. Please report this.`
-          : `the change "${c.title}" overlaps "${other?.title ?? 'another change'}"${other ? ` (${other.codemod})` : ''}; it was not applied in this pass.`,
-      });
-      continue;
+    if (own.some((r, i) => own.some((q, j) => j > i && editsOverlap(r, q)))) refused.push([c.title, 'self']);
+    else {
+      const clash = taken.find((t) => own.some((r) => editsOverlap(r, t.range)));
+      if (clash) refused.push([c.title, clash.title]);
+      else {
+        accepted.push(c.title);
+        seen.add(key);
+        taken.push(...own.map((range) => ({ range, title: c.title })));
+      }
     }
-    accepted.push(c);
-    seen.add(key);
-    taken.push(...own);
   }
-  return { accepted, refusals };
+  return { accepted, refused };
 }
 
 describe('mergeChanges', () => {
@@ -95,7 +92,12 @@ describe('mergeChanges', () => {
           }),
         ),
       );
-      expect(mergeChanges(changes), JSON.stringify(changes.map((c) => c.edits))).toEqual(mergeByReading(changes));
+      const merged = mergeChanges(changes);
+      const decided = {
+        accepted: merged.accepted.map((c) => c.title),
+        refused: merged.refusals.map((r): [string, string] => [/the change "([^"]+)"/.exec(r.detail)![1]!, r.detail.includes('overlap each other') ? 'self' : /overlaps "([^"]+)"/.exec(r.detail)![1]!]),
+      };
+      expect(decided, JSON.stringify(changes.map((c) => c.edits))).toEqual(decidedByReading(changes));
     }
   });
 
