@@ -11,7 +11,7 @@ import type { Tree } from '../src/lang/python/parser.js';
 import { projectSchema } from '../src/edit/schema.js';
 import { analyseAlone, fixText } from '../src/edit/standalone.js';
 import { defaultTarget, resolveTarget, targetFor } from '../src/edit/target.js';
-import { assertClean, encodeLike, writeFileAtomically } from '../src/edit/write.js';
+import { assertClean, assertPresent, encodeLike, writeFileAtomically } from '../src/edit/write.js';
 import { defineCodemod } from '../src/model/codemod.js';
 import type { Change, Codemod } from '../src/model/codemod.js';
 import { ConfigError, UsageError } from '../src/util/errors.js';
@@ -417,6 +417,16 @@ describe('writing', () => {
     expect([...encodeLike(source, 'y = "é"\n').subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     writeFileSync(file, 'z = 1\n');
     expect(() => encodeLike(source, 'y\n')).toThrow(/changed on disk/);
+  });
+
+  it('names the files to fix that were removed or moved since they were read', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'kept.py'), 'x = 1\n');
+    const shown = (abs: string) => abs.slice(dir.length + 1);
+    expect(() => assertPresent([join(dir, 'kept.py')], shown)).not.toThrow();
+    expect(() => assertPresent([join(dir, 'kept.py'), join(dir, 'gone.py')], shown)).toThrow(
+      new UsageError('1 file(s) to fix were removed or moved while pgready was fixing them: gone.py. Nothing was written; run `pgready fix` again.'),
+    );
   });
 
   it('refuses to write files with uncommitted git changes unless allowed', () => {

@@ -10,7 +10,7 @@ import type { FileFix } from './engine.js';
 import type { Tree } from '../lang/python/parser.js';
 import { projectSchema } from './schema.js';
 import { resolveTarget, targetFor } from './target.js';
-import { assertClean, assertNoLinks, assertWritable, encodeLike, writeFileAtomically } from './write.js';
+import { assertClean, assertNoLinks, assertPresent, assertWritable, encodeLike, writeFileAtomically } from './write.js';
 import { isStackOverflow } from '../util/errors.js';
 
 export interface FixInput {
@@ -111,6 +111,10 @@ export async function runFix(
   const written: string[] = [];
   if (opts.mode === 'write') {
     const changed = fixes.filter((f) => f.text !== f.source.text);
+    assertPresent(
+      changed.map((f) => f.source.absPath),
+      (abs) => shownPath(opts.cwd, abs),
+    );
     assertClean(
       changed.map((f) => f.source.absPath),
       opts.cwd,

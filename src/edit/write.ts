@@ -36,6 +36,27 @@ export function writeFileAtomically(absPath: string, data: string | Buffer): voi
 }
 
 /**
+ * Throws UsageError when one of `absPaths` is gone: removed or moved while pgready was fixing it
+ * (the checks after this one, and the write, took it for there; before session 27 that was an
+ * internal error with a stack trace under PGREADY_DEBUG).
+ */
+export function assertPresent(absPaths: readonly string[], shown: (abs: string) => string): void {
+  const gone = absPaths.filter((p) => {
+    try {
+      lstatSync(p);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (gone.length === 0) return;
+  const more = gone.length > 10 ? ` and ${gone.length - 10} more` : '';
+  throw new UsageError(
+    `${gone.length} file(s) to fix were removed or moved while pgready was fixing them: ${gone.slice(0, 10).map(shown).join(', ')}${more}. Nothing was written; run \`pgready fix\` again.`,
+  );
+}
+
+/**
  * Throws UsageError when one of `absPaths` is a symbolic link: one named on the command line (the
  * walk never reads one). The rename would put a file in its place (before session 26 `fix link.py`
  * did), and writing through it could reach a file outside the project.
