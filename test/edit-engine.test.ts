@@ -424,6 +424,8 @@ describe('writing', () => {
     writeFileSync(join(dir, 'kept.py'), 'x = 1\n');
     const shown = (abs: string) => abs.slice(dir.length + 1);
     expect(() => assertPresent([join(dir, 'kept.py')], shown)).not.toThrow();
+    const many = Array.from({ length: 12 }, (_, i) => join(dir, `g${i}.py`));
+    expect(() => assertPresent(many, shown)).toThrow(/: g0\.py, g1\.py, .*, g9\.py, and 2 more\. Nothing was written/);
     expect(() => assertPresent([join(dir, 'kept.py'), join(dir, 'gone.py')], shown)).toThrow(
       new UsageError('1 file(s) to fix were removed or moved while pgready was fixing them: gone.py. Nothing was written; run `pgready fix` again.'),
     );

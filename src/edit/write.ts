@@ -50,9 +50,8 @@ export function assertPresent(absPaths: readonly string[], shown: (abs: string) 
     }
   });
   if (gone.length === 0) return;
-  const more = gone.length > 10 ? ` and ${gone.length - 10} more` : '';
   throw new UsageError(
-    `${gone.length} file(s) to fix were removed or moved while pgready was fixing them: ${gone.slice(0, 10).map(shown).join(', ')}${more}. Nothing was written; run \`pgready fix\` again.`,
+    `${gone.length} file(s) to fix were removed or moved while pgready was fixing them: ${firstTen(gone.map(shown), ', ')}. Nothing was written; run \`pgready fix\` again.`,
   );
 }
 
@@ -83,9 +82,8 @@ export function assertWritable(absPaths: readonly string[], shown: (abs: string)
     else if (!canAccess(dirname(p), constants.W_OK | constants.X_OK)) refused.push(`the directory of ${shown(p)} may not be written by this user (the fixed file is written beside it, then renamed)`);
   }
   if (refused.length === 0) return;
-  const more = refused.length > 10 ? `; and ${refused.length - 10} more` : '';
   throw new UsageError(
-    `${refused.length} file(s) to fix cannot be written: ${refused.slice(0, 10).join('; ')}${more}. Make them writable, or leave them out of the paths to fix. Nothing was written.`,
+    `${refused.length} file(s) to fix cannot be written: ${firstTen(refused, '; ')}. Make them writable, or leave them out of the paths to fix. Nothing was written.`,
   );
 }
 
@@ -143,10 +141,9 @@ export function assertClean(absPaths: readonly string[], cwd: string, allowDirty
     .map((d) => byReal.get(real(d)))
     .filter((d): d is string => d !== undefined);
   if (dirty.length === 0) return;
-  const list = dirty.slice(0, 10).map(shown).join(', ');
-  const more = dirty.length > 10 ? ` and ${dirty.length - 10} more` : '';
+  const list = firstTen(dirty.map(shown), ', ');
   throw new UsageError(
-    `${dirty.length} file(s) to fix have uncommitted changes: ${list}${more}. Commit or stash them first so the fix can be reviewed and undone, or pass --allow-dirty.`,
+    `${dirty.length} file(s) to fix have uncommitted changes: ${list}. Commit or stash them first so the fix can be reviewed and undone, or pass --allow-dirty.`,
   );
 }
 
@@ -185,4 +182,9 @@ export function encodeLike(source: { absPath: string; path: string; language: st
   throw new UsageError(
     `${source.path}: the file is encoded as ${decoded.encoding}, which pgready cannot write back; nothing was written. Convert it to UTF-8 or fix it by hand.`,
   );
+}
+
+/** The first ten items joined by `sep`, then how many more there are: a refusal names what to mend, not thousands of paths. */
+function firstTen(items: readonly string[], sep: string): string {
+  return items.slice(0, 10).join(sep) + (items.length > 10 ? `${sep}and ${items.length - 10} more` : '');
 }
