@@ -1,14 +1,12 @@
-import { createTwoFilesPatch } from 'diff';
-import { formatUnifiedDiff, lineChanges, lineNumberAt, setsLinesAside } from './line-diff.js';
+import { formatUnifiedDiff, lineChanges, lineNumberAt } from './line-diff.js';
 import type { Change, Refusal } from '../model/codemod.js';
 import type { FileFix } from './engine.js';
 
 /** A unified diff of one file, `a/<path>` against `b/<path>`, 3 lines of context; '' when equal. */
 export function unifiedDiff(path: string, before: string, after: string): string {
   if (before === after) return '';
-  // jsdiff's own patch, but for a file with thousands of changed lines (line-diff.ts)
-  if (setsLinesAside(before, after)) return formatUnifiedDiff(`a/${path}`, `b/${path}`, lineChanges(before, after), 3);
-  return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3 });
+  // written as jsdiff's createTwoFilesPatch writes it, from one line diff (line-diff.ts)
+  return formatUnifiedDiff(`a/${path}`, `b/${path}`, lineChanges(before, after), 3);
 }
 
 /** 0-based lines of `after` that differ from `before` (added or changed). */

@@ -86,13 +86,6 @@ export function lineChanges(before: string, after: string, limit = UNIQUE_LINES_
   return out;
 }
 
-/** Whether lineChanges would set lines aside: more than `limit` lines of a side are missing from the other. */
-export function setsLinesAside(before: string, after: string, limit = UNIQUE_LINES_LIMIT): boolean {
-  const a = linesOf(before);
-  const b = linesOf(after);
-  return uniqueCount(a, b, new Set(a), new Set(b)) > limit;
-}
-
 function uniqueCount(a: readonly string[], b: readonly string[], inA: ReadonlySet<string>, inB: ReadonlySet<string>): number {
   let unique = 0;
   for (const l of a) if (!inB.has(l)) unique++;
